@@ -1,0 +1,110 @@
+# convene - see README.md.  `make` builds build/convene and build/libconvene.a;
+# `make test` runs every test (also under ASan/UBSan); `make demo` runs the example.
+
+BUILD   ?= build
+PREFIX  ?= /usr/local
+DESTDIR ?=
+CC      ?= cc
+SAN     ?=
+
+PKGS      = libical icu-uc icu-i18n inih
+WARN      = -std=c11 -Wall -Wextra -Werror
+ifeq ($(SAN),1)
+OPT       = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+else
+OPT       = -O2 -g
+endif
+CPPFLAGS += -Iinclude -D_POSIX_C_SOURCE=200809L
+CFLAGS   ?=
+ALL_CFLAGS = $(WARN) $(OPT) $(CPPFLAGS) $(CFLAGS) $(shell pkg-config --cflags $(PKGS))
+LIBS      = $(shell pkg-config --libs $(PKGS)) -lm
+TEST_LIBS = $(shell pkg-config --libs cmocka)
+
+LIB_SRC   = $(sort $(wildcard src/*.c))
+CLI_SRC   = $(sort $(wildcard src/cli/*.c))
+TEST_SRC  = $(sort $(wildcard tests/test_*.c))
+TZ_SRC    = $(sort $(wildcard tzdata-tests/*.c))
+LIB_OBJ   = $(LIB_SRC:%.c=$(BUILD)/%.o)
+CLI_OBJ   = $(CLI_SRC:%.c=$(BUILD)/%.o)
+TEST_BIN  = $(TEST_SRC:%.c=$(BUILD)/%)
+TZ_BIN    = $(TZ_SRC:%.c=$(BUILD)/%)
+HEADERS   = $(wildcard include/*.h include/convene/*.h src/*.h src/cli/*.h)
+DEPS_OK   = build/.deps-build
+TDEPS_OK  = build/.deps-test
+
+.PHONY: all test unit-test tztest check-asan demo install uninstall clean bench deps test-deps
+
+all: $(BUILD)/convene $(BUILD)/libconvene.a
+
+# First build on a fresh machine: install (as root) or name the missing Debian packages.
+$(DEPS_OK):
+	@scripts/deps.sh build
+	@mkdir -p build && touch $@
+$(TDEPS_OK): $(DEPS_OK)
+	@scripts/deps.sh test
+	@mkdir -p build && touch $@
+deps: ; @scripts/deps.sh build
+test-deps: ; @scripts/deps.sh test
+
+$(BUILD)/%.o: %.c $(HEADERS) | $(DEPS_OK)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(BUILD)/libconvene.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/convene: $(CLI_OBJ) $(BUILD)/libconvene.a
+	$(CC) $(OPT) $(CFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libconvene.a $(LIBS)
+
+$(BUILD)/tests/test_%: tests/test_%.c tests/testutil.h $(BUILD)/libconvene.a | $(TDEPS_OK)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(shell pkg-config --cflags cmocka) -o $@ $< $(BUILD)/libconvene.a $(LIBS) $(TEST_LIBS)
+
+$(BUILD)/tzdata-tests/%: tzdata-tests/%.c $(BUILD)/libconvene.a | $(TDEPS_OK)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libconvene.a $(LIBS)
+
+# Everything: unit and integration tests on the -O2 build, the same under
+# ASan/UBSan, then the time-zone conformance suite.  The last line is
+# "N passed, N failed".
+test: $(TDEPS_OK)
+	@$(MAKE) --no-print-directory all $(TEST_BIN) $(TZ_BIN)
+	@$(MAKE) --no-print-directory BUILD=$(BUILD)/asan SAN=1 all $(TEST_BIN:$(BUILD)/%=$(BUILD)/asan/%)
+	@tests/run.sh $(BUILD) $(BUILD)/asan
+
+unit-test: $(TDEPS_OK) all $(TEST_BIN)
+	@tests/run.sh --unit-only $(BUILD)
+
+tztest: $(TDEPS_OK) all $(TZ_BIN)
+	@tests/run.sh --tz-only $(BUILD)
+
+demo: all
+	@$(BUILD)/convene check examples/course.ini
+	@$(BUILD)/convene solve examples/course.ini
+	@$(BUILD)/convene publish examples/course.ini --out examples/out
+	@echo "calendars written to examples/out/ (instructor.ics, students/<id>.ics)"
+
+bench: all
+	@scripts/deps.sh bench
+	@bench/run.sh $(BUILD)
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig \
+		$(DESTDIR)$(PREFIX)/include/convene $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 $(BUILD)/convene $(DESTDIR)$(PREFIX)/bin/convene
+	install -m 644 $(BUILD)/libconvene.a $(DESTDIR)$(PREFIX)/lib/libconvene.a
+	install -m 644 include/convene.h $(DESTDIR)$(PREFIX)/include/convene.h
+	install -m 644 include/convene/*.h $(DESTDIR)$(PREFIX)/include/convene/
+	install -m 644 doc/convene.1 $(DESTDIR)$(PREFIX)/share/man/man1/convene.1
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(shell sed -n 's/^#define CONVENE_VERSION "\(.*\)"/\1/p' include/convene.h)|g' \
+		convene.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/convene.pc
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/convene $(DESTDIR)$(PREFIX)/lib/libconvene.a \
+		$(DESTDIR)$(PREFIX)/include/convene.h $(DESTDIR)$(PREFIX)/share/man/man1/convene.1 \
+		$(DESTDIR)$(PREFIX)/lib/pkgconfig/convene.pc
+	rm -rf $(DESTDIR)$(PREFIX)/include/convene
+
+clean:
+	rm -rf build examples/out

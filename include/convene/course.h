@@ -1,0 +1,92 @@
+/*
+ * convene/course.h - the course file (INI), see DESIGN.md "Inputs".
+ */
+#ifndef CONVENE_COURSE_H
+#define CONVENE_COURSE_H
+
+#include <stddef.h>
+#include "avail.h"
+#include "civil.h"
+#include "error.h"
+#include "tz.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum cv_mode {
+	CV_MODE_SECTIONS = 0, /* the same session offered `count` times; each student attends one */
+	CV_MODE_SERIES = 1    /* `count` different sessions a week; everyone is expected at all */
+} cv_mode;
+
+typedef enum cv_objective {
+	CV_OBJECTIVE_ATTENDANCE = 0, /* maximise (attendance, reach, preferred) */
+	CV_OBJECTIVE_REACH = 1       /* maximise (reach, attendance, preferred) */
+} cv_objective;
+
+/* Limits on what a course file may say. */
+#define CV_COURSE_FILE_MAX (1 << 20)  /* bytes */
+#define CV_COURSE_LINE_MAX 4096       /* bytes per line */
+#define CV_COURSE_ID_MAX 64
+#define CV_COUNT_MAX 7                /* sessions or sections a week */
+#define CV_TERM_DAYS_MAX 731          /* two years */
+
+/*
+ * The uid-domain when the course file gives none.  ".invalid" is reserved
+ * (RFC 2606), so such UIDs can never collide with a real domain's.
+ */
+#define CV_COURSE_UID_DOMAIN_DEFAULT "convene.invalid"
+
+/* A loaded course.  Read-only for users; every string is owned by the course. */
+typedef struct cv_course {
+	char *path;             /* the course file as given */
+	char *dir;              /* its directory: relative paths are resolved against it */
+
+	char *id;               /* [course] id */
+	char *title;
+	const cv_zone *zone;    /* home zone (borrowed from the tz cache) */
+	int32_t start, end;     /* first and last day of the term (home zone), inclusive */
+	cv_daterange *holidays; /* sorted, merged */
+	size_t nholidays;
+	char *roster_path;      /* resolved against dir */
+	char *calendars_dir;    /* resolved against dir; NULL when absent */
+	char *uid_domain;       /* CV_COURSE_UID_DOMAIN_DEFAULT when absent */
+	char *join_url;         /* NULL when absent */
+
+	cv_mode mode;
+	unsigned count;          /* 1..CV_COUNT_MAX */
+	unsigned duration;       /* minutes, > 0 */
+	unsigned granularity;    /* minutes, > 0, divides 1440 */
+	cv_window *windows;      /* when the instructor can teach, home zone */
+	size_t nwindows;
+	unsigned min_gap;        /* minutes */
+	cv_objective objective;
+
+	char *recording_url;     /* NULL when absent */
+	unsigned recording_after; /* minutes after the session ends */
+	char *alternative_task;
+	unsigned alternative_due; /* minutes after the session ends */
+
+	unsigned roster_line;    /* where "roster =" was written, for diagnostics */
+} cv_course;
+
+/*
+ * Read and validate a course file.  Every problem is recorded in `errs` as
+ * file:line:column (byte columns; a UTF-8 BOM is not counted).  Lines are
+ * "key = value"; ';' and '#' start a comment line, and ';' after a blank
+ * starts an inline comment.  Defaults: title = id, mode = sections,
+ * granularity = 15m, min-gap = 0, objective = attendance, available-after =
+ * 2h, due = 3d, task = "Watch the recording and post a response in the
+ * discussion forum", uid-domain = CV_COURSE_UID_DOMAIN_DEFAULT.  The roster
+ * itself is not read here (see cv_roster_load()).
+ * `errs` may be NULL.  Returns 0 with *out set (caller frees with
+ * cv_course_free()), CV_ENOINPUT when the file cannot be read, CV_EDATA when
+ * it is invalid, or CV_ENOMEM.
+ */
+int cv_course_load(cv_course **out, const char *path, cv_errors *errs);
+void cv_course_free(cv_course *course);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,85 @@
+/*
+ * convene/grid.h - candidate slots and who can attend them, week by week.
+ *
+ * A candidate is a start time on the course's granularity grid, in the home
+ * zone's wall-clock week, whose whole session lies inside one of the
+ * instructor's windows.  For every candidate and every week of the term
+ * the grid knows the occurrence's UTC instant (none in holiday weeks) and
+ * which students can attend it: the whole UTC interval lies inside their
+ * availability (DESIGN.md, time rule 5).  Students whose rows are identical
+ * are merged into weighted groups; the solver sees only groups.
+ */
+#ifndef CONVENE_GRID_H
+#define CONVENE_GRID_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "course.h"
+#include "roster.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* A start time in the home zone's week. */
+typedef struct cv_slot {
+	uint8_t weekday; /* 0 = Monday */
+	uint16_t start;  /* minutes after midnight */
+} cv_slot;
+
+/* The longest term in weeks the grid handles (CV_TERM_DAYS_MAX / 7 + 2). */
+#define CV_WEEKS_MAX 108
+#define CV_WEEK_WORDS ((CV_WEEKS_MAX + 63) / 64)
+
+typedef struct cv_grid cv_grid;
+
+/*
+ * Build the grid for a course and its roster (both borrowed: they must
+ * outlive the grid).  Returns 0 with *out set (caller frees with
+ * cv_grid_free()), or CV_ENOMEM.
+ */
+int cv_grid_build(cv_grid **out, const cv_course *course, const cv_roster *roster);
+void cv_grid_free(cv_grid *grid);
+
+const cv_course *cv_grid_course(const cv_grid *grid);
+const cv_roster *cv_grid_roster(const cv_grid *grid);
+
+/* Candidates, in home-week order (Monday 00:00 first). */
+size_t cv_grid_candidates(const cv_grid *grid);
+cv_slot cv_grid_slot(const cv_grid *grid, size_t candidate);
+/* The candidate index of a slot, or (size_t)-1 when it is not a candidate. */
+size_t cv_grid_find(const cv_grid *grid, cv_slot slot);
+/* Minutes from Monday 00:00 of the home week to the candidate's start. */
+unsigned cv_grid_week_minute(const cv_grid *grid, size_t candidate);
+/* 1 if two candidates are min-gap apart on the home week taken as a cycle. */
+int cv_grid_compatible(const cv_grid *grid, size_t a, size_t b);
+
+/* Weeks of the term: week 0 holds the term's first day (weeks start on Monday). */
+size_t cv_grid_weeks(const cv_grid *grid);
+/* The candidate's occurrence in `week`: 1 and its UTC start in *out, or 0 when
+ * there is none (before or after the term, or a holiday). */
+int cv_grid_occurrence(int64_t *out, const cv_grid *grid, size_t candidate, size_t week);
+/* Number of occurrences of the candidate in the term. */
+unsigned cv_grid_occurrence_count(const cv_grid *grid, size_t candidate);
+
+/* Groups of students with identical rows. */
+size_t cv_grid_groups(const cv_grid *grid);
+/* Sum of the members' weights. */
+uint64_t cv_grid_group_weight(const cv_grid *grid, size_t group);
+/* Members as roster indices, ascending (borrowed). */
+const size_t *cv_grid_group_members(const cv_grid *grid, size_t group, size_t *n);
+/* The group of roster student `student`. */
+size_t cv_grid_student_group(const cv_grid *grid, size_t student);
+
+/* How many of the candidate's occurrences the group can attend / attend in preferred windows. */
+unsigned cv_grid_attend(const cv_grid *grid, size_t group, size_t candidate);
+unsigned cv_grid_preferred(const cv_grid *grid, size_t group, size_t candidate);
+/* Which weeks the group can attend the candidate: CV_WEEK_WORDS words, bit w = week w.
+ * Recomputed from a member's availability; returns 0 or CV_ENOMEM. */
+int cv_grid_attend_weeks(uint64_t out[CV_WEEK_WORDS], const cv_grid *grid, size_t group,
+			  size_t candidate);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,87 @@
+/*
+ * convene/plan.h - the result: sessions, their occurrences, and for every
+ * student and every occurrence they are expected at, whether they attend
+ * live or follow the recording, and why.
+ */
+#ifndef CONVENE_PLAN_H
+#define CONVENE_PLAN_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "grid.h"
+#include "solve.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Why a student cannot attend an occurrence live. */
+typedef enum cv_miss {
+	CV_MISS_NONE = 0,  /* attends live */
+	CV_MISS_AWAY,      /* the student's local date is an unavailable date */
+	CV_MISS_BUSY,      /* a busy interval from the student's calendar */
+	CV_MISS_CLOCKS,    /* attends this slot in other weeks; a clock change moved it */
+	CV_MISS_HOURS      /* outside the student's hours */
+} cv_miss;
+
+typedef struct cv_occurrence {
+	int64_t start;  /* UTC */
+	int64_t end;    /* UTC, start + duration */
+	int32_t date;   /* home-zone date (day number) */
+	unsigned week;  /* term week (see cv_grid_weeks) */
+} cv_occurrence;
+
+typedef struct cv_session {
+	unsigned index;          /* 1-based, home-week order */
+	size_t candidate;        /* grid candidate */
+	cv_slot slot;            /* home-zone weekday and start */
+	unsigned duration;       /* minutes */
+	cv_occurrence *occurrences;
+	size_t noccurrences;
+	size_t *students;        /* roster indices of students assigned (sections) or all (series) */
+	size_t nstudents;
+} cv_session;
+
+/* One occurrence a student is expected at. */
+typedef struct cv_expect {
+	unsigned session;   /* index into plan->sessions (0-based) */
+	unsigned occurrence;/* index into that session's occurrences */
+	cv_miss miss;       /* CV_MISS_NONE when attended live */
+	int64_t clock_change; /* for CV_MISS_CLOCKS: the UTC instant of the change that
+				 moved it (the student's or the home zone's), else 0 */
+	int preferred;      /* attended inside a preferred window */
+} cv_expect;
+
+typedef struct cv_student_plan {
+	size_t student;     /* roster index */
+	int section;        /* 0-based session index (sections mode), -1 in series mode */
+	cv_expect *expects; /* in chronological order */
+	size_t nexpects;
+	size_t nlive;
+} cv_student_plan;
+
+typedef struct cv_plan {
+	const cv_course *course;  /* borrowed */
+	const cv_roster *roster;  /* borrowed */
+	cv_session *sessions;
+	size_t nsessions;
+	cv_student_plan *students; /* parallel to roster->students */
+	size_t nstudents;
+	cv_solution solution;
+} cv_plan;
+
+/*
+ * Turn a solution into a plan.  The course, roster and grid are borrowed;
+ * the course and roster must outlive the plan (the grid need not).
+ * Returns 0 with *out set (caller frees with cv_plan_free()) or CV_ENOMEM.
+ */
+int cv_plan_build(cv_plan **out, const cv_grid *grid, const cv_solution *solution);
+void cv_plan_free(cv_plan *plan);
+
+/* English phrase for a miss reason ("you are away"), static. */
+const char *cv_miss_text(cv_miss miss);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,29 @@
+#!/bin/sh
+# Install (as root) or name the Debian packages a set of targets needs.
+# Usage: scripts/deps.sh build|test|bench
+set -u
+build="gcc make pkg-config libical-dev libicu-dev libinih-dev tzdata"
+test="$build libcmocka-dev python3 python3-icalendar python3-recurring-ical-events"
+bench="$build coinor-cbc"
+case "${1:-build}" in
+	build) want=$build ;;
+	test) want=$test ;;
+	bench) want=$bench ;;
+	*) echo "usage: $0 build|test|bench" >&2; exit 2 ;;
+esac
+missing=""
+for p in $want; do
+	status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null)
+	case "$status" in *" installed") ;; *) missing="$missing $p" ;; esac
+done
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" -eq 0 ]; then
+	echo "installing missing Debian packages:$missing"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq && apt-get install -y -qq --no-install-recommends $missing >/dev/null \
+		|| { echo "apt-get install failed; run: apt-get install -y$missing" >&2; exit 1; }
+	exit 0
+fi
+echo "missing Debian packages; run as root:" >&2
+echo "  apt-get install -y$missing" >&2
+exit 1

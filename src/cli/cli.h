@@ -1,0 +1,23 @@
+/* cli.h - what the convene command's files share.  Only public headers are used. */
+#ifndef CONVENE_CLI_H
+#define CONVENE_CLI_H
+
+#include "convene.h"
+
+typedef struct cli_options {
+	const char *course;     /* COURSE argument */
+	const char *out;        /* --out DIR */
+	int json;               /* --json */
+	int quiet;              /* --quiet: no progress on stderr */
+	double time_limit;      /* --time-limit SECONDS */
+	const char *pins[CV_COUNT_MAX]; /* --pin "Tue 14:00" */
+	size_t npins;
+} cli_options;
+
+/* Each returns a process exit code. */
+int cli_check(const cli_options *o);
+int cli_solve(const cli_options *o);
+int cli_publish(const cli_options *o);
+int cli_zones(const char *pattern);
+
+#endif

@@ -1,0 +1,228 @@
+/* commands.c - check, solve and publish: load, solve, write. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "cli.h"
+
+typedef struct loaded {
+	cv_errors *errs;
+	cv_course *course;
+	cv_roster *roster;
+	cv_grid *grid;
+	cv_plan *plan;
+} loaded;
+
+static void unload(loaded *l)
+{
+	cv_plan_free(l->plan);
+	cv_grid_free(l->grid);
+	cv_roster_free(l->roster);
+	cv_course_free(l->course);
+	cv_errors_free(l->errs);
+}
+
+/* The exit code for a failed step: the first recorded error decides. */
+static int fail(loaded *l, int rc)
+{
+	int code = cv_errors_code(l->errs);
+	cv_errors_print(l->errs, stderr);
+	if (code == CV_OK && rc != CV_OK)
+		fprintf(stderr, "convene: %s\n", cv_strerror(rc));
+	unload(l);
+	return cv_exit_code(code != CV_OK ? code : rc);
+}
+
+static int load_inputs(loaded *l, const char *course_path)
+{
+	int rc;
+
+	memset(l, 0, sizeof(*l));
+	if (cv_errors_new(&l->errs))
+		return CV_ENOMEM;
+	rc = cv_course_load(&l->course, course_path, l->errs);
+	if (rc)
+		return rc;
+	return cv_roster_load(&l->roster, l->course->roster_path, l->errs);
+}
+
+int cli_check(const cli_options *o)
+{
+	loaded l;
+	int rc = load_inputs(&l, o->course);
+	size_t n;
+
+	if (rc)
+		return fail(&l, rc);
+	n = l.roster->count;
+	cv_errors_print(l.errs, stderr); /* warnings */
+	printf("%s: ok (%zu students, home zone %s, tzdata %s)\n", o->course, n,
+	       cv_zone_name(l.course->zone), cv_tz_version());
+	unload(&l);
+	return 0;
+}
+
+/* "Tue 14:00" -> candidate index; returns 0 or CV_EUSAGE with a message. */
+static int parse_pin(size_t *out, const cv_grid *g, const char *text)
+{
+	static const char *const days[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
+	char day[4];
+	unsigned h, m, d;
+	int used = 0;
+	cv_slot slot;
+
+	if (sscanf(text, "%3s %u:%u%n", day, &h, &m, &used) != 3 || text[used] || h > 23 || m > 59)
+		goto bad;
+	for (d = 0; d < 7 && strcasecmp(day, days[d]); d++)
+		;
+	if (d == 7)
+		goto bad;
+	slot.weekday = (uint8_t)d;
+	slot.start = (uint16_t)(h * 60 + m);
+	*out = cv_grid_find(g, slot);
+	if (*out == (size_t)-1) {
+		fprintf(stderr, "convene: --pin \"%s\" is not a candidate (outside the teaching window "
+				"or off the granularity grid)\n", text);
+		return CV_EUSAGE;
+	}
+	return CV_OK;
+bad:
+	fprintf(stderr, "convene: --pin \"%s\": expected a weekday and a time like \"Tue 14:00\"\n",
+		text);
+	return CV_EUSAGE;
+}
+
+/* Load, build the grid, solve and plan. Returns 0 or an exit code (already reported). */
+static int plan_course(loaded *l, const cli_options *o, int *exit_code)
+{
+	cv_solve_options so;
+	cv_solution sol;
+	size_t pins[CV_COUNT_MAX], i;
+	int rc = load_inputs(l, o->course);
+
+	if (rc) {
+		*exit_code = fail(l, rc);
+		return -1;
+	}
+	cv_errors_print(l->errs, stderr); /* warnings */
+	rc = cv_grid_build(&l->grid, l->course, l->roster);
+	if (rc) {
+		*exit_code = fail(l, rc);
+		return -1;
+	}
+	for (i = 0; i < o->npins; i++) {
+		rc = parse_pin(&pins[i], l->grid, o->pins[i]);
+		if (rc) {
+			unload(l);
+			*exit_code = cv_exit_code(rc);
+			return -1;
+		}
+	}
+	memset(&so, 0, sizeof(so));
+	so.time_limit = o->time_limit;
+	so.pins = pins;
+	so.npins = o->npins;
+	rc = cv_solve(&sol, l->grid, &so);
+	if (rc == CV_ENOSLOT) {
+		fprintf(stderr, "%s: no set of %u sessions fits the teaching window%s\n", o->course,
+			l->course->count, o->npins ? " with the pinned slots" : "");
+		unload(l);
+		*exit_code = cv_exit_code(rc);
+		return -1;
+	}
+	if (!rc)
+		rc = cv_plan_build(&l->plan, l->grid, &sol);
+	if (rc) {
+		*exit_code = fail(l, rc);
+		return -1;
+	}
+	if (sol.count < l->course->count)
+		fprintf(stderr, "%s: warning: only %zu of %u sessions fit the teaching window with "
+				"min-gap\n", o->course, sol.count, l->course->count);
+	return 0;
+}
+
+static int nobody(const loaded *l, const char *course)
+{
+	if (l->plan->solution.score.reach > 0)
+		return 0;
+	fprintf(stderr, "%s: no slot fits anyone: no student can attend any candidate session\n",
+		course);
+	return 1;
+}
+
+int cli_solve(const cli_options *o)
+{
+	loaded l;
+	int code = 0, rc;
+
+	if (plan_course(&l, o, &code))
+		return code;
+	rc = o->json ? cv_report_json(stdout, l.plan) : cv_report_text(stdout, l.plan);
+	if (!rc && fflush(stdout))
+		rc = CV_EIO;
+	code = rc ? cv_exit_code(rc) : nobody(&l, o->course) ? cv_exit_code(CV_ENOSLOT) : 0;
+	if (rc)
+		fprintf(stderr, "convene: writing the plan: %s\n", cv_strerror(rc));
+	unload(&l);
+	return code;
+}
+
+/* DTSTAMP: SOURCE_DATE_EPOCH when set (reproducible output), else now. */
+static int64_t dtstamp(void)
+{
+	const char *e = getenv("SOURCE_DATE_EPOCH");
+	if (e && *e) {
+		char *end;
+		long long v = strtoll(e, &end, 10);
+		if (!*end && v >= 0)
+			return v;
+	}
+	return (int64_t)time(NULL);
+}
+
+static int publish_one(cv_publish *pub, const char *path, char *text, size_t len, cv_errors *errs)
+{
+	int rc = cv_publish_add(pub, path, text, len, errs);
+	free(text);
+	return rc;
+}
+
+int cli_publish(const cli_options *o)
+{
+	cv_ics_options io;
+	cv_publish *pub = NULL;
+	loaded l;
+	char *text, path[CV_PUBLISH_PATH_MAX];
+	size_t len, i;
+	int code = 0, rc;
+
+	if (plan_course(&l, o, &code))
+		return code;
+	if (nobody(&l, o->course)) {
+		unload(&l);
+		return cv_exit_code(CV_ENOSLOT);
+	}
+	io.dtstamp = dtstamp();
+	rc = cv_publish_open(&pub, o->out, l.errs);
+	if (!rc && !(rc = cv_ics_instructor(&text, &len, l.plan, &io)))
+		rc = publish_one(pub, "instructor.ics", text, len, l.errs);
+	for (i = 0; !rc && i < l.plan->nstudents; i++) {
+		snprintf(path, sizeof(path), "students/%s.ics", l.roster->students[i].id);
+		rc = cv_ics_student(&text, &len, l.plan, i, &io);
+		if (!rc)
+			rc = publish_one(pub, path, text, len, l.errs);
+	}
+	if (!rc)
+		rc = cv_publish_commit(pub, l.errs);
+	cv_publish_free(pub);
+	if (rc)
+		return fail(&l, rc);
+	if (!o->quiet)
+		fprintf(stderr, "%s: published %zu calendars to %s\n", o->course,
+			l.plan->nstudents + 1, o->out);
+	unload(&l);
+	return 0;
+}

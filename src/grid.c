@@ -1,0 +1,495 @@
+/*
+ * grid.c - candidates, their weekly occurrences, and who can attend them.
+ *
+ * Students are first merged by their availability definition (zone,
+ * windows, preferred windows, away dates, busy intervals), so the interval
+ * arithmetic runs once per distinct definition; the resulting count rows
+ * are merged again, so the solver sees one weighted group per distinct row.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "convene/grid.h"
+
+#define NO_OCCURRENCE INT64_MIN
+
+struct cv_grid {
+	const cv_course *course;
+	const cv_roster *roster;
+
+	size_t ncand;
+	uint16_t *week_minute;   /* per candidate: minutes from Monday 00:00 */
+	size_t nweeks;
+	int32_t monday0;         /* home-zone day number of week 0's Monday */
+	int64_t *occ;            /* ncand * nweeks UTC starts, NO_OCCURRENCE when none */
+	unsigned *occ_count;     /* per candidate */
+
+	size_t ngroups;
+	uint64_t *weight;        /* per group */
+	size_t *member_start;    /* per group, into members[]; ngroups + 1 entries */
+	size_t *members;         /* roster indices grouped */
+	size_t *student_group;   /* per roster student */
+	size_t *rep;             /* per group: a representative roster index */
+	uint8_t *attend;         /* ngroups * ncand */
+	uint8_t *preferred;      /* ngroups * ncand */
+};
+
+/* ---- candidates ---- */
+
+/* Mark the instructor's windows on a minute map of the home week (a cycle). */
+static void mark_windows(uint8_t *open, const cv_window *w, size_t n)
+{
+	size_t i;
+	unsigned d, m;
+
+	for (i = 0; i < n; i++) {
+		for (d = 0; d < 7; d++) {
+			unsigned from, to;
+			if (!(w[i].days & (1u << d)))
+				continue;
+			from = d * 1440 + w[i].start;
+			to = d * 1440 + (w[i].end > w[i].start ? w[i].end : w[i].end + 1440u);
+			for (m = from; m < to; m++)
+				open[m % CV_WEEK_MINUTES] = 1;
+		}
+	}
+}
+
+static int session_fits(const uint8_t *open, unsigned start, unsigned duration)
+{
+	unsigned m;
+	for (m = 0; m < duration; m++)
+		if (!open[(start + m) % CV_WEEK_MINUTES])
+			return 0;
+	return 1;
+}
+
+static int build_candidates(cv_grid *g)
+{
+	const cv_course *c = g->course;
+	uint8_t *open = calloc(CV_WEEK_MINUTES, 1);
+	unsigned t;
+
+	if (!open)
+		return CV_ENOMEM;
+	g->week_minute = malloc(sizeof(*g->week_minute) * (CV_WEEK_MINUTES / c->granularity + 1));
+	if (!g->week_minute) {
+		free(open);
+		return CV_ENOMEM;
+	}
+	mark_windows(open, c->windows, c->nwindows);
+	for (t = 0; t < CV_WEEK_MINUTES; t += c->granularity)
+		if (c->duration <= CV_WEEK_MINUTES && session_fits(open, t, c->duration))
+			g->week_minute[g->ncand++] = (uint16_t)t;
+	free(open);
+	return CV_OK;
+}
+
+/* ---- occurrences ---- */
+
+static int build_occurrences(cv_grid *g)
+{
+	const cv_course *c = g->course;
+	size_t i, w;
+
+	g->monday0 = c->start - (int32_t)cv_weekday(c->start);
+	g->nweeks = (size_t)((c->end - g->monday0) / 7 + 1);
+	if (g->nweeks > CV_WEEKS_MAX)
+		g->nweeks = CV_WEEKS_MAX; /* the course loader refuses longer terms */
+	g->occ = malloc(sizeof(*g->occ) * (g->ncand * g->nweeks + 1));
+	g->occ_count = calloc(g->ncand + 1, sizeof(*g->occ_count));
+	if (!g->occ || !g->occ_count)
+		return CV_ENOMEM;
+	for (i = 0; i < g->ncand; i++) {
+		unsigned day = g->week_minute[i] / 1440, minute = g->week_minute[i] % 1440;
+		for (w = 0; w < g->nweeks; w++) {
+			int32_t date = g->monday0 + (int32_t)(7 * w + day);
+			int64_t *slot = &g->occ[i * g->nweeks + w];
+			if (date < c->start || date > c->end ||
+			    cv_dates_contain(c->holidays, c->nholidays, date)) {
+				*slot = NO_OCCURRENCE;
+				continue;
+			}
+			*slot = cv_zone_to_utc(c->zone, (int64_t)date * CV_DAY_SECONDS + minute * 60);
+			g->occ_count[i]++;
+		}
+	}
+	return CV_OK;
+}
+
+/* ---- students ---- */
+
+static uint64_t hash_bytes(uint64_t h, const void *data, size_t len)
+{
+	const unsigned char *p = data;
+	size_t i;
+	/* FNV-1a: only used to bucket; equality is always checked in full. */
+	for (i = 0; i < len; i++) {
+		h ^= p[i];
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+static uint64_t hash_definition(const cv_avail *a)
+{
+	const cv_zone *z = cv_avail_zone(a);
+	const void *p;
+	size_t n;
+	uint64_t h = 1469598103934665603ULL;
+
+	h = hash_bytes(h, &z, sizeof(z));
+	p = cv_avail_windows(a, &n, 0);
+	h = hash_bytes(h, &n, sizeof(n));
+	h = hash_bytes(h, p, n * sizeof(cv_window));
+	p = cv_avail_windows(a, &n, 1);
+	h = hash_bytes(h, &n, sizeof(n));
+	h = hash_bytes(h, p, n * sizeof(cv_window));
+	p = cv_avail_away(a, &n);
+	h = hash_bytes(h, &n, sizeof(n));
+	h = hash_bytes(h, p, n * sizeof(cv_daterange));
+	p = cv_avail_busy(a, &n);
+	h = hash_bytes(h, &n, sizeof(n));
+	h = hash_bytes(h, p, n * sizeof(cv_interval));
+	return h;
+}
+
+static int same_list(const void *a, size_t na, const void *b, size_t nb, size_t size)
+{
+	return na == nb && (na == 0 || memcmp(a, b, na * size) == 0);
+}
+
+static int same_definition(const cv_avail *a, const cv_avail *b)
+{
+	const void *pa, *pb;
+	size_t na, nb;
+	int pref;
+
+	if (cv_avail_zone(a) != cv_avail_zone(b))
+		return 0;
+	for (pref = 0; pref < 2; pref++) {
+		pa = cv_avail_windows(a, &na, pref);
+		pb = cv_avail_windows(b, &nb, pref);
+		if (!same_list(pa, na, pb, nb, sizeof(cv_window)))
+			return 0;
+	}
+	pa = cv_avail_away(a, &na);
+	pb = cv_avail_away(b, &nb);
+	if (!same_list(pa, na, pb, nb, sizeof(cv_daterange)))
+		return 0;
+	pa = cv_avail_busy(a, &na);
+	pb = cv_avail_busy(b, &nb);
+	return same_list(pa, na, pb, nb, sizeof(cv_interval));
+}
+
+/* An open-addressing table from a hash to the first index with that key. */
+typedef struct index_table {
+	size_t *slot;  /* index + 1; 0 = empty */
+	uint64_t *hash;
+	size_t mask;
+} index_table;
+
+static int table_init(index_table *t, size_t n)
+{
+	size_t cap = 16;
+	while (cap < n * 2)
+		cap <<= 1;
+	t->slot = calloc(cap, sizeof(*t->slot));
+	t->hash = calloc(cap, sizeof(*t->hash));
+	t->mask = cap - 1;
+	return t->slot && t->hash ? CV_OK : CV_ENOMEM;
+}
+
+static void table_free(index_table *t)
+{
+	free(t->slot);
+	free(t->hash);
+}
+
+/* Compute the count rows of one availability definition. */
+static int definition_row(uint8_t *attend, uint8_t *preferred, const cv_grid *g, const cv_avail *a)
+{
+	int64_t span = (int64_t)g->course->duration * 60;
+	int64_t from = ((int64_t)g->monday0 - 2) * CV_DAY_SECONDS;
+	int64_t to = ((int64_t)g->monday0 + 7 * (int64_t)g->nweeks + 2) * CV_DAY_SECONDS;
+	cv_interval *iv[2] = {NULL, NULL};
+	size_t n[2] = {0, 0}, i, w;
+	int pref, rc;
+
+	for (pref = 0; pref < 2; pref++) {
+		rc = cv_avail_intervals(&iv[pref], &n[pref], a, from, to, pref);
+		if (rc) {
+			free(iv[0]);
+			return rc;
+		}
+	}
+	for (i = 0; i < g->ncand; i++) {
+		unsigned att = 0, pre = 0;
+		for (w = 0; w < g->nweeks; w++) {
+			int64_t s = g->occ[i * g->nweeks + w];
+			if (s == NO_OCCURRENCE || !cv_intervals_cover(iv[0], n[0], s, s + span))
+				continue;
+			att++;
+			pre += (unsigned)cv_intervals_cover(iv[1], n[1], s, s + span);
+		}
+		attend[i] = (uint8_t)att;
+		preferred[i] = (uint8_t)pre;
+	}
+	free(iv[0]);
+	free(iv[1]);
+	return CV_OK;
+}
+
+static int build_groups(cv_grid *g)
+{
+	const cv_roster *r = g->roster;
+	size_t ns = r->count, nc = g->ncand, ndef = 0, i, j;
+	size_t *def_of = malloc(sizeof(size_t) * (ns + 1));   /* student -> definition */
+	size_t *def_rep = malloc(sizeof(size_t) * (ns + 1));  /* definition -> first student */
+	size_t *group_of_def = NULL, *count = NULL;
+	uint8_t *def_att = NULL, *def_pref = NULL;
+	index_table t = {0};
+	int rc = CV_ENOMEM;
+
+	if (!def_of || !def_rep || table_init(&t, ns))
+		goto out;
+	/* 1. distinct availability definitions */
+	for (i = 0; i < ns; i++) {
+		uint64_t h = hash_definition(r->students[i].avail);
+		size_t k = h & t.mask;
+		for (;; k = (k + 1) & t.mask) {
+			if (!t.slot[k]) {
+				t.slot[k] = ndef + 1;
+				t.hash[k] = h;
+				def_rep[ndef] = i;
+				def_of[i] = ndef++;
+				break;
+			}
+			if (t.hash[k] == h &&
+			    same_definition(r->students[def_rep[t.slot[k] - 1]].avail,
+					    r->students[i].avail)) {
+				def_of[i] = t.slot[k] - 1;
+				break;
+			}
+		}
+	}
+	def_att = malloc(ndef * nc + 1);
+	def_pref = malloc(ndef * nc + 1);
+	if (!def_att || !def_pref)
+		goto out;
+	for (j = 0; j < ndef; j++) {
+		rc = definition_row(def_att + j * nc, def_pref + j * nc, g,
+				    r->students[def_rep[j]].avail);
+		if (rc)
+			goto out;
+	}
+	/* 2. distinct rows -> groups */
+	table_free(&t);
+	rc = CV_ENOMEM;
+	if (table_init(&t, ndef))
+		goto out;
+	group_of_def = malloc(sizeof(size_t) * (ndef + 1));
+	g->attend = malloc(ndef * nc + 1);
+	g->preferred = malloc(ndef * nc + 1);
+	g->rep = malloc(sizeof(size_t) * (ndef + 1));
+	if (!group_of_def || !g->attend || !g->preferred || !g->rep)
+		goto out;
+	for (j = 0; j < ndef; j++) {
+		const uint8_t *ra = def_att + j * nc, *rp = def_pref + j * nc;
+		uint64_t h = hash_bytes(hash_bytes(1469598103934665603ULL, ra, nc), rp, nc);
+		size_t k = h & t.mask;
+		for (;; k = (k + 1) & t.mask) {
+			size_t gi;
+			if (!t.slot[k]) {
+				gi = g->ngroups++;
+				t.slot[k] = gi + 1;
+				t.hash[k] = h;
+				memcpy(g->attend + gi * nc, ra, nc);
+				memcpy(g->preferred + gi * nc, rp, nc);
+				g->rep[gi] = def_rep[j];
+				group_of_def[j] = gi;
+				break;
+			}
+			gi = t.slot[k] - 1;
+			if (t.hash[k] == h && !memcmp(g->attend + gi * nc, ra, nc) &&
+			    !memcmp(g->preferred + gi * nc, rp, nc)) {
+				group_of_def[j] = gi;
+				break;
+			}
+		}
+	}
+	/* 3. members, weights (counting sort keeps roster order inside a group) */
+	g->weight = calloc(g->ngroups + 1, sizeof(*g->weight));
+	g->member_start = calloc(g->ngroups + 1, sizeof(*g->member_start));
+	g->members = malloc(sizeof(size_t) * (ns + 1));
+	g->student_group = malloc(sizeof(size_t) * (ns + 1));
+	count = calloc(g->ngroups + 1, sizeof(size_t));
+	if (!g->weight || !g->member_start || !g->members || !g->student_group || !count)
+		goto out;
+	for (i = 0; i < ns; i++) {
+		size_t gi = group_of_def[def_of[i]];
+		g->student_group[i] = gi;
+		g->weight[gi] += r->students[i].weight;
+		count[gi]++;
+	}
+	for (j = 1; j <= g->ngroups; j++)
+		g->member_start[j] = g->member_start[j - 1] + count[j - 1];
+	memset(count, 0, sizeof(size_t) * (g->ngroups + 1));
+	for (i = 0; i < ns; i++) {
+		size_t gi = g->student_group[i];
+		g->members[g->member_start[gi] + count[gi]++] = i;
+	}
+	rc = CV_OK;
+out:
+	table_free(&t);
+	free(def_of);
+	free(def_rep);
+	free(group_of_def);
+	free(count);
+	free(def_att);
+	free(def_pref);
+	return rc;
+}
+
+int cv_grid_build(cv_grid **out, const cv_course *course, const cv_roster *roster)
+{
+	cv_grid *g = calloc(1, sizeof(*g));
+	int rc;
+
+	if (!g)
+		return CV_ENOMEM;
+	g->course = course;
+	g->roster = roster;
+	if ((rc = build_candidates(g)) || (rc = build_occurrences(g)) || (rc = build_groups(g))) {
+		cv_grid_free(g);
+		return rc;
+	}
+	*out = g;
+	return CV_OK;
+}
+
+void cv_grid_free(cv_grid *g)
+{
+	if (!g)
+		return;
+	free(g->week_minute);
+	free(g->occ);
+	free(g->occ_count);
+	free(g->weight);
+	free(g->member_start);
+	free(g->members);
+	free(g->student_group);
+	free(g->rep);
+	free(g->attend);
+	free(g->preferred);
+	free(g);
+}
+
+const cv_course *cv_grid_course(const cv_grid *g) { return g->course; }
+const cv_roster *cv_grid_roster(const cv_grid *g) { return g->roster; }
+size_t cv_grid_candidates(const cv_grid *g) { return g->ncand; }
+size_t cv_grid_weeks(const cv_grid *g) { return g->nweeks; }
+size_t cv_grid_groups(const cv_grid *g) { return g->ngroups; }
+
+cv_slot cv_grid_slot(const cv_grid *g, size_t c)
+{
+	cv_slot s;
+	s.weekday = (uint8_t)(g->week_minute[c] / 1440);
+	s.start = (uint16_t)(g->week_minute[c] % 1440);
+	return s;
+}
+
+size_t cv_grid_find(const cv_grid *g, cv_slot slot)
+{
+	unsigned t = slot.weekday * 1440u + slot.start;
+	size_t lo = 0, hi = g->ncand;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (g->week_minute[mid] < t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < g->ncand && g->week_minute[lo] == t ? lo : (size_t)-1;
+}
+
+unsigned cv_grid_week_minute(const cv_grid *g, size_t c)
+{
+	return g->week_minute[c];
+}
+
+int cv_grid_compatible(const cv_grid *g, size_t a, size_t b)
+{
+	long cycle = CV_WEEK_MINUTES, d = (long)g->course->duration, gap = (long)g->course->min_gap;
+	long delta = ((long)g->week_minute[b] - (long)g->week_minute[a]) % cycle;
+	if (delta < 0)
+		delta += cycle;
+	/* From a's end forward to b's start, and from b's end forward to a's start. */
+	return delta - d >= gap && cycle - delta - d >= gap;
+}
+
+int cv_grid_occurrence(int64_t *out, const cv_grid *g, size_t c, size_t week)
+{
+	int64_t s;
+	if (week >= g->nweeks)
+		return 0;
+	s = g->occ[c * g->nweeks + week];
+	if (s == NO_OCCURRENCE)
+		return 0;
+	*out = s;
+	return 1;
+}
+
+unsigned cv_grid_occurrence_count(const cv_grid *g, size_t c)
+{
+	return g->occ_count[c];
+}
+
+uint64_t cv_grid_group_weight(const cv_grid *g, size_t k)
+{
+	return g->weight[k];
+}
+
+const size_t *cv_grid_group_members(const cv_grid *g, size_t k, size_t *n)
+{
+	*n = g->member_start[k + 1] - g->member_start[k];
+	return g->members + g->member_start[k];
+}
+
+size_t cv_grid_student_group(const cv_grid *g, size_t student)
+{
+	return g->student_group[student];
+}
+
+unsigned cv_grid_attend(const cv_grid *g, size_t k, size_t c)
+{
+	return g->attend[k * g->ncand + c];
+}
+
+unsigned cv_grid_preferred(const cv_grid *g, size_t k, size_t c)
+{
+	return g->preferred[k * g->ncand + c];
+}
+
+int cv_grid_attend_weeks(uint64_t out[CV_WEEK_WORDS], const cv_grid *g, size_t k, size_t c)
+{
+	const cv_avail *a = g->roster->students[g->rep[k]].avail;
+	int64_t span = (int64_t)g->course->duration * 60;
+	cv_interval *iv = NULL;
+	size_t n = 0, w;
+
+	int rc;
+
+	memset(out, 0, sizeof(uint64_t) * CV_WEEK_WORDS);
+	rc = cv_avail_intervals(&iv, &n, a, ((int64_t)g->monday0 - 2) * CV_DAY_SECONDS,
+				((int64_t)g->monday0 + 7 * (int64_t)g->nweeks + 2) * CV_DAY_SECONDS, 0);
+	if (rc)
+		return rc;
+	for (w = 0; w < g->nweeks; w++) {
+		int64_t s = g->occ[c * g->nweeks + w];
+		if (s != NO_OCCURRENCE && cv_intervals_cover(iv, n, s, s + span))
+			out[w / 64] |= 1ULL << (w % 64);
+	}
+	free(iv);
+	return CV_OK;
+}

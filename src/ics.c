@@ -1,0 +1,973 @@
+/*
+ * ics.c - the instructor's and the students' calendars (DESIGN.md "Outputs").
+ *
+ * Calendars are built as libical components and serialised by libical,
+ * which escapes TEXT values and folds lines at 75 octets.  What clients do
+ * decides the shapes:
+ *
+ * - The instructor gets one recurring VEVENT per session: DTSTART in the
+ *   home zone at the session's wall time, a weekly RRULE whose UNTIL (in
+ *   UTC) closes the last occurrence's day, and an EXDATE for every week
+ *   without an occurrence (holidays), so expanding the event gives exactly
+ *   the session's occurrences.
+ * - A student gets explicit one-off VEVENTs: a live event per attended
+ *   occurrence (home-zone wall time, like the instructor's), and for every
+ *   missed one a "Watch the recording" and a "Due" event in the student's
+ *   own zone.  One-off events cannot be misread by a client whose
+ *   recurrence engine mishandles EXDATE, and each carries its own reason.
+ *
+ * Every time is written with a TZID naming a bare IANA zone whose VTIMEZONE
+ * (from libical, i.e. the system tzdata, truncated to the term) is in the
+ * file, or in UTC: a local time is used only when it reads back as the same
+ * instant under RFC 5545 section 3.3.5, which rules out the second half of
+ * a fall-back overlap.  Nothing is floating.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libical/ical.h>
+#include <unicode/udat.h>
+#include <unicode/uloc.h>
+#include <unicode/ustring.h>
+
+#include "convene/ics.h"
+#include "utf8_int.h"
+
+#define ICS_PRODID "-//convene//convene 0.1//EN"
+#define ICS_ZONES_MAX 4       /* a calendar names the home zone and the student's */
+#define ICS_TEXT_MAX 65536    /* bytes of one DESCRIPTION before lists are cut short */
+#define ICS_UID_MAX 512
+#define ICS_DATE_MAX 160      /* a localised date and time */
+#define ICS_ALARM_MINUTES 10  /* reminders before a live session */
+#define ICS_DUE_MINUTES 15    /* length of a "Due" event */
+#define ICS_DUE_ALARM_MAX 1440 /* remind of a deadline at most a day early */
+#define ICS_UNTIL_SLACK (3 * 3600) /* seconds past the last instance, > any DST shift */
+
+/* A growing text buffer; an allocation failure is remembered, not returned. */
+typedef struct sbuf {
+	char *p;
+	size_t len, cap;
+	int oom;
+} sbuf;
+
+static void sb_add(sbuf *b, const char *s, size_t n)
+{
+	if (b->oom)
+		return;
+	if (b->len + n + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 256;
+		char *p;
+		while (cap < b->len + n + 1)
+			cap *= 2;
+		p = realloc(b->p, cap);
+		if (!p) {
+			b->oom = 1;
+			return;
+		}
+		b->p = p;
+		b->cap = cap;
+	}
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+}
+
+static void sb_printf(sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void sb_printf(sbuf *b, const char *fmt, ...)
+{
+	char tmp[512];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	sb_add(b, tmp, (size_t)n < sizeof(tmp) ? (size_t)n : sizeof(tmp) - 1);
+}
+
+/*
+ * Append user text (titles, names, URLs).  The readers already refuse bad
+ * UTF-8 and control characters, but a plan can be built by hand: anything
+ * that would make the file invalid becomes U+FFFD.  Line breaks are kept
+ * only when `lines` is set (DESCRIPTION); libical escapes them.
+ */
+static void sb_text(sbuf *b, const char *s, int lines)
+{
+	static const char bad[] = "\xef\xbf\xbd";
+	const unsigned char *u = (const unsigned char *)s;
+	size_t n = s ? strlen(s) : 0, i = 0, run = 0;
+
+	while (i < n) {
+		size_t k = cv_utf8_seq(u + i, n - i);
+		unsigned c = u[i];
+		int ok = k > 1 || (k == 1 && c >= 0x20 && c != 0x7f) || (k == 1 && lines && c == '\n');
+		if (k == 2 && c == 0xc2 && u[i + 1] < 0xa0)
+			ok = 0; /* C1 controls */
+		if (ok) {
+			i += k;
+			continue;
+		}
+		sb_add(b, s + run, i - run);
+		sb_add(b, bad, 3);
+		i += k ? k : 1;
+		run = i;
+	}
+	sb_add(b, s + run, n - run);
+}
+
+/* One zone a calendar refers to. */
+typedef struct zone_use {
+	const cv_zone *zone;
+	icalcomponent *vtz; /* truncated VTIMEZONE; NULL when there is none (UTC) */
+	int used;           /* some property names it in a TZID */
+} zone_use;
+
+typedef struct ics {
+	const cv_plan *plan;
+	icalcomponent *cal;
+	icalcomponent *events; /* VEVENTs, moved after the VTIMEZONEs at the end */
+	zone_use zones[ICS_ZONES_MAX];
+	size_t nzones;
+	icaltimetype from, to; /* VTIMEZONE truncation range, UTC */
+	icaltimetype dtstamp;
+	UDateFormat *fmt;      /* the student's locale, or NULL for ISO dates */
+	int oom;
+} ics;
+
+/* An icaltimetype holding the civil fields of `secs` (a wall time or a UTC instant). */
+static icaltimetype civil_time(int64_t secs)
+{
+	icaltimetype t = icaltime_null_time();
+	int32_t day = cv_day_of(secs);
+	int64_t s = secs - (int64_t)day * CV_DAY_SECONDS;
+	unsigned month, mday;
+	int year;
+
+	cv_civil_from_days(&year, &month, &mday, day);
+	t.year = year;
+	t.month = (int)month;
+	t.day = (int)mday;
+	t.hour = (int)(s / 3600);
+	t.minute = (int)(s / 60 % 60);
+	t.second = (int)(s % 60);
+	t.is_date = 0;
+	return t;
+}
+
+static icaltimetype utc_time(int64_t instant)
+{
+	icaltimetype t = civil_time(instant);
+	t.zone = icaltimezone_get_utc_timezone();
+	return t;
+}
+
+static void add_prop(ics *w, icalcomponent *c, icalproperty *p)
+{
+	if (!p) {
+		w->oom = 1;
+		return;
+	}
+	icalcomponent_add_property(c, p);
+}
+
+/* Add property p with parameter a; either may be NULL after a failed allocation. */
+static void add_prop_param(ics *w, icalcomponent *c, icalproperty *p, icalparameter *a)
+{
+	if (!p || !a) {
+		if (p)
+			icalproperty_free(p);
+		if (a)
+			icalparameter_free(a);
+		w->oom = 1;
+		return;
+	}
+	icalproperty_add_parameter(p, a);
+	icalcomponent_add_property(c, p);
+}
+
+/* Add an X- property (X-WR-CALNAME and friends). */
+static void add_x(ics *w, icalcomponent *c, const char *name, const char *value)
+{
+	icalproperty *p = icalproperty_new_x(value);
+	if (p)
+		icalproperty_set_x_name(p, name);
+	add_prop(w, c, p);
+}
+
+/* Add a TEXT property of `kind` holding sanitised `text`. */
+static void add_text(ics *w, icalcomponent *c, icalproperty_kind kind, const char *text)
+{
+	sbuf b = {0};
+	icalproperty *p = NULL;
+
+	sb_text(&b, text, kind == ICAL_DESCRIPTION_PROPERTY);
+	if (!b.oom) {
+		p = icalproperty_new(kind);
+		if (p)
+			icalproperty_set_value(p, icalvalue_new_text(b.p ? b.p : ""));
+	}
+	free(b.p);
+	add_prop(w, c, p);
+}
+
+/*
+ * The VTIMEZONE of `zone` from libical, truncated to the calendar's range,
+ * with a bare IANA TZID.  NULL when libical has none (UTC) or memory ran out
+ * (w->oom is then set).
+ */
+static icalcomponent *vtimezone_for(ics *w, const cv_zone *zone)
+{
+	const char *name = cv_zone_name(zone);
+	icaltimezone *z = icaltimezone_get_builtin_timezone(name);
+	icalcomponent *src, *vtz;
+	icalproperty *p, *next;
+
+	if (!z || z == icaltimezone_get_utc_timezone())
+		return NULL;
+	src = icaltimezone_get_component(z);
+	if (!src)
+		return NULL;
+	vtz = icalcomponent_new_clone(src);
+	if (!vtz) {
+		w->oom = 1;
+		return NULL;
+	}
+	icaltimezone_truncate_vtimezone(vtz, w->from, w->to, 1);
+	p = icalcomponent_get_first_property(vtz, ICAL_TZID_PROPERTY);
+	if (p)
+		icalproperty_set_tzid(p, name);
+	else
+		add_prop(w, vtz, icalproperty_new_tzid(name));
+	/* X-LIC-LOCATION only repeats the name for libical's own use. */
+	for (p = icalcomponent_get_first_property(vtz, ICAL_X_PROPERTY); p; p = next) {
+		next = icalcomponent_get_next_property(vtz, ICAL_X_PROPERTY);
+		if (!strcmp(icalproperty_get_x_name(p), "X-LIC-LOCATION")) {
+			icalcomponent_remove_property(vtz, p);
+			icalproperty_free(p);
+		}
+	}
+	return vtz;
+}
+
+/* The calendar's entry for `zone`, made on first use; NULL when the table is full. */
+static zone_use *zone_get(ics *w, const cv_zone *zone)
+{
+	size_t i;
+
+	for (i = 0; i < w->nzones; i++)
+		if (w->zones[i].zone == zone)
+			return &w->zones[i];
+	if (w->nzones == ICS_ZONES_MAX)
+		return NULL;
+	w->zones[w->nzones].zone = zone;
+	w->zones[w->nzones].vtz = vtimezone_for(w, zone);
+	w->zones[w->nzones].used = 0;
+	return &w->zones[w->nzones++];
+}
+
+/* A DATE-TIME property of `kind` (DTSTART, EXDATE, RDATE) with value t. */
+static icalproperty *time_prop(icalproperty_kind kind, icaltimetype t)
+{
+	icalproperty *p = icalproperty_new(kind);
+	icalvalue *v;
+
+	if (!p)
+		return NULL;
+	v = icalvalue_new_datetime(t);
+	if (!v) {
+		icalproperty_free(p);
+		return NULL;
+	}
+	icalproperty_set_value(p, v);
+	return p;
+}
+
+/* Add a property at the instant t in UTC. */
+static void put_utc(ics *w, icalcomponent *c, icalproperty_kind kind, int64_t t)
+{
+	add_prop(w, c, time_prop(kind, utc_time(t)));
+}
+
+/*
+ * Add a property at wall time `wall` of `zone`, with a TZID; when the zone
+ * has no VTIMEZONE, at the same instant in UTC instead.
+ */
+static void put_wall(ics *w, icalcomponent *c, icalproperty_kind kind, const cv_zone *zone,
+		     int64_t wall)
+{
+	zone_use *zu = zone_get(w, zone);
+
+	if (!zu || !zu->vtz) {
+		put_utc(w, c, kind, cv_zone_to_utc(zone, wall));
+		return;
+	}
+	add_prop_param(w, c, time_prop(kind, civil_time(wall)),
+		       icalparameter_new_tzid(cv_zone_name(zone)));
+	zu->used = 1;
+}
+
+/* 1 when the wall time of t in `zone` reads back as t (RFC 5545 3.3.5). */
+static int wall_exact(const cv_zone *zone, int64_t t)
+{
+	return cv_zone_to_utc(zone, cv_zone_to_wall(zone, t)) == t;
+}
+
+/* Add a property at instant t, as wall time in `zone` when that is exact, else in UTC. */
+static void put_instant(ics *w, icalcomponent *c, icalproperty_kind kind, const cv_zone *zone,
+			int64_t t)
+{
+	if (wall_exact(zone, t))
+		put_wall(w, c, kind, zone, cv_zone_to_wall(zone, t));
+	else
+		put_utc(w, c, kind, t);
+}
+
+static void put_duration(ics *w, icalcomponent *c, unsigned minutes)
+{
+	add_prop(w, c, icalproperty_new_duration(icaldurationtype_from_int((int)minutes * 60)));
+}
+
+/*
+ * A display VALARM `minutes` before (negative: after) the event starts.
+ * Clients that drop VALARMs still show the event itself.
+ */
+static void add_alarm(ics *w, icalcomponent *ev, int minutes, const char *text)
+{
+	icalcomponent *a = icalcomponent_new_valarm();
+	struct icaltriggertype tr;
+
+	if (!a) {
+		w->oom = 1;
+		return;
+	}
+	memset(&tr, 0, sizeof(tr));
+	tr.time = icaltime_null_time();
+	tr.duration = icaldurationtype_from_int(-minutes * 60);
+	add_prop(w, a, icalproperty_new_action(ICAL_ACTION_DISPLAY));
+	add_prop(w, a, icalproperty_new_trigger(tr));
+	add_text(w, a, ICAL_DESCRIPTION_PROPERTY, text);
+	icalcomponent_add_component(ev, a);
+}
+
+static const char *course_domain(const cv_course *c)
+{
+	return c->uid_domain && *c->uid_domain ? c->uid_domain : CV_COURSE_UID_DOMAIN_DEFAULT;
+}
+
+static const char *course_title(const cv_course *c)
+{
+	return c->title && *c->title ? c->title : c->id;
+}
+
+/*
+ * A new VEVENT with the properties every event shares.  ORGANIZER is
+ * required by RFC 5546 for METHOD:PUBLISH (libical's restriction check
+ * enforces it); the course file names no person, so the course is the
+ * organizer at a no-reply address of its UID domain.
+ */
+static icalcomponent *event_new(ics *w, const char *uid, int transparent)
+{
+	const cv_course *c = w->plan->course;
+	icalcomponent *ev = icalcomponent_new_vevent();
+	icalproperty *p;
+	sbuf b = {0};
+
+	if (!ev) {
+		w->oom = 1;
+		return NULL;
+	}
+	add_text(w, ev, ICAL_UID_PROPERTY, uid);
+	add_prop(w, ev, icalproperty_new_dtstamp(w->dtstamp));
+	add_prop(w, ev, icalproperty_new_sequence(0));
+	add_prop(w, ev, icalproperty_new_status(ICAL_STATUS_CONFIRMED));
+	add_prop(w, ev, icalproperty_new_transp(transparent ? ICAL_TRANSP_TRANSPARENT
+							    : ICAL_TRANSP_OPAQUE));
+	sb_printf(&b, "mailto:noreply@%s", course_domain(c));
+	p = b.oom ? NULL : icalproperty_new_organizer(b.p);
+	b.len = 0;
+	sb_text(&b, course_title(c), 0);
+	add_prop_param(w, ev, p, b.oom ? NULL : icalparameter_new_cn(b.p));
+	free(b.p);
+	icalcomponent_add_component(w->events, ev);
+	return ev;
+}
+
+/* A link as LOCATION (text: every client shows it) and as URL. */
+static void add_link(ics *w, icalcomponent *ev, const char *url)
+{
+	sbuf b = {0};
+
+	if (!url || !*url)
+		return;
+	add_text(w, ev, ICAL_LOCATION_PROPERTY, url);
+	sb_text(&b, url, 0);
+	add_prop(w, ev, b.oom ? NULL : icalproperty_new_url(b.p));
+	free(b.p);
+}
+
+/* The join link also as an RFC 7986 CONFERENCE property, for clients that show a "join" button. */
+static void add_conference(ics *w, icalcomponent *ev, const char *url)
+{
+	icalproperty *p;
+	icalparameter *f;
+	sbuf b = {0};
+
+	if (!url || !*url)
+		return;
+	sb_text(&b, url, 0);
+	p = b.oom ? NULL : icalproperty_new_conference(b.p);
+	free(b.p);
+	f = icalparameter_new_feature(ICAL_FEATURE_VIDEO);
+	if (p && f)
+		icalproperty_add_parameter(p, f);
+	else if (f)
+		icalparameter_free(f);
+	add_prop_param(w, ev, p, icalparameter_new_value(ICAL_VALUE_URI));
+}
+
+/* "YYYYMMDD" of a day number, for UIDs. */
+static void uid_date(char *buf, size_t size, int32_t day)
+{
+	int y;
+	unsigned m, d;
+
+	cv_civil_from_days(&y, &m, &d, day);
+	snprintf(buf, size, "%04d%02u%02u", y, m, d);
+}
+
+/*
+ * A wall time for people: the student's locale through ICU when one is
+ * set, else "Tue 2027-01-12 14:00".  ICU only formats: it is given the wall
+ * time as if it were UTC with the zone UTC, so ICU's own time-zone data
+ * never decides an offset (DESIGN.md, time rule 1).
+ */
+static void human_time(const ics *w, char *buf, size_t size, int64_t wall)
+{
+	if (w->fmt) {
+		UChar u[ICS_DATE_MAX];
+		UErrorCode st = U_ZERO_ERROR;
+		int32_t n = udat_format(w->fmt, (UDate)wall * 1000.0, u, ICS_DATE_MAX, NULL, &st);
+		if (U_SUCCESS(st) && n < ICS_DATE_MAX) {
+			u_strToUTF8(buf, (int32_t)size, NULL, u, n, &st);
+			if (U_SUCCESS(st) && st != U_STRING_NOT_TERMINATED_WARNING)
+				return;
+		}
+	}
+	{
+		int32_t day = cv_day_of(wall);
+		int64_t s = wall - (int64_t)day * CV_DAY_SECONDS;
+		char date[16];
+		cv_date_format(date, sizeof(date), day);
+		snprintf(buf, size, "%s %s %02d:%02d", cv_weekday_name(cv_weekday(day)), date,
+			 (int)(s / 3600), (int)(s / 60 % 60));
+	}
+}
+
+/* A formatter for `locale` ("" for none), Gregorian whatever the locale's default calendar. */
+static UDateFormat *formatter(const char *locale)
+{
+	static const UChar utc[] = {'U', 'T', 'C', 0};
+	char id[ULOC_FULLNAME_CAPACITY + 32];
+	UErrorCode st = U_ZERO_ERROR;
+	UDateFormat *f;
+
+	if (!locale || !*locale || strlen(locale) >= ULOC_FULLNAME_CAPACITY)
+		return NULL;
+	snprintf(id, sizeof(id), "%s%s", locale, strchr(locale, '@') ? "" : "@calendar=gregorian");
+	f = udat_open(UDAT_SHORT, UDAT_FULL, id, utc, -1, NULL, 0, &st);
+	if (U_FAILURE(st)) {
+		if (f)
+			udat_close(f);
+		return NULL;
+	}
+	return f;
+}
+
+/* The range every VTIMEZONE covers: a week before the first occurrence or the
+ * term, to past the last reminder (plus two days for any zone's offset). */
+static void set_range(ics *w)
+{
+	const cv_plan *p = w->plan;
+	const cv_course *c = p->course;
+	int64_t from = (int64_t)c->start * CV_DAY_SECONDS, to = ((int64_t)c->end + 1) * CV_DAY_SECONDS;
+	unsigned after = c->recording_after > c->alternative_due ? c->recording_after
+								  : c->alternative_due;
+	size_t i, j;
+
+	for (i = 0; i < p->nsessions; i++) {
+		for (j = 0; j < p->sessions[i].noccurrences; j++) {
+			const cv_occurrence *o = &p->sessions[i].occurrences[j];
+			if (o->start < from)
+				from = o->start;
+			if (o->end > to)
+				to = o->end;
+		}
+	}
+	from -= 8 * (int64_t)CV_DAY_SECONDS;
+	to += ((int64_t)after + c->duration + ICS_DUE_MINUTES) * 60 + 2 * (int64_t)CV_DAY_SECONDS;
+	w->from = utc_time(from);
+	w->to = utc_time(to);
+}
+
+/* Start a VCALENDAR called `name` whose display zone is `xwr`.  Returns 0 or CV_ENOMEM. */
+static int ics_open(ics *w, const cv_plan *plan, const cv_ics_options *options,
+		    const char *name, const cv_zone *xwr)
+{
+	sbuf b = {0};
+
+	memset(w, 0, sizeof(*w));
+	w->plan = plan;
+	w->dtstamp = utc_time(options ? options->dtstamp : 0);
+	set_range(w);
+	w->cal = icalcomponent_new_vcalendar();
+	w->events = icalcomponent_new_vcalendar();
+	if (!w->cal || !w->events)
+		return CV_ENOMEM;
+	add_prop(w, w->cal, icalproperty_new_version("2.0"));
+	add_prop(w, w->cal, icalproperty_new_prodid(ICS_PRODID));
+	add_prop(w, w->cal, icalproperty_new_method(ICAL_METHOD_PUBLISH));
+	add_prop(w, w->cal, icalproperty_new_calscale("GREGORIAN"));
+	add_text(w, w->cal, ICAL_NAME_PROPERTY, name);
+	sb_text(&b, name, 0);
+	if (!b.oom)
+		add_x(w, w->cal, "X-WR-CALNAME", b.p);
+	w->oom |= b.oom;
+	free(b.p);
+	add_x(w, w->cal, "X-WR-TIMEZONE", cv_zone_name(xwr));
+	/* RFC 7986 wants the value type spelled out. */
+	add_prop_param(w, w->cal, icalproperty_new_refreshinterval(icaldurationtype_from_int(CV_DAY_SECONDS)),
+		       icalparameter_new_value(ICAL_VALUE_DURATION));
+	add_x(w, w->cal, "X-PUBLISHED-TTL", "P1D");
+	return w->oom ? CV_ENOMEM : CV_OK;
+}
+
+static void ics_close(ics *w)
+{
+	size_t i;
+
+	for (i = 0; i < w->nzones; i++)
+		if (w->zones[i].vtz)
+			icalcomponent_free(w->zones[i].vtz);
+	if (w->events)
+		icalcomponent_free(w->events);
+	if (w->cal)
+		icalcomponent_free(w->cal);
+	if (w->fmt)
+		udat_close(w->fmt);
+	memset(w, 0, sizeof(*w));
+}
+
+/* VTIMEZONEs first (some clients want them before use), then the events; serialise. */
+static int ics_finish(ics *w, char **out, size_t *len)
+{
+	icalcomponent *e;
+	char *text, *copy;
+	size_t i, n;
+
+	if (w->oom)
+		return CV_ENOMEM;
+	for (i = 0; i < w->nzones; i++) {
+		if (w->zones[i].vtz && w->zones[i].used) {
+			icalcomponent_add_component(w->cal, w->zones[i].vtz);
+			w->zones[i].vtz = NULL;
+		}
+	}
+	while ((e = icalcomponent_get_first_component(w->events, ICAL_ANY_COMPONENT))) {
+		icalcomponent_remove_component(w->events, e);
+		icalcomponent_add_component(w->cal, e);
+	}
+	text = icalcomponent_as_ical_string_r(w->cal);
+	if (!text)
+		return CV_ENOMEM;
+	/* Our contract says free(); libical's buffers are its own to free. */
+	n = strlen(text);
+	copy = malloc(n + 1);
+	if (copy)
+		memcpy(copy, text, n + 1);
+	icalmemory_free_buffer(text);
+	if (!copy)
+		return CV_ENOMEM;
+	*out = copy;
+	*len = n;
+	return CV_OK;
+}
+
+static const char *student_label(const cv_student *st)
+{
+	return st->name && *st->name ? st->name : st->id;
+}
+
+/* "<title>: section N" or "<title>: session N". */
+static void session_summary(sbuf *b, const cv_plan *p, const cv_session *s)
+{
+	sb_text(b, course_title(p->course), 0);
+	sb_printf(b, ": %s %u", p->course->mode == CV_MODE_SERIES ? "session" : "section", s->index);
+}
+
+/* The home-zone wall time of a session on home date `day`. */
+static int64_t session_wall(const cv_session *s, int32_t day)
+{
+	return (int64_t)day * CV_DAY_SECONDS + (int64_t)s->slot.start * 60;
+}
+
+/*
+ * UNTIL of a weekly rule whose last instance starts at `last` on home date
+ * `day`: in UTC, as RFC 5545 requires when DTSTART has a TZID.  It is the
+ * end of that home day, and at least ICS_UNTIL_SLACK after the start.  Any
+ * instant before the next week's instance means the same set, and this one
+ * keeps the last week in clients whose arithmetic slips by a clock change
+ * (dateutil with pytz steps a winter DTSTART into summer with the winter
+ * offset, an hour late), while clients that show "until <date>" show the
+ * last session's date.
+ */
+static int64_t rrule_until(const cv_zone *zone, int32_t day, int64_t last)
+{
+	int64_t end = cv_zone_to_utc(zone, ((int64_t)day + 1) * CV_DAY_SECONDS - 1);
+	return end > last + ICS_UNTIL_SLACK ? end : last + ICS_UNTIL_SLACK;
+}
+
+/*
+ * One recurring VEVENT for a session.  Its weeks are those of the first
+ * occurrence's date plus multiples of 7 days; a week whose occurrence is
+ * missing gets an EXDATE.  An occurrence that does not sit on that lattice
+ * at the session's wall time (a plan built by hand, or a zone without a
+ * VTIMEZONE) is added as an RDATE, so the expansion is always exact.
+ */
+static void session_event(ics *w, const cv_session *s)
+{
+	const cv_plan *p = w->plan;
+	const cv_course *c = p->course;
+	const cv_zone *zone = c->zone;
+	const cv_occurrence *o = s->occurrences;
+	zone_use *zu = zone_get(w, zone);
+	int lattice = zu && zu->vtz && cv_zone_to_utc(zone, session_wall(s, o[0].date)) == o[0].start;
+	size_t i, weeks = 1, last = 0, nholes = 0, shown;
+	unsigned char *hit = NULL;
+	icalcomponent *ev;
+	char uid[ICS_UID_MAX], date[16];
+	sbuf b = {0};
+
+	if (lattice) {
+		for (i = 0; i < s->noccurrences; i++)
+			if (o[i].date >= o[0].date && (o[i].date - o[0].date) % 7 == 0 &&
+			    (size_t)(o[i].date - o[0].date) / 7 + 1 > weeks)
+				weeks = (size_t)(o[i].date - o[0].date) / 7 + 1;
+		hit = calloc(weeks, 1);
+		if (!hit) {
+			w->oom = 1;
+			return;
+		}
+	}
+	snprintf(uid, sizeof(uid), "%s-s%u@%s", c->id, s->index, course_domain(c));
+	ev = event_new(w, uid, 0);
+	if (!ev) {
+		free(hit);
+		return;
+	}
+	if (lattice)
+		put_wall(w, ev, ICAL_DTSTART_PROPERTY, zone, session_wall(s, o[0].date));
+	else
+		put_utc(w, ev, ICAL_DTSTART_PROPERTY, o[0].start);
+	put_duration(w, ev, s->duration);
+	for (i = 0; i < s->noccurrences; i++) {
+		int32_t d = o[i].date - o[0].date;
+		size_t k = d >= 0 ? (size_t)d / 7 : 0;
+		if (lattice && d >= 0 && d % 7 == 0 && !hit[k] &&
+		    cv_zone_to_utc(zone, session_wall(s, o[i].date)) == o[i].start) {
+			hit[k] = 1;
+			if (k > last)
+				last = k;
+		} else if (i > 0) {
+			put_instant(w, ev, ICAL_RDATE_PROPERTY, zone, o[i].start);
+		}
+	}
+	if (lattice && last > 0) {
+		struct icalrecurrencetype r;
+		icalrecurrencetype_clear(&r);
+		r.freq = ICAL_WEEKLY_RECURRENCE;
+		r.until = utc_time(rrule_until(zone, o[0].date + 7 * (int32_t)last,
+					       cv_zone_to_utc(zone, session_wall(s, o[0].date + 7 * (int32_t)last))));
+		add_prop(w, ev, icalproperty_new_rrule(r));
+		for (i = 1; i < last; i++) {
+			if (!hit[i]) {
+				put_wall(w, ev, ICAL_EXDATE_PROPERTY, zone,
+					 session_wall(s, o[0].date + 7 * (int32_t)i));
+				nholes++;
+			}
+		}
+	}
+
+	session_summary(&b, p, s);
+	if (!b.oom)
+		add_text(w, ev, ICAL_SUMMARY_PROPERTY, b.p);
+	b.len = 0;
+	add_link(w, ev, c->join_url);
+	add_conference(w, ev, c->join_url);
+
+	/* The description: when, the weeks off, the links, who is expected. */
+	sb_text(&b, course_title(c), 0);
+	sb_printf(&b, ", %s %u of %zu: every %s at %02u:%02u (%s), %u minutes, %zu times",
+		  c->mode == CV_MODE_SERIES ? "session" : "section", s->index, p->nsessions,
+		  cv_weekday_name(s->slot.weekday), s->slot.start / 60u, s->slot.start % 60u,
+		  cv_zone_name(zone), s->duration, s->noccurrences);
+	cv_date_format(date, sizeof(date), o[0].date);
+	sb_printf(&b, " from %s", date);
+	cv_date_format(date, sizeof(date), o[s->noccurrences - 1].date);
+	sb_printf(&b, " to %s.\n", date);
+	if (nholes) {
+		sb_printf(&b, "No session on");
+		for (i = 1, shown = 0; i < last; i++) {
+			if (hit[i])
+				continue;
+			cv_date_format(date, sizeof(date), o[0].date + 7 * (int32_t)i);
+			sb_printf(&b, "%s %s", shown++ ? "," : "", date);
+		}
+		sb_printf(&b, ".\n");
+	}
+	if (c->join_url && *c->join_url) {
+		sb_printf(&b, "Join: ");
+		sb_text(&b, c->join_url, 0);
+		sb_printf(&b, "\n");
+	}
+	sb_printf(&b, "Start the recording when the session begins");
+	if (c->recording_url && *c->recording_url) {
+		sb_printf(&b, "; recordings go to ");
+		sb_text(&b, c->recording_url, 0);
+	}
+	sb_printf(&b, ".\n");
+	/* Names or ids only: the roster's e-mail addresses stay out of calendars. */
+	sb_printf(&b, "Students (%zu): ", s->nstudents);
+	for (i = 0; i < s->nstudents; i++) {
+		const cv_student *st;
+		if (s->students[i] >= p->roster->count)
+			continue;
+		if (b.len > ICS_TEXT_MAX) {
+			sb_printf(&b, " and %zu more", s->nstudents - i);
+			break;
+		}
+		st = &p->roster->students[s->students[i]];
+		if (i)
+			sb_printf(&b, ", ");
+		sb_text(&b, student_label(st), 0);
+	}
+	if (!s->nstudents)
+		sb_printf(&b, "none");
+	sb_printf(&b, ".");
+	if (!b.oom)
+		add_text(w, ev, ICAL_DESCRIPTION_PROPERTY, b.p);
+	add_alarm(w, ev, ICS_ALARM_MINUTES, "Start the recording");
+	w->oom |= b.oom;
+	free(b.p);
+	free(hit);
+}
+
+int cv_ics_instructor(char **out, size_t *len, const cv_plan *plan, const cv_ics_options *options)
+{
+	ics w;
+	size_t i;
+	int rc;
+
+	rc = ics_open(&w, plan, options, course_title(plan->course), plan->course->zone);
+	for (i = 0; !rc && i < plan->nsessions; i++) {
+		if (plan->sessions[i].noccurrences)
+			session_event(&w, &plan->sessions[i]);
+		if (w.oom)
+			rc = CV_ENOMEM;
+	}
+	if (!rc)
+		rc = ics_finish(&w, out, len);
+	ics_close(&w);
+	return rc;
+}
+
+/* "<course>-s<N>-<student>-<YYYYMMDD>-<kind>@<domain>": unique per student, session, date, kind. */
+static void student_uid(char *buf, size_t size, const cv_plan *p, const cv_session *s,
+			const cv_student *st, const cv_occurrence *o, const char *kind)
+{
+	char date[16];
+
+	uid_date(date, sizeof(date), o->date);
+	snprintf(buf, size, "%s-s%u-%s-%s-%s@%s", p->course->id, s->index, st->id, date, kind,
+		 course_domain(p->course));
+}
+
+static void live_event(ics *w, const cv_student *st, const cv_session *s, const cv_occurrence *o)
+{
+	const cv_course *c = w->plan->course;
+	char uid[ICS_UID_MAX], when[ICS_DATE_MAX];
+	icalcomponent *ev;
+	sbuf b = {0};
+
+	student_uid(uid, sizeof(uid), w->plan, s, st, o, "live");
+	ev = event_new(w, uid, 0);
+	if (!ev)
+		return;
+	/* The home zone, like the instructor's calendar: both read the same rules. */
+	put_instant(w, ev, ICAL_DTSTART_PROPERTY, c->zone, o->start);
+	put_duration(w, ev, s->duration);
+	session_summary(&b, w->plan, s);
+	if (!b.oom)
+		add_text(w, ev, ICAL_SUMMARY_PROPERTY, b.p);
+	b.len = 0;
+	add_link(w, ev, c->join_url);
+	add_conference(w, ev, c->join_url);
+
+	human_time(w, when, sizeof(when), cv_zone_to_wall(st->zone, o->start));
+	sb_text(&b, course_title(c), 0);
+	sb_printf(&b, ", live: %s (%s), %u minutes.\n", when, cv_zone_name(st->zone), s->duration);
+	if (c->join_url && *c->join_url) {
+		sb_printf(&b, "Join: ");
+		sb_text(&b, c->join_url, 0);
+		sb_printf(&b, "\n");
+	}
+	if (c->recording_url && *c->recording_url) {
+		sb_printf(&b, "Recordings: ");
+		sb_text(&b, c->recording_url, 0);
+		sb_printf(&b, "\n");
+	}
+	if (!b.oom && b.len)
+		b.p[--b.len] = '\0';
+	if (!b.oom)
+		add_text(w, ev, ICAL_DESCRIPTION_PROPERTY, b.p);
+	b.len = 0;
+	sb_text(&b, course_title(c), 0);
+	sb_printf(&b, " starts in %d minutes", ICS_ALARM_MINUTES);
+	if (!b.oom)
+		add_alarm(w, ev, ICS_ALARM_MINUTES, b.p);
+	w->oom |= b.oom;
+	free(b.p);
+}
+
+/* Why the occurrence is missed, the recording and the task: shared by both reminder events. */
+static void missed_text(sbuf *b, const ics *w, const cv_student *st, const cv_expect *e,
+			const cv_occurrence *o)
+{
+	const cv_course *c = w->plan->course;
+	char when[ICS_DATE_MAX], date[16];
+
+	human_time(w, when, sizeof(when), cv_zone_to_wall(st->zone, o->start));
+	sb_printf(b, "You cannot attend the live session of %s (%s) because %s", when,
+		  cv_zone_name(st->zone), cv_miss_text(e->miss));
+	if (e->miss == CV_MISS_CLOCKS && e->clock_change) {
+		cv_date_format(date, sizeof(date), cv_day_of(cv_zone_to_wall(st->zone, e->clock_change)));
+		sb_printf(b, " (the clocks change on %s)", date);
+	}
+	sb_printf(b, ".\n");
+	if (c->recording_url && *c->recording_url) {
+		sb_printf(b, "Recording: ");
+		sb_text(b, c->recording_url, 0);
+		sb_printf(b, "\n");
+	}
+	human_time(w, when, sizeof(when),
+		   cv_zone_to_wall(st->zone, o->end + (int64_t)c->alternative_due * 60));
+	sb_text(b, c->alternative_task && *c->alternative_task ? c->alternative_task
+			: "Watch the recording and post a response in the discussion forum", 1);
+	sb_printf(b, "; due %s.", when);
+}
+
+/*
+ * The recording track of one missed occurrence: "Watch the recording" when
+ * it is available, "Due" at the deadline.  Both sit in the student's zone
+ * and are transparent, so they do not block the student's free time.
+ */
+static void missed_events(ics *w, const cv_student *st, const cv_session *s, const cv_expect *e,
+			  const cv_occurrence *o)
+{
+	const cv_course *c = w->plan->course;
+	char uid[ICS_UID_MAX], date[16];
+	icalcomponent *ev;
+	sbuf sum = {0}, desc = {0};
+	unsigned early = c->alternative_due < ICS_DUE_ALARM_MAX ? c->alternative_due
+							       : ICS_DUE_ALARM_MAX;
+
+	/* The student's own date of the session: the one they would look for. */
+	cv_date_format(date, sizeof(date), cv_day_of(cv_zone_to_wall(st->zone, o->start)));
+	missed_text(&desc, w, st, e, o);
+
+	student_uid(uid, sizeof(uid), w->plan, s, st, o, "rec");
+	ev = event_new(w, uid, 1);
+	if (ev) {
+		put_instant(w, ev, ICAL_DTSTART_PROPERTY, st->zone,
+			    o->end + (int64_t)c->recording_after * 60);
+		put_duration(w, ev, s->duration);
+		sb_printf(&sum, "Watch the recording: ");
+		sb_text(&sum, course_title(c), 0);
+		sb_printf(&sum, " (%s)", date);
+		if (!sum.oom) {
+			add_text(w, ev, ICAL_SUMMARY_PROPERTY, sum.p);
+			add_alarm(w, ev, 0, sum.p);
+		}
+		if (!desc.oom)
+			add_text(w, ev, ICAL_DESCRIPTION_PROPERTY, desc.p);
+		add_link(w, ev, c->recording_url);
+	}
+
+	student_uid(uid, sizeof(uid), w->plan, s, st, o, "due");
+	ev = event_new(w, uid, 1);
+	if (ev) {
+		put_instant(w, ev, ICAL_DTSTART_PROPERTY, st->zone,
+			    o->end + (int64_t)c->alternative_due * 60);
+		put_duration(w, ev, ICS_DUE_MINUTES);
+		sum.len = 0;
+		sb_printf(&sum, "Due: discussion response - ");
+		sb_text(&sum, course_title(c), 0);
+		sb_printf(&sum, " (%s)", date);
+		if (!sum.oom) {
+			add_text(w, ev, ICAL_SUMMARY_PROPERTY, sum.p);
+			add_alarm(w, ev, (int)early, sum.p);
+		}
+		if (!desc.oom)
+			add_text(w, ev, ICAL_DESCRIPTION_PROPERTY, desc.p);
+		add_link(w, ev, c->recording_url);
+	}
+	w->oom |= sum.oom | desc.oom;
+	free(sum.p);
+	free(desc.p);
+}
+
+int cv_ics_student(char **out, size_t *len, const cv_plan *plan, size_t student,
+		   const cv_ics_options *options)
+{
+	const cv_student_plan *sp;
+	const cv_student *st;
+	ics w;
+	sbuf name = {0};
+	size_t i;
+	int rc;
+
+	if (student >= plan->nstudents || plan->students[student].student >= plan->roster->count)
+		return CV_EDATA;
+	sp = &plan->students[student];
+	st = &plan->roster->students[sp->student];
+	sb_text(&name, course_title(plan->course), 0);
+	sb_printf(&name, " - ");
+	sb_text(&name, student_label(st), 0);
+	if (name.oom)
+		return CV_ENOMEM;
+	rc = ics_open(&w, plan, options, name.p, st->zone);
+	free(name.p);
+	if (!rc)
+		w.fmt = formatter(st->locale);
+	for (i = 0; !rc && i < sp->nexpects; i++) {
+		const cv_expect *e = &sp->expects[i];
+		const cv_session *s;
+		if (e->session >= plan->nsessions ||
+		    e->occurrence >= plan->sessions[e->session].noccurrences)
+			continue;
+		s = &plan->sessions[e->session];
+		if (e->miss == CV_MISS_NONE)
+			live_event(&w, st, s, &s->occurrences[e->occurrence]);
+		else
+			missed_events(&w, st, s, e, &s->occurrences[e->occurrence]);
+		if (w.oom)
+			rc = CV_ENOMEM;
+	}
+	if (!rc)
+		rc = ics_finish(&w, out, len);
+	ics_close(&w);
+	return rc;
+}

@@ -1,0 +1,269 @@
+/*
+ * plan.c - from chosen slots to what every student does each week.
+ *
+ * The grid's groups only carry counts, so the plan recomputes each
+ * student's availability over the term and checks every occurrence of the
+ * sessions that student is expected at (DESIGN.md, time rule 5).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "convene/plan.h"
+
+const char *cv_miss_text(cv_miss miss)
+{
+	switch (miss) {
+	case CV_MISS_NONE: return "you attend live";
+	case CV_MISS_AWAY: return "you are away that day";
+	case CV_MISS_BUSY: return "your calendar is busy then";
+	case CV_MISS_CLOCKS: return "a clock change moves the session out of your hours";
+	case CV_MISS_HOURS: return "the session is outside your hours";
+	}
+	return "unknown";
+}
+
+static void free_sessions(cv_session *s, size_t n)
+{
+	size_t i;
+	for (i = 0; s && i < n; i++) {
+		free(s[i].occurrences);
+		free(s[i].students);
+	}
+	free(s);
+}
+
+void cv_plan_free(cv_plan *plan)
+{
+	size_t i;
+	if (!plan)
+		return;
+	free_sessions(plan->sessions, plan->nsessions);
+	for (i = 0; plan->students && i < plan->nstudents; i++)
+		free(plan->students[i].expects);
+	free(plan->students);
+	free(plan);
+}
+
+static int build_sessions(cv_plan *p, const cv_grid *g)
+{
+	const cv_solution *sol = &p->solution;
+	size_t i, w, nweeks = cv_grid_weeks(g);
+
+	p->sessions = calloc(sol->count + 1, sizeof(*p->sessions));
+	if (!p->sessions)
+		return CV_ENOMEM;
+	p->nsessions = sol->count;
+	for (i = 0; i < sol->count; i++) {
+		cv_session *s = &p->sessions[i];
+		s->index = (unsigned)i + 1;
+		s->candidate = sol->slots[i];
+		s->slot = cv_grid_slot(g, s->candidate);
+		s->duration = p->course->duration;
+		s->occurrences = calloc(nweeks + 1, sizeof(*s->occurrences));
+		if (!s->occurrences)
+			return CV_ENOMEM;
+		for (w = 0; w < nweeks; w++) {
+			cv_occurrence *o = &s->occurrences[s->noccurrences];
+			if (!cv_grid_occurrence(&o->start, g, s->candidate, w))
+				continue;
+			o->end = o->start + (int64_t)s->duration * 60;
+			o->date = cv_day_of(cv_zone_to_wall(p->course->zone, o->start));
+			o->week = (unsigned)w;
+			s->noccurrences++;
+		}
+	}
+	return CV_OK;
+}
+
+/* Sections: the session with the most attended occurrences, then the most
+ * preferred, then the earliest in the home week. */
+static int assigned_section(const cv_plan *p, const cv_grid *g, size_t group)
+{
+	size_t i;
+	int best = 0;
+	unsigned ba = 0, bp = 0;
+
+	for (i = 0; i < p->nsessions; i++) {
+		unsigned a = cv_grid_attend(g, group, p->sessions[i].candidate);
+		unsigned pr = cv_grid_preferred(g, group, p->sessions[i].candidate);
+		if (i == 0 || a > ba || (a == ba && pr > bp)) {
+			best = (int)i;
+			ba = a;
+			bp = pr;
+		}
+	}
+	return best;
+}
+
+static int32_t relative_offset(const cv_zone *student, const cv_zone *home, int64_t t)
+{
+	return cv_zone_offset(student, t) - cv_zone_offset(home, t);
+}
+
+/* The first transition of either zone in [from, to), or 0. */
+static int64_t first_change(const cv_zone *a, const cv_zone *b, int64_t from, int64_t to)
+{
+	cv_transition ta, tb;
+	int64_t lo = from < to ? from : to, hi = from < to ? to : from, best = 0;
+	if (cv_zone_transitions(&ta, 1, a, lo, hi))
+		best = ta.at;
+	if (cv_zone_transitions(&tb, 1, b, lo, hi) && (!best || tb.at < best))
+		best = tb.at;
+	return best;
+}
+
+/* Why student st misses occurrence e (its live neighbours are already marked). */
+static void explain(cv_expect *e, const cv_plan *p, const cv_student *st, const cv_expect *all,
+		    size_t n)
+{
+	const cv_session *s = &p->sessions[e->session];
+	const cv_occurrence *o = &s->occurrences[e->occurrence];
+	const cv_zone *home = p->course->zone, *zone = cv_avail_zone(st->avail);
+	const cv_occurrence *near = NULL;
+	size_t i;
+
+	if (cv_avail_is_away(st->avail, o->start) || cv_avail_is_away(st->avail, o->end - 1)) {
+		e->miss = CV_MISS_AWAY;
+		return;
+	}
+	if (cv_avail_is_busy(st->avail, o->start, o->end)) {
+		e->miss = CV_MISS_BUSY;
+		return;
+	}
+	/* The last earlier week in which the student attends this same session
+	 * (the change since then moved it out), else the first later one. */
+	for (i = 0; i < n; i++) {
+		const cv_occurrence *x;
+		if (all[i].session != e->session || all[i].miss != CV_MISS_NONE)
+			continue;
+		x = &s->occurrences[all[i].occurrence];
+		if (x->start < o->start ? !near || near->start > o->start || x->start > near->start
+					: !near || (near->start > o->start && x->start < near->start))
+			near = x;
+	}
+	if (near && relative_offset(zone, home, near->start) != relative_offset(zone, home, o->start)) {
+		e->miss = CV_MISS_CLOCKS;
+		e->clock_change = first_change(zone, home, near->start, o->start);
+		return;
+	}
+	e->miss = CV_MISS_HOURS;
+}
+
+static int expect_cmp_start(const cv_plan *p, const cv_expect *a, const cv_expect *b)
+{
+	int64_t x = p->sessions[a->session].occurrences[a->occurrence].start;
+	int64_t y = p->sessions[b->session].occurrences[b->occurrence].start;
+	return (x > y) - (x < y);
+}
+
+/* Insertion sort: series have at most CV_COUNT_MAX interleaved, already sorted runs. */
+static void sort_expects(const cv_plan *p, cv_expect *e, size_t n)
+{
+	size_t i, j;
+	for (i = 1; i < n; i++) {
+		cv_expect x = e[i];
+		for (j = i; j > 0 && expect_cmp_start(p, &e[j - 1], &x) > 0; j--)
+			e[j] = e[j - 1];
+		e[j] = x;
+	}
+}
+
+static int build_student(cv_plan *p, const cv_grid *g, size_t idx)
+{
+	const cv_student *st = &p->roster->students[idx];
+	cv_student_plan *sp = &p->students[idx];
+	cv_interval *iv[2] = {NULL, NULL};
+	size_t niv[2] = {0, 0}, total = 0, i, j, first, last;
+	int64_t from, to;
+	int pref, rc;
+
+	sp->student = idx;
+	sp->section = p->course->mode == CV_MODE_SERIES
+			      ? -1
+			      : assigned_section(p, g, cv_grid_student_group(g, idx));
+	first = sp->section < 0 ? 0 : (size_t)sp->section;
+	last = sp->section < 0 ? p->nsessions : first + 1;
+	for (i = first; i < last; i++)
+		total += p->sessions[i].noccurrences;
+	sp->expects = calloc(total + 1, sizeof(*sp->expects));
+	if (!sp->expects)
+		return CV_ENOMEM;
+	from = ((int64_t)p->course->start - 2) * CV_DAY_SECONDS;
+	to = ((int64_t)p->course->end + 3) * CV_DAY_SECONDS;
+	for (pref = 0; pref < 2; pref++) {
+		rc = cv_avail_intervals(&iv[pref], &niv[pref], st->avail, from, to, pref);
+		if (rc) {
+			free(iv[0]);
+			return rc;
+		}
+	}
+	for (i = first; i < last; i++) {
+		const cv_session *s = &p->sessions[i];
+		for (j = 0; j < s->noccurrences; j++) {
+			cv_expect *e = &sp->expects[sp->nexpects++];
+			const cv_occurrence *o = &s->occurrences[j];
+			e->session = (unsigned)i;
+			e->occurrence = (unsigned)j;
+			if (cv_intervals_cover(iv[0], niv[0], o->start, o->end)) {
+				e->miss = CV_MISS_NONE;
+				e->preferred = cv_intervals_cover(iv[1], niv[1], o->start, o->end);
+				sp->nlive++;
+			} else {
+				e->miss = CV_MISS_HOURS; /* refined below */
+			}
+		}
+	}
+	free(iv[0]);
+	free(iv[1]);
+	for (i = 0; i < sp->nexpects; i++)
+		if (sp->expects[i].miss != CV_MISS_NONE)
+			explain(&sp->expects[i], p, st, sp->expects, sp->nexpects);
+	if (sp->section < 0)
+		sort_expects(p, sp->expects, sp->nexpects);
+	return CV_OK;
+}
+
+static int list_students(cv_plan *p)
+{
+	size_t i, j;
+	for (i = 0; i < p->nsessions; i++) {
+		cv_session *s = &p->sessions[i];
+		s->students = malloc(sizeof(size_t) * (p->nstudents + 1));
+		if (!s->students)
+			return CV_ENOMEM;
+		for (j = 0; j < p->nstudents; j++)
+			if (p->students[j].section < 0 || (size_t)p->students[j].section == i)
+				s->students[s->nstudents++] = j;
+	}
+	return CV_OK;
+}
+
+int cv_plan_build(cv_plan **out, const cv_grid *g, const cv_solution *solution)
+{
+	cv_plan *p = calloc(1, sizeof(*p));
+	size_t i;
+	int rc;
+
+	if (!p)
+		return CV_ENOMEM;
+	p->course = cv_grid_course(g);
+	p->roster = cv_grid_roster(g);
+	p->solution = *solution;
+	rc = build_sessions(p, g);
+	if (!rc) {
+		p->nstudents = p->roster->count;
+		p->students = calloc(p->nstudents + 1, sizeof(*p->students));
+		if (!p->students)
+			rc = CV_ENOMEM;
+	}
+	for (i = 0; !rc && i < p->nstudents; i++)
+		rc = build_student(p, g, i);
+	if (!rc)
+		rc = list_students(p);
+	if (rc) {
+		cv_plan_free(p);
+		return rc;
+	}
+	*out = p;
+	return CV_OK;
+}

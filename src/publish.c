@@ -1,0 +1,811 @@
+/*
+ * publish.c - writing a directory of files atomically.
+ *
+ * The new set is built in a staging directory beside the published one
+ * (".<base>.new-<pid>", so on the same filesystem) and switched into place
+ * with one renameat2(RENAME_EXCHANGE): a reader that opens the directory
+ * sees the old set or the new set, never a mix.  The old set then sits at
+ * the staging path and is removed.  A file whose content did not change is
+ * hard-linked from the old set, so its inode and mtime survive (clients and
+ * web servers that look at mtime or ETag see nothing new).  A crash at any
+ * point leaves the old set published; the next run removes what is left.
+ */
+#define _GNU_SOURCE /* flock(), renameat2() and RENAME_EXCHANGE */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "convene/publish.h"
+
+/* Longest single path component (NAME_MAX on Linux filesystems). */
+#define NAME_BYTES_MAX 255
+/* Longest `dir` accepted: leaves room for the suffixes we add to it. */
+#define DIR_BYTES_MAX 3800
+/* Deepest tree we walk; our own trees are at most CV_PUBLISH_PATH_MAX / 2 deep. */
+#define DEPTH_MAX 300
+/* Bytes compared per read when checking whether a file is unchanged. */
+#define COMPARE_CHUNK 16384
+/* Largest single write(); Linux writes at most about 2 GiB per call anyway. */
+#define WRITE_CHUNK (1u << 30)
+
+struct cv_publish {
+	char *dir;       /* as given, without trailing slashes */
+	char *parent;    /* the directory that holds dir, its lock and staging */
+	char *base;      /* dir's last component */
+	char *lockpath;  /* dir + ".lock" */
+	char *staging;   /* parent/.base.new-<pid> */
+	int lockfd;      /* holds the flock until cv_publish_free() */
+	int committed;
+	unsigned long tmp_seq;
+	size_t added, changed, unchanged, removed;
+};
+
+/* ---- small helpers ---- */
+
+static int fail_errno(cv_errors *errs, int code, const char *path, const char *what, int err)
+{
+	cv_where w = {path, 0, 0};
+	return cv_errors_add(errs, code, &w, 0, "%s: %s", what, strerror(err));
+}
+
+/* a + "/" + b in a new string (no doubled slash), or NULL when out of memory. */
+static char *path_join(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	int slash = la > 0 && a[la - 1] != '/';
+	char *s = malloc(la + slash + lb + 1);
+
+	if (!s)
+		return NULL;
+	memcpy(s, a, la);
+	if (slash)
+		s[la] = '/';
+	memcpy(s + la + slash, b, lb + 1);
+	return s;
+}
+
+/* parent/.base.<kind>-<pid>: this run's staging ("new") or old ("old") set. */
+static char *sibling(const cv_publish *pub, const char *kind)
+{
+	char suffix[48], *s;
+	size_t n;
+
+	snprintf(suffix, sizeof(suffix), ".%s-%ld", kind, (long)getpid());
+	n = strlen(pub->parent) + strlen(pub->base) + strlen(suffix) + 3;
+	s = malloc(n);
+	if (s)
+		snprintf(s, n, "%s%s.%s%s", pub->parent,
+			 pub->parent[strlen(pub->parent) - 1] == '/' ? "" : "/", pub->base, suffix);
+	return s;
+}
+
+/*
+ * Copy `s` into `buf` for an error message with control bytes and
+ * backslashes escaped, so a name holding "\n" cannot forge a second line.
+ */
+static void quote(char *buf, size_t size, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t o = 0;
+
+	for (; *s && o + 8 < size; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c < 0x20 || c == 0x7f || c == '\\' || c == '"') {
+			buf[o++] = '\\';
+			buf[o++] = 'x';
+			buf[o++] = hex[c >> 4];
+			buf[o++] = hex[c & 15];
+		} else {
+			buf[o++] = (char)c;
+		}
+	}
+	if (*s) {
+		memcpy(buf + o, "...", 3);
+		o += 3;
+	}
+	buf[o] = '\0';
+}
+
+/*
+ * Remove `name` (relative to `dirfd`) and everything under it, never
+ * following symbolic links.  Returns 0 (also when it does not exist) or -1
+ * with errno set.
+ */
+static int rm_tree(int dirfd, const char *name, int depth)
+{
+	struct stat st;
+	struct dirent *e;
+	DIR *d;
+	int fd, err = 0;
+
+	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return errno == ENOENT ? 0 : -1;
+	if (!S_ISDIR(st.st_mode))
+		return unlinkat(dirfd, name, 0) < 0 && errno != ENOENT ? -1 : 0;
+	if (depth > DEPTH_MAX) {
+		errno = ELOOP;
+		return -1;
+	}
+	fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	d = fdopendir(fd);
+	if (!d) {
+		err = errno;
+		close(fd);
+		errno = err;
+		return -1;
+	}
+	for (;;) {
+		errno = 0;
+		e = readdir(d);
+		if (!e) {
+			err = errno;
+			break;
+		}
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		if (rm_tree(fd, e->d_name, depth + 1) < 0) {
+			err = errno;
+			break;
+		}
+	}
+	closedir(d);
+	if (err) {
+		errno = err;
+		return -1;
+	}
+	return unlinkat(dirfd, name, AT_REMOVEDIR) < 0 && errno != ENOENT ? -1 : 0;
+}
+
+/*
+ * fsync the directory `fd` and every directory under it, so the names of
+ * the staged files are on disk before the switch.  Consumes `fd`.
+ * Returns 0 or -1 with errno set.
+ */
+static int fsync_tree(int fd, int depth)
+{
+	struct dirent *e;
+	struct stat st;
+	DIR *d;
+	int err = 0;
+
+	if (fsync(fd) < 0 || depth > DEPTH_MAX) {
+		err = depth > DEPTH_MAX ? ELOOP : errno;
+		close(fd);
+		errno = err;
+		return -1;
+	}
+	d = fdopendir(fd);
+	if (!d) {
+		err = errno;
+		close(fd);
+		errno = err;
+		return -1;
+	}
+	for (;;) {
+		int sub;
+		errno = 0;
+		e = readdir(d);
+		if (!e) {
+			err = errno;
+			break;
+		}
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		if (fstatat(fd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+			err = errno;
+			break;
+		}
+		if (!S_ISDIR(st.st_mode))
+			continue;
+		sub = openat(fd, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (sub < 0 || fsync_tree(sub, depth + 1) < 0) {
+			err = errno;
+			break;
+		}
+	}
+	closedir(d);
+	errno = err;
+	return err ? -1 : 0;
+}
+
+/*
+ * Count the non-directories under `oldfd` that have no non-directory of the
+ * same relative path under `newfd` (-1: there is no such directory there).
+ * Consumes both descriptors.  Returns 0 or -1 with errno set.
+ */
+static int count_missing(int oldfd, int newfd, size_t *n, int depth)
+{
+	struct dirent *e;
+	struct stat st;
+	DIR *d;
+	int err = 0;
+
+	d = depth > DEPTH_MAX ? NULL : fdopendir(oldfd);
+	if (!d) {
+		err = depth > DEPTH_MAX ? ELOOP : errno;
+		close(oldfd);
+		if (newfd >= 0)
+			close(newfd);
+		errno = err;
+		return -1;
+	}
+	for (;;) {
+		errno = 0;
+		e = readdir(d);
+		if (!e) {
+			err = errno;
+			break;
+		}
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		if (fstatat(oldfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+			if (errno == ENOENT)
+				continue;
+			err = errno;
+			break;
+		}
+		if (S_ISDIR(st.st_mode)) {
+			int flags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
+			int sub_old = openat(oldfd, e->d_name, flags);
+			int sub_new = newfd >= 0 ? openat(newfd, e->d_name, flags) : -1;
+			if (sub_old < 0) {
+				err = errno;
+				if (sub_new >= 0)
+					close(sub_new);
+				break;
+			}
+			if (count_missing(sub_old, sub_new, n, depth + 1) < 0) {
+				err = errno;
+				break;
+			}
+		} else if (newfd < 0 || fstatat(newfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+			   S_ISDIR(st.st_mode)) {
+			(*n)++;
+		}
+	}
+	closedir(d);
+	if (newfd >= 0)
+		close(newfd);
+	errno = err;
+	return err ? -1 : 0;
+}
+
+/* Published files under `dir` that the staged set lacks; 0 when dir does not exist. */
+static int count_removed(const cv_publish *pub, size_t *n)
+{
+	int flags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
+	int oldfd, newfd;
+
+	*n = 0;
+	oldfd = open(pub->dir, flags);
+	if (oldfd < 0)
+		return errno == ENOENT || errno == ENOTDIR || errno == ELOOP ? 0 : -1;
+	newfd = open(pub->staging, flags);
+	if (newfd < 0) {
+		int err = errno;
+		close(oldfd);
+		errno = err;
+		return -1;
+	}
+	return count_missing(oldfd, newfd, n, 0);
+}
+
+/* 1 if `name` is ".<base>.<kind>-<digits>", a staging or old set of a run. */
+static int is_leftover(const char *name, const char *base, const char *kind)
+{
+	size_t lb = strlen(base), lk = strlen(kind);
+	const char *p;
+
+	if (name[0] != '.' || strncmp(name + 1, base, lb) || name[1 + lb] != '.' ||
+	    strncmp(name + 2 + lb, kind, lk) || name[2 + lb + lk] != '-')
+		return 0;
+	p = name + 3 + lb + lk;
+	if (!*p)
+		return 0;
+	for (; *p; p++)
+		if (*p < '0' || *p > '9')
+			return 0;
+	return 1;
+}
+
+/*
+ * Remove the staging and old sets of crashed runs.  We hold the lock, so
+ * no other run is active and every leftover is dead, whatever pid it names.
+ * One case keeps data: a crash between the two renames of the fallback
+ * switch (see switch_set()) leaves no `dir` but an old set; it is put back,
+ * because a crash must leave the old set published.
+ */
+static void clean_leftovers(cv_publish *pub, cv_errors *errs)
+{
+	struct stat st;
+	struct dirent *e;
+	DIR *d = opendir(pub->parent);
+
+	if (!d)
+		return; /* creating the staging directory will report the problem */
+	if (lstat(pub->dir, &st) < 0 && errno == ENOENT) {
+		while ((e = readdir(d))) {
+			if (!is_leftover(e->d_name, pub->base, "old"))
+				continue;
+			if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+			    S_ISDIR(st.st_mode) &&
+			    renameat(dirfd(d), e->d_name, AT_FDCWD, pub->dir) == 0)
+				break;
+		}
+		rewinddir(d);
+	}
+	while ((e = readdir(d))) {
+		if (!is_leftover(e->d_name, pub->base, "new") &&
+		    !is_leftover(e->d_name, pub->base, "old"))
+			continue;
+		if (rm_tree(dirfd(d), e->d_name, 0) < 0) {
+			/* Not fatal: the new set can still be published beside it. */
+			char *p = path_join(pub->parent, e->d_name);
+			cv_where w = {p ? p : pub->parent, 0, 0};
+			cv_errors_warn(errs, &w, 0, "cannot remove what a crashed run left: %s",
+				       strerror(errno));
+			free(p);
+		}
+	}
+	closedir(d);
+}
+
+/* Explain why `dir` cannot be replaced when something other than a directory is there. */
+static int not_a_directory(const cv_publish *pub, const struct stat *st, cv_errors *errs)
+{
+	cv_where w = {pub->dir, 0, 0};
+
+	if (S_ISLNK(st->st_mode))
+		return cv_errors_add(errs, CV_ECANTCREAT, &w, 0,
+				     "is a symbolic link; convene replaces the output directory "
+				     "itself, so give the directory it points to");
+	return cv_errors_add(errs, CV_ECANTCREAT, &w, 0,
+			     "exists and is not a directory; convene will not replace it");
+}
+
+/* ---- opening ---- */
+
+void cv_publish_free(cv_publish *pub)
+{
+	if (!pub)
+		return;
+	if (!pub->committed && pub->staging && pub->lockfd >= 0)
+		rm_tree(AT_FDCWD, pub->staging, 0);
+	/*
+	 * The lock file stays: unlinking it would let a third run lock a new
+	 * file while a second still waits on the old inode, and both would run.
+	 */
+	if (pub->lockfd >= 0)
+		close(pub->lockfd);
+	free(pub->dir);
+	free(pub->parent);
+	free(pub->base);
+	free(pub->lockpath);
+	free(pub->staging);
+	free(pub);
+}
+
+/* Split `dir` into the fields of `pub`.  Returns 0, CV_ENOMEM or CV_ECANTCREAT. */
+static int split_dir(cv_publish *pub, const char *dir, cv_errors *errs)
+{
+	size_t len = dir ? strlen(dir) : 0;
+	const char *slash;
+
+	while (len > 1 && dir[len - 1] == '/')
+		len--;
+	if (len == 0 || len > DIR_BYTES_MAX)
+		return cv_errors_add(errs, CV_ECANTCREAT, NULL, 0,
+				     "the output directory name is empty or longer than %d bytes",
+				     DIR_BYTES_MAX);
+	pub->dir = strndup(dir, len);
+	if (!pub->dir)
+		return CV_ENOMEM;
+	slash = strrchr(pub->dir, '/');
+	pub->base = strdup(slash ? slash + 1 : pub->dir);
+	if (!slash)
+		pub->parent = strdup(".");
+	else if (slash == pub->dir)
+		pub->parent = strdup("/");
+	else
+		pub->parent = strndup(pub->dir, (size_t)(slash - pub->dir));
+	pub->lockpath = malloc(len + sizeof(".lock"));
+	if (!pub->base || !pub->parent || !pub->lockpath)
+		return CV_ENOMEM;
+	memcpy(pub->lockpath, pub->dir, len);
+	memcpy(pub->lockpath + len, ".lock", sizeof(".lock"));
+	/* "/", "." and ".." name no directory that can be swapped for another. */
+	if (!*pub->base || !strcmp(pub->base, ".") || !strcmp(pub->base, ".."))
+		return cv_errors_add(errs, CV_ECANTCREAT, NULL, 0,
+				     "\"%s\" cannot be the output directory: give it a name "
+				     "of its own, such as \"%s/calendars\"", pub->dir, pub->dir);
+	pub->staging = sibling(pub, "new");
+	return pub->staging ? CV_OK : CV_ENOMEM;
+}
+
+int cv_publish_open(cv_publish **out, const char *dir, cv_errors *errs)
+{
+	cv_publish *pub = calloc(1, sizeof(*pub));
+	struct stat st;
+	int rc;
+
+	if (!pub)
+		return CV_ENOMEM;
+	pub->lockfd = -1;
+	rc = split_dir(pub, dir, errs);
+	if (rc)
+		goto fail;
+	pub->lockfd = open(pub->lockpath, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (pub->lockfd < 0) {
+		rc = fail_errno(errs, CV_ECANTCREAT, pub->lockpath, "cannot create the lock file",
+				errno);
+		goto fail;
+	}
+	/* flock locks belong to the open file description: a second open() conflicts too. */
+	if (flock(pub->lockfd, LOCK_EX | LOCK_NB) < 0) {
+		cv_where w = {pub->lockpath, 0, 0};
+		if (errno == EWOULDBLOCK)
+			rc = cv_errors_add(errs, CV_ELOCKED, &w, 0,
+					   "another convene run holds this lock and is writing "
+					   "%s; try again when it has finished", pub->dir);
+		else
+			rc = fail_errno(errs, CV_ECANTCREAT, pub->lockpath, "cannot lock", errno);
+		goto fail;
+	}
+	if (lstat(pub->dir, &st) == 0 && !S_ISDIR(st.st_mode)) {
+		rc = not_a_directory(pub, &st, errs);
+		goto fail;
+	}
+	clean_leftovers(pub, errs);
+	if (mkdir(pub->staging, 0755) < 0) {
+		rc = fail_errno(errs, CV_ECANTCREAT, pub->staging,
+				"cannot create the staging directory", errno);
+		goto fail;
+	}
+	*out = pub;
+	return CV_OK;
+fail:
+	/* Nothing was staged: keep free() from removing a staging path we do not own. */
+	free(pub->staging);
+	pub->staging = NULL;
+	cv_publish_free(pub);
+	return rc;
+}
+
+/* ---- adding files ---- */
+
+int cv_publish_safe_name(const char *name)
+{
+	size_t n;
+
+	if (!name || !*name || !strcmp(name, ".") || !strcmp(name, ".."))
+		return 0;
+	/*
+	 * A leading '-' is allowed: student ids may start with one, and these
+	 * names never reach a shell or an argument vector.
+	 */
+	for (n = 0; name[n]; n++) {
+		unsigned char c = (unsigned char)name[n];
+		if (n == NAME_BYTES_MAX || c == '/' || c == '\\' || c < 0x20 || c == 0x7f)
+			return 0;
+	}
+	return 1;
+}
+
+/* Check every component of `relpath`.  Returns 0 or CV_EDATA. */
+static int check_relpath(const cv_publish *pub, const char *relpath, cv_errors *errs)
+{
+	char comp[NAME_BYTES_MAX + 2], q1[200], q2[200];
+	cv_where w = {pub->dir, 0, 0};
+	const char *p = relpath, *end;
+	size_t len;
+
+	if (strlen(relpath) > CV_PUBLISH_PATH_MAX) {
+		quote(q1, sizeof(q1), relpath);
+		return cv_errors_add(errs, CV_EDATA, &w, 0,
+				     "file path \"%s\" is longer than %d bytes", q1,
+				     CV_PUBLISH_PATH_MAX);
+	}
+	for (;;) {
+		end = strchr(p, '/');
+		len = end ? (size_t)(end - p) : strlen(p);
+		if (len > NAME_BYTES_MAX)
+			len = NAME_BYTES_MAX + 1; /* enough to be refused */
+		memcpy(comp, p, len);
+		comp[len] = '\0';
+		if (!cv_publish_safe_name(comp)) {
+			quote(q1, sizeof(q1), comp);
+			quote(q2, sizeof(q2), relpath);
+			return cv_errors_add(errs, CV_EDATA, &w, 0,
+					     "unsafe file name \"%s\" in \"%s\": a name must not be "
+					     "empty, \".\" or \"..\", hold '/', '\\' or control "
+					     "characters, or be longer than %d bytes",
+					     q1, q2, NAME_BYTES_MAX);
+		}
+		if (!end)
+			return CV_OK;
+		p = end + 1;
+	}
+}
+
+/* Create the directories leading to `path` below the staging directory. */
+static int make_parents(const cv_publish *pub, char *path, cv_errors *errs)
+{
+	size_t start = strlen(pub->staging) + 1;
+	struct stat st;
+	char *s;
+
+	for (s = strchr(path + start, '/'); s; s = strchr(s + 1, '/')) {
+		int rc = CV_OK;
+		*s = '\0';
+		if (mkdir(path, 0755) < 0) {
+			if (errno != EEXIST)
+				rc = fail_errno(errs, CV_ECANTCREAT, path, "cannot create directory",
+						errno);
+			else if (lstat(path, &st) == 0 && !S_ISDIR(st.st_mode))
+				rc = cv_errors_add(errs, CV_EDATA, &(cv_where){pub->dir, 0, 0}, 0,
+						   "\"%s\" is a file in this set and cannot also "
+						   "be a directory", path + start);
+		}
+		*s = '/';
+		if (rc)
+			return rc;
+	}
+	return CV_OK;
+}
+
+enum old_state { OLD_NONE, OLD_DIFFERENT, OLD_SAME };
+
+/* Compare the published file at `path` with the new content. */
+static enum old_state compare_old(const char *path, const unsigned char *data, size_t len)
+{
+	unsigned char buf[COMPARE_CHUNK];
+	enum old_state r = OLD_DIFFERENT;
+	struct stat st;
+	size_t off = 0;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT || errno == ENOTDIR ? OLD_NONE : OLD_DIFFERENT;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || (size_t)st.st_size != len)
+		goto out;
+	while (off < len) {
+		size_t want = len - off < sizeof(buf) ? len - off : sizeof(buf);
+		ssize_t n = read(fd, buf, want);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0 || memcmp(buf, data + off, (size_t)n))
+			goto out;
+		off += (size_t)n;
+	}
+	r = OLD_SAME;
+out:
+	close(fd);
+	return r;
+}
+
+/*
+ * Write `data` to `path` through a temporary name in the staging directory.
+ * Never open `path` itself: it could be a hard link to a published file.
+ */
+static int write_file(cv_publish *pub, const char *path, const unsigned char *data,
+		      size_t len, cv_errors *errs)
+{
+	char name[40], *tmp = NULL;
+	size_t off = 0;
+	int fd = -1, rc = CV_OK;
+
+	/* Staged names may look like ours; O_EXCL finds a free one. */
+	for (;;) {
+		snprintf(name, sizeof(name), ".cv-tmp-%lu", pub->tmp_seq++);
+		free(tmp);
+		tmp = path_join(pub->staging, name);
+		if (!tmp)
+			return CV_ENOMEM;
+		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+		if (fd >= 0 || errno != EEXIST)
+			break;
+	}
+	if (fd < 0) {
+		rc = fail_errno(errs, CV_ECANTCREAT, tmp, "cannot create", errno);
+		free(tmp);
+		return rc;
+	}
+	while (off < len) {
+		size_t want = len - off < WRITE_CHUNK ? len - off : WRITE_CHUNK;
+		ssize_t n = write(fd, data + off, want);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			rc = fail_errno(errs, CV_EIO, path, "cannot write", n < 0 ? errno : ENOSPC);
+			break;
+		}
+		off += (size_t)n;
+	}
+	if (!rc && fsync(fd) < 0)
+		rc = fail_errno(errs, CV_EIO, path, "cannot write (fsync)", errno);
+	if (close(fd) < 0 && !rc)
+		rc = fail_errno(errs, CV_EIO, path, "cannot write (close)", errno);
+	if (!rc && rename(tmp, path) < 0)
+		rc = fail_errno(errs, CV_ECANTCREAT, path, "cannot create", errno);
+	if (rc)
+		unlink(tmp);
+	free(tmp);
+	return rc;
+}
+
+int cv_publish_add(cv_publish *pub, const char *relpath, const void *data, size_t len,
+		   cv_errors *errs)
+{
+	cv_where w = {pub->dir, 0, 0};
+	char *path = NULL, *old = NULL;
+	enum old_state state;
+	struct stat st;
+	int rc;
+
+	if (pub->committed)
+		return cv_errors_add(errs, CV_ECANTCREAT, &w, 0,
+				     "cannot add a file: the set was already switched into place");
+	if (!relpath || (!data && len))
+		return cv_errors_add(errs, CV_EDATA, &w, 0, "no file name or no data to write");
+	rc = check_relpath(pub, relpath, errs);
+	if (rc)
+		return rc;
+	path = path_join(pub->staging, relpath);
+	old = path_join(pub->dir, relpath);
+	if (!path || !old) {
+		rc = CV_ENOMEM;
+		goto out;
+	}
+	rc = make_parents(pub, path, errs);
+	if (rc)
+		goto out;
+	if (lstat(path, &st) == 0) {
+		rc = cv_errors_add(errs, CV_EDATA, &w, 0, S_ISDIR(st.st_mode) ?
+				   "\"%s\" is a directory in this set and cannot also be a file" :
+				   "\"%s\" was added twice", relpath);
+		goto out;
+	}
+	if (errno != ENOENT) {
+		rc = fail_errno(errs, CV_ECANTCREAT, path, "cannot create", errno);
+		goto out;
+	}
+	state = compare_old(old, data, len);
+	/*
+	 * An unchanged file is not rewritten: the link keeps its inode and
+	 * mtime.  If linking fails (a mount point inside the set, a filesystem
+	 * without hard links) writing a copy is still correct.
+	 */
+	if (state == OLD_SAME && link(old, path) == 0) {
+		pub->unchanged++;
+		goto out;
+	}
+	rc = write_file(pub, path, data, len, errs);
+	if (!rc) {
+		if (state == OLD_NONE)
+			pub->added++;
+		else if (state == OLD_DIFFERENT)
+			pub->changed++;
+		else
+			pub->unchanged++;
+	}
+out:
+	free(path);
+	free(old);
+	return rc;
+}
+
+/* ---- switching ---- */
+
+/*
+ * Put the staged set at `dir`.  On success `*old_at` names where the old set
+ * now is (NULL: there was none; caller frees).  Returns 0, CV_ENOMEM or
+ * CV_ECANTCREAT.
+ */
+static int switch_set(cv_publish *pub, char **old_at, cv_errors *errs)
+{
+	struct stat st;
+	char *old;
+
+	*old_at = NULL;
+	if (lstat(pub->dir, &st) < 0) {
+		if (errno != ENOENT)
+			return fail_errno(errs, CV_ECANTCREAT, pub->dir, "cannot examine", errno);
+		if (rename(pub->staging, pub->dir) < 0)
+			return fail_errno(errs, CV_ECANTCREAT, pub->dir, "cannot create", errno);
+		return CV_OK;
+	}
+	if (!S_ISDIR(st.st_mode))
+		return not_a_directory(pub, &st, errs);
+	if (renameat2(AT_FDCWD, pub->staging, AT_FDCWD, pub->dir, RENAME_EXCHANGE) == 0) {
+		*old_at = strdup(pub->staging);
+		return *old_at ? CV_OK : CV_ENOMEM;
+	}
+	if (errno != EINVAL && errno != ENOSYS)
+		return fail_errno(errs, CV_ECANTCREAT, pub->dir, "cannot replace", errno);
+	/*
+	 * The filesystem cannot exchange two names (some network and FUSE
+	 * filesystems, kernels before 3.15).  Two renames are the best left:
+	 * between them `dir` is briefly missing, so a reader gets "not found",
+	 * still never a mix.  A crash between them leaves the old set at
+	 * ".<base>.old-<pid>", which the next run puts back (clean_leftovers()).
+	 */
+	old = sibling(pub, "old");
+	if (!old)
+		return CV_ENOMEM;
+	if (rename(pub->dir, old) < 0) {
+		int rc = fail_errno(errs, CV_ECANTCREAT, pub->dir, "cannot move aside", errno);
+		free(old);
+		return rc;
+	}
+	if (rename(pub->staging, pub->dir) < 0) {
+		int rc = fail_errno(errs, CV_ECANTCREAT, pub->dir, "cannot replace", errno);
+		rename(old, pub->dir);
+		free(old);
+		return rc;
+	}
+	*old_at = old;
+	return CV_OK;
+}
+
+int cv_publish_commit(cv_publish *pub, cv_errors *errs)
+{
+	cv_where w = {pub->dir, 0, 0};
+	char *old = NULL;
+	size_t removed;
+	int fd, rc;
+
+	if (pub->committed)
+		return cv_errors_add(errs, CV_ECANTCREAT, &w, 0,
+				     "the set was already switched into place");
+	fd = open(pub->staging, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 || fsync_tree(fd, 0) < 0)
+		return fail_errno(errs, CV_EIO, pub->staging, "cannot write (fsync)", errno);
+	if (count_removed(pub, &removed) < 0)
+		return fail_errno(errs, CV_EIO, pub->dir, "cannot read", errno);
+	rc = switch_set(pub, &old, errs);
+	if (rc)
+		return rc;
+	pub->committed = 1;
+	pub->removed = removed;
+	/* Make the switch itself durable before the old set goes. */
+	fd = open(pub->parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 || fsync(fd) < 0)
+		rc = fail_errno(errs, CV_EIO, pub->parent, "cannot write (fsync)", errno);
+	if (fd >= 0)
+		close(fd);
+	if (old && rm_tree(AT_FDCWD, old, 0) < 0) {
+		/* The new set is in place; the next run removes this leftover. */
+		cv_where ow = {old, 0, 0};
+		cv_errors_warn(errs, &ow, 0, "cannot remove the previous set: %s",
+			       strerror(errno));
+	}
+	free(old);
+	return rc;
+}
+
+int cv_publish_changes(const cv_publish *pub, size_t *added, size_t *changed,
+		       size_t *unchanged, size_t *removed)
+{
+	size_t gone = pub->removed;
+
+	if (!pub->committed && count_removed(pub, &gone) < 0)
+		return CV_EIO;
+	if (added)
+		*added = pub->added;
+	if (changed)
+		*changed = pub->changed;
+	if (unchanged)
+		*unchanged = pub->unchanged;
+	if (removed)
+		*removed = gone;
+	return CV_OK;
+}

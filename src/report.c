@@ -1,0 +1,213 @@
+/*
+ * report.c - the plan as text for people and as JSON for programs.
+ * The JSON schema is DESIGN.md "Outputs": keys may be added, never renamed.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "convene/report.h"
+
+/* Write a JSON string literal; invalid bytes never reach here (inputs are validated UTF-8). */
+static void json_string(FILE *f, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	fputc('"', f);
+	for (; *p; p++) {
+		switch (*p) {
+		case '"': fputs("\\\"", f); break;
+		case '\\': fputs("\\\\", f); break;
+		case '\n': fputs("\\n", f); break;
+		case '\r': fputs("\\r", f); break;
+		case '\t': fputs("\\t", f); break;
+		default:
+			if (*p < 0x20)
+				fprintf(f, "\\u%04x", *p);
+			else
+				fputc(*p, f);
+		}
+	}
+	fputc('"', f);
+}
+
+static void json_instant(FILE *f, int64_t t)
+{
+	char buf[32];
+	cv_instant_format(buf, sizeof(buf), t);
+	json_string(f, buf);
+}
+
+static const char *mode_name(cv_mode m)
+{
+	return m == CV_MODE_SERIES ? "series" : "sections";
+}
+
+static void json_score(FILE *f, const char *key, const cv_score *s)
+{
+	fprintf(f, "\"%s\": {\"attendance\": %lld, \"reach\": %lld, \"preferred\": %lld}", key,
+		(long long)s->attendance, (long long)s->reach, (long long)s->preferred);
+}
+
+static uint64_t total_weight(const cv_plan *p)
+{
+	uint64_t w = 0;
+	size_t i;
+	for (i = 0; i < p->roster->count; i++)
+		w += p->roster->students[i].weight;
+	return w;
+}
+
+/* The bound component that ranks first under the course's objective. */
+static int64_t bound_primary(const cv_plan *p)
+{
+	return p->course->objective == CV_OBJECTIVE_REACH ? p->solution.bound.reach
+							 : p->solution.bound.attendance;
+}
+
+int cv_report_json(FILE *f, const cv_plan *p)
+{
+	const cv_course *c = p->course;
+	size_t i, j;
+
+	fputs("{\"tzdata\": ", f);
+	json_string(f, cv_tz_version());
+	fputs(",\n \"course\": {\"id\": ", f);
+	json_string(f, c->id);
+	fputs(", \"title\": ", f);
+	json_string(f, c->title);
+	fputs(", \"timezone\": ", f);
+	json_string(f, cv_zone_name(c->zone));
+	fprintf(f, ", \"mode\": \"%s\", \"count\": %u, \"objective\": \"%s\"},\n", mode_name(c->mode),
+		c->count, c->objective == CV_OBJECTIVE_REACH ? "reach" : "attendance");
+	fprintf(f,
+		" \"objective\": {\"mode\": \"%s\", \"attendance\": %lld, \"reach\": %lld, "
+		"\"preferred\": %lld, \"students\": %zu, \"weight\": %llu, \"optimal\": %s, "
+		"\"upper_bound\": %lld, ",
+		mode_name(c->mode), (long long)p->solution.score.attendance,
+		(long long)p->solution.score.reach, (long long)p->solution.score.preferred,
+		p->roster->count, (unsigned long long)total_weight(p),
+		p->solution.optimal ? "true" : "false", (long long)bound_primary(p));
+	json_score(f, "bound", &p->solution.bound);
+	fprintf(f, ", \"nodes\": %llu},\n \"sessions\": [", (unsigned long long)p->solution.nodes);
+	for (i = 0; i < p->nsessions; i++) {
+		const cv_session *s = &p->sessions[i];
+		fprintf(f, "%s\n  {\"index\": %u, \"weekday\": \"%s\", \"start\": \"%02u:%02u\", "
+			   "\"duration\": %u, \"students\": %zu, \"occurrences\": [",
+			i ? "," : "", s->index, cv_weekday_name(s->slot.weekday), s->slot.start / 60,
+			s->slot.start % 60, s->duration, s->nstudents);
+		for (j = 0; j < s->noccurrences; j++) {
+			if (j)
+				fputs(", ", f);
+			json_instant(f, s->occurrences[j].start);
+		}
+		fputs("]}", f);
+	}
+	fputs("],\n \"students\": [", f);
+	for (i = 0; i < p->nstudents; i++) {
+		const cv_student_plan *sp = &p->students[i];
+		const cv_student *st = &p->roster->students[sp->student];
+		int pass;
+		fputs(i ? ",\n  {\"id\": " : "\n  {\"id\": ", f);
+		json_string(f, st->id);
+		fputs(", \"timezone\": ", f);
+		json_string(f, cv_zone_name(st->zone));
+		if (sp->section < 0)
+			fputs(", \"section\": null", f);
+		else
+			fprintf(f, ", \"section\": %u", p->sessions[sp->section].index);
+		for (pass = 0; pass < 2; pass++) {
+			int first = 1;
+			fputs(pass ? ", \"alternative\": [" : ", \"live\": [", f);
+			for (j = 0; j < sp->nexpects; j++) {
+				const cv_expect *e = &sp->expects[j];
+				if ((e->miss == CV_MISS_NONE) == (pass == 1))
+					continue;
+				if (!first)
+					fputs(", ", f);
+				first = 0;
+				json_instant(f, p->sessions[e->session].occurrences[e->occurrence].start);
+			}
+			fputs("]", f);
+		}
+		fputs(", \"reasons\": [", f);
+		{
+			int first = 1;
+			for (j = 0; j < sp->nexpects; j++) {
+				const cv_expect *e = &sp->expects[j];
+				static const char *const names[] = {"live", "away", "busy", "clocks", "hours"};
+				if (e->miss == CV_MISS_NONE)
+					continue;
+				fprintf(f, "%s\"%s\"", first ? "" : ", ", names[e->miss]);
+				first = 0;
+			}
+		}
+		fputs("]}", f);
+	}
+	fputs("]}\n", f);
+	return ferror(f) ? CV_EIO : CV_OK;
+}
+
+static void local_time(char *buf, size_t size, const cv_zone *zone, int64_t t)
+{
+	int64_t wall = cv_zone_to_wall(zone, t);
+	int32_t day = cv_day_of(wall);
+	int64_t sec = wall - (int64_t)day * CV_DAY_SECONDS;
+	snprintf(buf, size, "%s %02u:%02u", cv_weekday_name(cv_weekday(day)), (unsigned)(sec / 3600),
+		 (unsigned)(sec / 60 % 60));
+}
+
+int cv_report_text(FILE *f, const cv_plan *p)
+{
+	const cv_course *c = p->course;
+	const cv_score *s = &p->solution.score;
+	char a[16], b[16], when[32];
+	size_t i, j;
+
+	cv_date_format(a, sizeof(a), c->start);
+	cv_date_format(b, sizeof(b), c->end);
+	fprintf(f, "%s (%s)\n", c->title, c->id);
+	fprintf(f, "home zone %s, term %s..%s, %s, %u x %u min, tzdata %s\n\n", cv_zone_name(c->zone),
+		a, b, mode_name(c->mode), c->count, c->duration, cv_tz_version());
+	fprintf(f, "%s plan: attendance %lld, reach %lld of %zu students, preferred %lld\n",
+		p->solution.optimal ? "Optimal (proven)" : "Best found (NOT proven optimal)",
+		(long long)s->attendance, (long long)s->reach, p->roster->count,
+		(long long)s->preferred);
+	if (!p->solution.optimal)
+		fprintf(f, "upper bound: attendance %lld, reach %lld\n",
+			(long long)p->solution.bound.attendance, (long long)p->solution.bound.reach);
+	fputc('\n', f);
+	for (i = 0; i < p->nsessions; i++) {
+		const cv_session *ss = &p->sessions[i];
+		unsigned end = ss->slot.start + ss->duration;
+		fprintf(f, "%s %u: %s %02u:%02u-%02u:%02u %s, %zu occurrences, %zu students\n",
+			c->mode == CV_MODE_SERIES ? "Session" : "Section", ss->index,
+			cv_weekday_name(ss->slot.weekday), ss->slot.start / 60, ss->slot.start % 60,
+			end / 60 % 24, end % 60, cv_zone_name(c->zone), ss->noccurrences, ss->nstudents);
+	}
+	fputs("\nStudents:\n", f);
+	for (i = 0; i < p->nstudents; i++) {
+		const cv_student_plan *sp = &p->students[i];
+		const cv_student *st = &p->roster->students[sp->student];
+		size_t counts[5] = {0};
+		const cv_session *first = &p->sessions[sp->section < 0 ? 0 : sp->section];
+		when[0] = '\0';
+		if (first->noccurrences)
+			local_time(when, sizeof(when), st->zone, first->occurrences[0].start);
+		for (j = 0; j < sp->nexpects; j++)
+			counts[sp->expects[j].miss]++;
+		fprintf(f, "  %-12s %-28s", st->id, cv_zone_name(st->zone));
+		if (sp->section >= 0)
+			fprintf(f, " section %u (%s local)", first->index, when);
+		fprintf(f, " live %zu/%zu", sp->nlive, sp->nexpects);
+		if (sp->nlive < sp->nexpects) {
+			const char *sep = " - missed:";
+			static const char *const why[] = {"", "away", "busy", "clock change", "outside hours"};
+			for (j = 1; j < 5; j++)
+				if (counts[j]) {
+					fprintf(f, "%s %zu %s", sep, counts[j], why[j]);
+					sep = ",";
+				}
+		}
+		fputc('\n', f);
+	}
+	return ferror(f) ? CV_EIO : CV_OK;
+}

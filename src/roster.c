@@ -1,0 +1,1040 @@
+/*
+ * roster.c - the roster file (CSV, RFC 4180, UTF-8, header row).
+ *
+ * The CSV reader is our own, not libcsv: every problem must be reported at
+ * its exact line and column, including problems inside a quoted field that
+ * holds "" escapes or line breaks, and reading must go on to report every
+ * bad row.  Rosters can be large (CV_ROSTER_ROWS_MAX rows), so the file is
+ * streamed and each student costs three small allocations.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include "convene/roster.h"
+#include "utf8_int.h"
+
+/* Most fields a row may have; no valid header is near this. */
+#define FIELDS_MAX 64
+
+enum column {
+	COL_ID, COL_NAME, COL_EMAIL, COL_TIMEZONE, COL_AVAILABLE, COL_PREFERRED,
+	COL_UNAVAILABLE, COL_LOCALE, COL_WEIGHT, COL_COUNT
+};
+
+static const char *const column_names[COL_COUNT + 1] = {
+	"id", "name", "email", "timezone", "available", "preferred", "unavailable", "locale",
+	"weight", NULL
+};
+
+/* Where one stretch of a field's value came from: escapes and line breaks start a new one. */
+typedef struct seg {
+	size_t voff;   /* offset in the row's data */
+	unsigned line, col;
+} seg;
+
+typedef struct field {
+	size_t off, len;   /* in the row's data */
+	size_t seg0;       /* its first segment */
+	unsigned line, col; /* where the field starts (its opening quote, if quoted) */
+	int too_long;
+} field;
+
+typedef struct reader {
+	FILE *f;
+	const char *path;
+	cv_errors *errs;
+	unsigned char buf[1 << 16];
+	size_t n, i;
+	int eof;
+	uint64_t total;      /* bytes read */
+	unsigned line, col;  /* position of the next byte */
+	unsigned pline, pcol; /* position of the byte next() returned last */
+
+	/* The current row. */
+	char *data;
+	size_t dlen, dcap;
+	field fields[FIELDS_MAX];
+	size_t nfields;
+	seg *segs;
+	size_t nsegs, scap;
+	unsigned row_line, end_line, end_col;
+	int row_bad;         /* a syntax error was reported in this row */
+	int fatal;           /* stop reading: the rest of the file cannot be trusted */
+	int nomem;
+	int failed;          /* some problem was reported in this file */
+} reader;
+
+static int fill(reader *r)
+{
+	if (r->i < r->n)
+		return 1;
+	if (r->eof)
+		return 0;
+	/* A pipe or a growing file can pass the fstat() check: stop at the limit. */
+	if (r->total > (uint64_t)CV_ROSTER_FILE_MAX) {
+		r->eof = 1;
+		r->fatal = 1;
+		return 0;
+	}
+	r->n = fread(r->buf, 1, sizeof(r->buf), r->f);
+	r->i = 0;
+	if (r->n == 0) {
+		r->eof = 1;
+		return 0;
+	}
+	r->total += r->n;
+	return 1;
+}
+
+static int peek(reader *r)
+{
+	return fill(r) ? r->buf[r->i] : EOF;
+}
+
+static int next(reader *r)
+{
+	int c;
+	if (!fill(r))
+		return EOF;
+	c = r->buf[r->i++];
+	r->pline = r->line;
+	r->pcol = r->col;
+	if (c == '\n') {
+		r->line++;
+		r->col = 1;
+	} else {
+		r->col++;
+	}
+	return c;
+}
+
+static void rd_error(reader *r, unsigned line, unsigned col, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static void rd_error(reader *r, unsigned line, unsigned col, const char *fmt, ...)
+{
+	cv_where w = {r->path, line, col};
+	va_list ap;
+	va_start(ap, fmt);
+	cv_errors_addv(r->errs, CV_EDATA, &w, 0, fmt, ap);
+	va_end(ap);
+	r->failed = 1;
+}
+
+static int push_seg(reader *r, unsigned line, unsigned col)
+{
+	if (r->nsegs == r->scap) {
+		size_t ncap = r->scap ? r->scap * 2 : 32;
+		seg *p = realloc(r->segs, ncap * sizeof(*p));
+		if (!p) {
+			r->nomem = 1;
+			return -1;
+		}
+		r->segs = p;
+		r->scap = ncap;
+	}
+	r->segs[r->nsegs++] = (seg){r->dlen, line, col};
+	return 0;
+}
+
+/* Append one byte to the current field, enforcing CV_ROSTER_FIELD_MAX. */
+static void put(reader *r, field *f, int c)
+{
+	if (f->too_long)
+		return;
+	if (r->dlen - f->off >= CV_ROSTER_FIELD_MAX) {
+		rd_error(r, f->line, f->col, "field is longer than %d bytes", CV_ROSTER_FIELD_MAX);
+		f->too_long = 1;
+		r->row_bad = 1;
+		return;
+	}
+	if (r->dlen + 2 > r->dcap) {
+		size_t ncap = r->dcap ? r->dcap * 2 : 1024;
+		char *p = realloc(r->data, ncap);
+		if (!p) {
+			r->nomem = 1;
+			f->too_long = 1;
+			return;
+		}
+		r->data = p;
+		r->dcap = ncap;
+	}
+	r->data[r->dlen++] = (char)c;
+}
+
+/* End the field: NUL-terminate it in data. */
+static void end_field(reader *r, field *f)
+{
+	f->len = r->dlen - f->off;
+	if (r->dlen + 1 > r->dcap) {
+		char *p = realloc(r->data, r->dcap + 1024);
+		if (!p) {
+			r->nomem = 1;
+			return;
+		}
+		r->data = p;
+		r->dcap += 1024;
+	}
+	r->data[r->dlen++] = '\0';
+}
+
+/*
+ * Lex a quoted field; the opening quote is next.  Returns the byte that
+ * ended it (',' '\n' or EOF), already consumed.
+ */
+static int lex_quoted(reader *r, field *f)
+{
+	unsigned qline = r->line, qcol = r->col;
+	int c;
+
+	next(r);
+	push_seg(r, r->line, r->col);
+	f->seg0 = r->nsegs - 1;
+	for (;;) {
+		c = next(r);
+		if (c == EOF) {
+			rd_error(r, qline, qcol,
+				 "unterminated quoted field: this quote is never closed");
+			r->row_bad = 1;
+			r->fatal = 1;
+			return EOF;
+		}
+		if (c == '"') {
+			if (peek(r) != '"')
+				break;
+			next(r);
+			put(r, f, '"');
+			push_seg(r, r->line, r->col);
+			continue;
+		}
+		if (c == '\n') {
+			/* CRLF inside a field is one line break. */
+			if (r->dlen > f->off && r->data[r->dlen - 1] == '\r')
+				r->dlen--;
+			put(r, f, '\n');
+			push_seg(r, r->line, r->col);
+			continue;
+		}
+		put(r, f, c);
+	}
+	/* After the closing quote: a separator, the end of the line, or nothing. */
+	c = peek(r);
+	if (c == '\r') {
+		next(r);
+		if (peek(r) == '\n')
+			return next(r);
+		rd_error(r, r->line, r->col - 1, "carriage return without a line feed after a field");
+		r->row_bad = 1;
+	} else if (c == ',' || c == '\n' || c == EOF) {
+		return next(r);
+	} else {
+		rd_error(r, r->line, r->col,
+			 "unexpected text after the closing quote; inside a quoted field write a quote as \"\"");
+		r->row_bad = 1;
+	}
+	/* Skip the garbage up to the next separator. */
+	for (;;) {
+		c = next(r);
+		if (c == ',' || c == '\n' || c == EOF)
+			return c;
+	}
+}
+
+/* Lex an unquoted field.  Returns the byte that ended it, consumed. */
+static int lex_plain(reader *r, field *f)
+{
+	int c, stray = 0;
+
+	push_seg(r, r->line, r->col);
+	f->seg0 = r->nsegs - 1;
+	for (;;) {
+		c = peek(r);
+		if (c == ',' || c == '\n' || c == EOF)
+			return next(r);
+		if (c == '\r') {
+			next(r);
+			if (peek(r) == '\n')
+				return next(r);
+			put(r, f, '\r'); /* a bare CR: reported as a control character */
+			continue;
+		}
+		if (c == '"' && !stray) {
+			size_t k;
+			int blank = 1;
+			for (k = f->off; k < r->dlen; k++)
+				blank &= r->data[k] == ' ' || r->data[k] == '\t';
+			if (blank && r->dlen > f->off)
+				rd_error(r, r->line, r->col,
+					 "quote after a blank; remove the blank before the opening quote");
+			else
+				rd_error(r, r->line, r->col,
+					 "quote inside an unquoted field; quote the whole field and write the quote as \"\"");
+			r->row_bad = 1;
+			stray = 1; /* one report per field is enough */
+		}
+		next(r);
+		put(r, f, c);
+	}
+}
+
+/*
+ * Read one row into r->fields.  Returns 1 when a row was read, 0 at the end
+ * of the file.  Blank lines are skipped.
+ */
+static int read_row(reader *r)
+{
+	for (;;) {
+		int c;
+
+		r->dlen = 0;
+		r->nsegs = 0;
+		r->nfields = 0;
+		r->row_bad = 0;
+		if (r->fatal || r->nomem || peek(r) == EOF)
+			return 0;
+		r->row_line = r->line;
+		do {
+			field tmp, *f = r->nfields < FIELDS_MAX ? &r->fields[r->nfields] : &tmp;
+			if (r->nfields == FIELDS_MAX && !r->row_bad) {
+				rd_error(r, r->line, r->col, "more than %d fields in a row", FIELDS_MAX);
+				r->row_bad = 1;
+			}
+			memset(f, 0, sizeof(*f));
+			f->off = r->dlen;
+			f->line = r->line;
+			f->col = r->col;
+			if (r->nfields >= FIELDS_MAX)
+				f->too_long = 1; /* drop its bytes */
+			r->end_line = r->line;
+			c = peek(r) == '"' ? lex_quoted(r, f) : lex_plain(r, f);
+			end_field(r, f);
+			if (f != &tmp)
+				r->nfields++;
+			if (c != ',') {
+				/* Where the row ends, for "too few fields". */
+				r->end_line = c == EOF ? r->line : r->pline;
+				r->end_col = c == EOF ? r->col : r->pcol;
+			}
+		} while (c == ',' && !r->nomem);
+		if (r->nomem)
+			return 0;
+		/* A blank line: skip it. */
+		if (r->nfields == 1 && r->fields[0].len == 0 && !r->row_bad)
+			continue;
+		return 1;
+	}
+}
+
+/* Line and column of byte `off` of field f's value. */
+static void pos_of(const reader *r, const field *f, size_t off, unsigned *line, unsigned *col)
+{
+	size_t voff = f->off + off, s = f->seg0;
+	while (s + 1 < r->nsegs && r->segs[s + 1].voff <= voff &&
+	       r->segs[s + 1].voff <= f->off + f->len)
+		s++;
+	*line = r->segs[s].line;
+	*col = r->segs[s].col + (unsigned)(voff - r->segs[s].voff);
+}
+
+/* 1 if bytes [a, b) of the field's value map onto one stretch of one line. */
+static int simple_span(const reader *r, const field *f, size_t a, size_t b)
+{
+	unsigned la, ca, lb, cb;
+	if (b == a)
+		return 1;
+	pos_of(r, f, a, &la, &ca);
+	pos_of(r, f, b - 1, &lb, &cb);
+	return la == lb && cb - ca == b - 1 - a;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Students                                                                 */
+
+typedef struct roster_impl {
+	cv_roster pub;      /* first: cv_roster pointers are roster_impl pointers */
+	size_t cap;
+	uint32_t *index;    /* open addressing over lower-cased ids: student index + 1 */
+	size_t index_cap;   /* a power of two */
+} roster_impl;
+
+static uint64_t hash_id(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+	for (; *s; s++) {
+		h ^= (unsigned char)tolower((unsigned char)*s);
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+static int index_grow(roster_impl *ri)
+{
+	size_t ncap = ri->index_cap ? ri->index_cap * 2 : 1024, i;
+	uint32_t *p = calloc(ncap, sizeof(*p));
+	if (!p)
+		return CV_ENOMEM;
+	for (i = 0; i < ri->pub.count; i++) {
+		size_t h = (size_t)hash_id(ri->pub.students[i].id) & (ncap - 1);
+		while (p[h])
+			h = (h + 1) & (ncap - 1);
+		p[h] = (uint32_t)(i + 1);
+	}
+	free(ri->index);
+	ri->index = p;
+	ri->index_cap = ncap;
+	return CV_OK;
+}
+
+/* The student whose id equals `id` ignoring case, or NULL. */
+static cv_student *find_ci(const roster_impl *ri, const char *id)
+{
+	size_t h;
+	if (!ri->index_cap)
+		return NULL;
+	h = (size_t)hash_id(id) & (ri->index_cap - 1);
+	while (ri->index[h]) {
+		cv_student *s = &ri->pub.students[ri->index[h] - 1];
+		if (strcasecmp(s->id, id) == 0)
+			return s;
+		h = (h + 1) & (ri->index_cap - 1);
+	}
+	return NULL;
+}
+
+/* Add a student (its id already unique); the index is updated. */
+static int add_student(roster_impl *ri, const cv_student *st)
+{
+	size_t h;
+
+	if (ri->pub.count == ri->cap) {
+		size_t ncap = ri->cap ? ri->cap * 2 : 64;
+		cv_student *p = realloc(ri->pub.students, ncap * sizeof(*p));
+		if (!p)
+			return CV_ENOMEM;
+		ri->pub.students = p;
+		ri->cap = ncap;
+	}
+	ri->pub.students[ri->pub.count++] = *st;
+	if (ri->pub.count * 2 > ri->index_cap && index_grow(ri))
+		return CV_ENOMEM;
+	h = (size_t)hash_id(st->id) & (ri->index_cap - 1);
+	while (ri->index[h])
+		h = (h + 1) & (ri->index_cap - 1);
+	ri->index[h] = (uint32_t)ri->pub.count;
+	return CV_OK;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Validating a row                                                         */
+
+typedef struct rowctx {
+	reader *r;
+	roster_impl *ri;
+	int col_of[COL_COUNT];    /* field index of each known column, or -1 */
+	int bad;                  /* this row has a problem */
+	int nomem;
+} rowctx;
+
+static void field_error(rowctx *x, const field *f, size_t off, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static void field_error(rowctx *x, const field *f, size_t off, const char *fmt, ...)
+{
+	unsigned line, col;
+	cv_where w;
+	va_list ap;
+
+	pos_of(x->r, f, off, &line, &col);
+	w = (cv_where){x->r->path, line, col};
+	va_start(ap, fmt);
+	cv_errors_addv(x->r->errs, CV_EDATA, &w, 0, fmt, ap);
+	va_end(ap);
+	x->bad = 1;
+	x->r->failed = 1;
+}
+
+/* A field's value with surrounding blanks trimmed: text, length, offset in the value. */
+typedef struct val {
+	const field *f;
+	char *s;      /* NUL-terminated (trimmed in place) */
+	size_t len;
+	size_t off;   /* offset of s within the field's value */
+	int present;
+} val;
+
+static val trimmed(reader *r, const field *f)
+{
+	val v;
+	char *s = r->data + f->off;
+	size_t a, b;
+
+	a = 0;
+	b = f->len;
+	while (a < b && (s[a] == ' ' || s[a] == '\t'))
+		a++;
+	while (b > a && (s[b - 1] == ' ' || s[b - 1] == '\t'))
+		b--;
+	s[b] = '\0';
+	v.f = f;
+	v.s = s + a;
+	v.len = b - a;
+	v.off = a;
+	v.present = 1;
+	return v;
+}
+
+/* The value of a known column in the current row; .present is 0 when the header lacks it. */
+static val get(rowctx *x, int column)
+{
+	val v = {NULL, "", 0, 0, 0};
+	if (x->col_of[column] < 0)
+		return v;
+	return trimmed(x->r, &x->r->fields[x->col_of[column]]);
+}
+
+/*
+ * Run one of the list parsers on a value and report its problems at the
+ * right place.  When the value maps straight onto one line, the parser
+ * reports directly; otherwise ("" escapes, line breaks) it reports into a
+ * scratch list whose columns are offsets, which are then mapped back.
+ */
+enum { P_WINDOWS, P_DATES };
+
+static int run_parser(rowctx *x, const val *v, int kind, void *out, size_t *n)
+{
+	reader *r = x->r;
+	cv_errors *tmp = NULL;
+	unsigned line, col;
+	cv_where w;
+	int rc, direct = simple_span(r, v->f, v->off, v->off + v->len);
+
+	if (direct) {
+		pos_of(r, v->f, v->off, &line, &col);
+		w = (cv_where){r->path, line, col};
+	} else {
+		/* Try quietly first: the scratch list is only needed for errors. */
+		rc = kind == P_WINDOWS ? cv_windows_parse(out, n, v->s, NULL, NULL)
+				       : cv_dates_parse(out, n, v->s, NULL, NULL);
+		if (rc != CV_EDATA)
+			return rc;
+		if (cv_errors_new(&tmp))
+			return CV_ENOMEM;
+		w = (cv_where){NULL, 1, 1};
+	}
+	rc = kind == P_WINDOWS ? cv_windows_parse(out, n, v->s, &w, direct ? r->errs : tmp)
+			       : cv_dates_parse(out, n, v->s, &w, direct ? r->errs : tmp);
+	if (tmp) {
+		size_t i;
+		for (i = 0; i < cv_errors_count(tmp); i++) {
+			const cv_error *e = cv_errors_get(tmp, i);
+			size_t off;
+			if (!e)
+				break;
+			off = e->column ? e->column - 1 : 0;
+			if (off > v->len)
+				off = v->len;
+			pos_of(r, v->f, v->off + off, &line, &col);
+			w = (cv_where){r->path, line, col};
+			cv_errors_add(r->errs, e->code, &w, 0, "%s", e->message);
+		}
+		cv_errors_free(tmp);
+	}
+	if (rc == CV_EDATA) {
+		x->bad = 1;
+		r->failed = 1;
+	}
+	return rc;
+}
+
+/* Check the text of every field: UTF-8, no control characters. */
+static void check_text(rowctx *x, const int *column_of_field)
+{
+	reader *r = x->r;
+	size_t i;
+
+	for (i = 0; i < r->nfields; i++) {
+		field *f = &r->fields[i];
+		int c = column_of_field ? column_of_field[i] : -1;
+		/* Availability may span lines inside a quoted cell. */
+		int spaces = c == COL_AVAILABLE || c == COL_PREFERRED || c == COL_UNAVAILABLE;
+		const char *what;
+		size_t bad;
+
+		if (f->too_long)
+			continue;
+		bad = cv_text_check(r->data + f->off, f->len, spaces, &what);
+		if (bad < f->len) {
+			field_error(x, f, bad, "%s", what);
+			/* The field is unusable: blank it so later checks skip it quietly. */
+			r->data[f->off] = '\0';
+			f->len = 0;
+			f->too_long = 1;
+		}
+	}
+}
+
+static int id_char(unsigned char c)
+{
+	return (c < 0x80 && isalnum(c)) || c == '.' || c == '-' || c == '_' || c == '@';
+}
+
+static int check_id(rowctx *x, const val *v)
+{
+	size_t i;
+
+	if (v->f->too_long)
+		return -1;
+	if (!v->len) {
+		field_error(x, v->f, v->off, "empty id; every student needs a unique id");
+		return -1;
+	}
+	if (v->len > CV_STUDENT_ID_MAX) {
+		field_error(x, v->f, v->off, "id is longer than %d characters", CV_STUDENT_ID_MAX);
+		return -1;
+	}
+	for (i = 0; i < v->len; i++) {
+		if (!id_char((unsigned char)v->s[i])) {
+			const char *why = v->s[i] == '/' || v->s[i] == '\\'
+				? " (ids name files, so no path separators)" : "";
+			field_error(x, v->f, v->off + i,
+				    "an id may hold only letters, digits, '.', '-', '_' and '@'%s", why);
+			return -1;
+		}
+	}
+	if (v->s[0] == '.') {
+		field_error(x, v->f, v->off, "an id cannot start with '.' (ids name files)");
+		return -1;
+	}
+	{
+		const char *dd = strstr(v->s, "..");
+		if (dd) {
+			field_error(x, v->f, v->off + (size_t)(dd - v->s),
+				    "an id cannot contain \"..\" (ids name files)");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static void check_locale(rowctx *x, const val *v)
+{
+	size_t i, letters = 0;
+
+	while (letters < v->len && isalpha((unsigned char)v->s[letters]))
+		letters++;
+	for (i = letters; i < v->len; i++) {
+		unsigned char c = (unsigned char)v->s[i];
+		if (!((c < 0x80 && isalnum(c)) || c == '_' || c == '-' || c == '.' || c == '@'))
+			break;
+	}
+	if (letters < 2 || letters > 3 || i < v->len || v->len > 32 ||
+	    (letters < v->len && v->s[letters] != '_' && v->s[letters] != '-' &&
+	     v->s[letters] != '.' && v->s[letters] != '@'))
+		field_error(x, v->f, v->off + (i < v->len ? i : 0),
+			    "\"%s\" is not a locale name like ja_JP, de or pt-BR", v->s);
+}
+
+static int check_weight(rowctx *x, const val *v, unsigned *out)
+{
+	unsigned long w = 0;
+	size_t i;
+
+	if (!v->len) {
+		*out = 1;
+		return 0;
+	}
+	for (i = 0; i < v->len; i++) {
+		if (!isdigit((unsigned char)v->s[i]) || w > CV_WEIGHT_MAX) {
+			if (isdigit((unsigned char)v->s[i]))
+				break;
+			field_error(x, v->f, v->off + i,
+				    "weight must be a whole number from 1 to %d, got \"%s\"",
+				    CV_WEIGHT_MAX, v->s);
+			return -1;
+		}
+		w = w * 10 + (unsigned long)(v->s[i] - '0');
+	}
+	if (w < 1 || w > CV_WEIGHT_MAX) {
+		field_error(x, v->f, v->off, "weight must be from 1 to %d, got %s", CV_WEIGHT_MAX,
+			    v->s);
+		return -1;
+	}
+	*out = (unsigned)w;
+	return 0;
+}
+
+/* Copy id, name, email and locale into one block owned by student->id. */
+static int student_strings(cv_student *st, const val *id, const val *name, const val *email,
+			   const val *locale)
+{
+	size_t n = id->len + name->len + email->len + locale->len + 4;
+	char *b = malloc(n), *p;
+
+	if (!b)
+		return CV_ENOMEM;
+	p = b;
+	st->id = p;
+	memcpy(p, id->s, id->len + 1);
+	p += id->len + 1;
+	st->name = p;
+	memcpy(p, name->s, name->len + 1);
+	p += name->len + 1;
+	st->email = p;
+	memcpy(p, email->s, email->len + 1);
+	p += email->len + 1;
+	st->locale = p;
+	memcpy(p, locale->s, locale->len + 1);
+	return CV_OK;
+}
+
+static void validate_row(rowctx *x, const int *column_of_field, size_t ncols)
+{
+	reader *r = x->r;
+	val id, name, email, tz, avail, pref, unavail, locale, weight;
+	cv_window *w = NULL, *pw = NULL;
+	size_t nw = 0, npw = 0, nun = 0;
+	cv_daterange *un = NULL;
+	const cv_zone *zone = NULL;
+	cv_student st;
+	unsigned wt = 1;
+	int id_ok = 0, rc;
+
+	x->bad = r->row_bad;
+	if (r->row_bad)
+		return; /* its syntax error was reported; its fields cannot be trusted */
+	if (r->nfields != ncols) {
+		if (r->nfields > ncols) {
+			const field *f = &r->fields[ncols];
+			cv_where wh = {r->path, f->line, f->col};
+			cv_errors_add(r->errs, CV_EDATA, &wh, 0,
+				      "this row has %zu fields but the header has %zu", r->nfields,
+				      ncols);
+			r->failed = 1;
+		} else {
+			cv_where wh = {r->path, r->end_line, r->end_col};
+			cv_errors_add(r->errs, CV_EDATA, &wh, 0,
+				      "this row has %zu field%s but the header has %zu (missing: %s%s)",
+				      r->nfields, r->nfields == 1 ? "" : "s", ncols,
+				      column_of_field[r->nfields] >= 0
+					      ? column_names[column_of_field[r->nfields]]
+					      : "an unknown column",
+				      ncols - r->nfields > 1 ? ", ..." : "");
+			r->failed = 1;
+		}
+		x->bad = 1;
+		return;
+	}
+	check_text(x, column_of_field);
+
+	id = get(x, COL_ID);
+	name = get(x, COL_NAME);
+	email = get(x, COL_EMAIL);
+	tz = get(x, COL_TIMEZONE);
+	avail = get(x, COL_AVAILABLE);
+	pref = get(x, COL_PREFERRED);
+	unavail = get(x, COL_UNAVAILABLE);
+	locale = get(x, COL_LOCALE);
+	weight = get(x, COL_WEIGHT);
+
+	if (id.present && check_id(x, &id) == 0) {
+		const cv_student *other = find_ci(x->ri, id.s);
+		if (other && strcmp(other->id, id.s) == 0) {
+			field_error(x, id.f, id.off, "duplicate id \"%s\" (first on line %u)", id.s,
+				    other->line);
+		} else if (other) {
+			field_error(x, id.f, id.off,
+				    "id \"%s\" differs from \"%s\" on line %u only in case; ids name "
+				    "files, which may not differ in case alone", id.s, other->id,
+				    other->line);
+		} else {
+			id_ok = 1;
+		}
+	}
+	if (email.present && email.len && !email.f->too_long && !strchr(email.s, '@'))
+		field_error(x, email.f, email.off, "\"%s\" is not an email address (no '@')", email.s);
+	if (tz.present && !tz.f->too_long) {
+		if (!tz.len) {
+			field_error(x, tz.f, tz.off,
+				    "missing time zone; write an IANA name like Europe/Berlin");
+		} else {
+			char hint[CV_ZONE_HINT_MAX];
+			hint[0] = '\0';
+			rc = cv_zone_lookup(&zone, tz.s, hint, sizeof(hint));
+			if (rc == CV_ENOMEM) {
+				x->nomem = 1;
+				goto out;
+			}
+			if (rc) {
+				char msg[CV_ZONE_HINT_MAX + 128];
+				field_error(x, tz.f, tz.off, "%s",
+					    cv_zone_problem(msg, sizeof(msg), tz.s, hint));
+				zone = NULL;
+			}
+		}
+	}
+	if (avail.present && !avail.f->too_long) {
+		rc = run_parser(x, &avail, P_WINDOWS, &w, &nw);
+		if (rc == CV_ENOMEM) {
+			x->nomem = 1;
+			goto out;
+		}
+		if (rc == CV_OK && nw == 0)
+			field_error(x, avail.f, avail.off,
+				    "available is empty; write the weekly windows, e.g. "
+				    "\"Mon-Fri 18:00-22:00; Sat 09:00-13:00\"");
+	}
+	if (pref.present && !pref.f->too_long && pref.len) {
+		rc = run_parser(x, &pref, P_WINDOWS, &pw, &npw);
+		if (rc == CV_ENOMEM) {
+			x->nomem = 1;
+			goto out;
+		}
+	}
+	if (unavail.present && !unavail.f->too_long && unavail.len) {
+		rc = run_parser(x, &unavail, P_DATES, &un, &nun);
+		if (rc == CV_ENOMEM) {
+			x->nomem = 1;
+			goto out;
+		}
+	}
+	if (locale.present && locale.len && !locale.f->too_long)
+		check_locale(x, &locale);
+	if (weight.present && !weight.f->too_long)
+		check_weight(x, &weight, &wt);
+
+	/*
+	 * A student is stored when its id is good, even if the row has other
+	 * problems, so that a later duplicate is still caught; a roster with
+	 * any problem is freed in the end anyway.
+	 */
+	if (!id_ok)
+		goto out;
+	memset(&st, 0, sizeof(st));
+	st.weight = wt;
+	st.line = r->row_line;
+	st.zone = zone;
+	if (student_strings(&st, &id, &name, &email, &locale)) {
+		x->nomem = 1;
+		goto out;
+	}
+	if (!x->bad && zone) {
+		if (cv_avail_new(&st.avail, zone) || cv_avail_add_windows(st.avail, w, nw, 0) ||
+		    cv_avail_add_windows(st.avail, pw, npw, 1) || cv_avail_add_away(st.avail, un, nun)) {
+			cv_avail_free(st.avail);
+			free(st.id);
+			x->nomem = 1;
+			goto out;
+		}
+	}
+	if (add_student(x->ri, &st)) {
+		cv_avail_free(st.avail);
+		free(st.id);
+		x->nomem = 1;
+	}
+out:
+	free(w);
+	free(pw);
+	free(un);
+}
+
+/* Read the header row; fills column_of_field and x->col_of.  Returns the column count. */
+static size_t read_header(rowctx *x, int *column_of_field)
+{
+	reader *r = x->r;
+	cv_where wh = {r->path, 1, 0};
+	size_t i, n;
+	int c;
+
+	for (c = 0; c < COL_COUNT; c++)
+		x->col_of[c] = -1;
+	n = r->nfields;
+	check_text(x, NULL);
+	for (i = 0; i < n; i++) {
+		val v;
+		field *f = &r->fields[i];
+		column_of_field[i] = -1;
+		if (f->too_long)
+			continue;
+		v = trimmed(r, f);
+		for (c = 0; c < COL_COUNT; c++) {
+			if (strcmp(v.s, column_names[c]) == 0)
+				break;
+		}
+		if (c == COL_COUNT) {
+			const char *near = v.len ? cv_closest_word(v.s, column_names) : NULL;
+			if (!v.len)
+				field_error(x, f, v.off, "empty column name in the header");
+			else if (near)
+				field_error(x, f, v.off, "unknown column \"%s\"; did you mean %s?", v.s,
+					    near);
+			else
+				field_error(x, f, v.off,
+					    "unknown column \"%s\"; the columns are id, name, email, "
+					    "timezone, available, preferred, unavailable, locale, weight",
+					    v.s);
+			continue;
+		}
+		column_of_field[i] = c;
+	}
+	/* Duplicates: the second occurrence is the error. */
+	for (i = 0; i < n; i++) {
+		size_t j;
+		if (column_of_field[i] < 0)
+			continue;
+		for (j = 0; j < i; j++) {
+			if (column_of_field[j] == column_of_field[i])
+				break;
+		}
+		if (j < i) {
+			field_error(x, &r->fields[i], 0, "column \"%s\" appears twice",
+				    column_names[column_of_field[i]]);
+			column_of_field[i] = -1;
+			continue;
+		}
+		x->col_of[column_of_field[i]] = (int)i;
+	}
+	for (c = 0; c < COL_COUNT; c++) {
+		if ((c == COL_ID || c == COL_TIMEZONE || c == COL_AVAILABLE) && x->col_of[c] < 0) {
+			cv_errors_add(r->errs, CV_EDATA, &wh, 0,
+				      "missing required column \"%s\" in the header", column_names[c]);
+			r->failed = 1;
+		}
+	}
+	return n;
+}
+
+int cv_roster_load(cv_roster **out, const char *path, cv_errors *errs)
+{
+	cv_where wf = {path, 0, 0};
+	roster_impl *ri = NULL;
+	reader *r = NULL;
+	rowctx x;
+	struct stat sb;
+	FILE *f;
+	int column_of_field[FIELDS_MAX];
+	size_t ncols, rows = 0;
+	int rc = CV_OK;
+
+	f = fopen(path, "rb");
+	if (!f)
+		return cv_errors_add(errs, CV_ENOINPUT, &wf, 0, "cannot open the roster: %s",
+				     strerror(errno));
+	if (fstat(fileno(f), &sb) == 0) {
+		if (S_ISDIR(sb.st_mode)) {
+			fclose(f);
+			return cv_errors_add(errs, CV_ENOINPUT, &wf, 0,
+					     "is a directory; the roster is a CSV file");
+		}
+		if ((uint64_t)sb.st_size > (uint64_t)CV_ROSTER_FILE_MAX) {
+			fclose(f);
+			return cv_errors_add(errs, CV_EDATA, &wf, 0,
+					     "the roster is larger than %zu bytes", CV_ROSTER_FILE_MAX);
+		}
+	}
+	r = calloc(1, sizeof(*r));
+	ri = calloc(1, sizeof(*ri));
+	if (!r || !ri || !(ri->pub.path = strdup(path))) {
+		rc = CV_ENOMEM;
+		goto done;
+	}
+	r->f = f;
+	r->path = path;
+	r->errs = errs;
+	r->line = 1;
+	r->col = 1;
+
+	/* A byte order mark: UTF-8 is skipped (columns count after it); UTF-16 is refused. */
+	if (fill(r) && r->n >= 2 &&
+	    ((r->buf[0] == 0xFF && r->buf[1] == 0xFE) || (r->buf[0] == 0xFE && r->buf[1] == 0xFF))) {
+		rc = cv_errors_add(errs, CV_EDATA, &wf, 0, "the roster is UTF-16; save it as UTF-8");
+		goto done;
+	}
+	if (r->n >= 3 && memcmp(r->buf, "\xEF\xBB\xBF", 3) == 0)
+		r->i = 3;
+
+	memset(&x, 0, sizeof(x));
+	x.r = r;
+	x.ri = ri;
+	if (!read_row(r)) {
+		if (!r->nomem)
+			cv_errors_add(errs, CV_EDATA, &wf, 0,
+				      "the roster is empty; its first line must be the header, "
+				      "e.g. id,name,timezone,available");
+		rc = r->nomem ? CV_ENOMEM : CV_EDATA;
+		goto done;
+	}
+	ncols = read_header(&x, column_of_field);
+
+	while (read_row(r)) {
+		rows++;
+		if (rows > CV_ROSTER_ROWS_MAX) {
+			cv_where w = {path, r->row_line, 0};
+			cv_errors_add(errs, CV_EDATA, &w, 0, "more than %d students", CV_ROSTER_ROWS_MAX);
+			r->failed = 1;
+			break;
+		}
+		validate_row(&x, column_of_field, ncols);
+		if (x.nomem)
+			break;
+	}
+	if (r->nomem || x.nomem) {
+		rc = CV_ENOMEM;
+		goto done;
+	}
+	if (ferror(f)) {
+		rc = cv_errors_add(errs, CV_ENOINPUT, &wf, 0, "cannot read the roster: %s",
+				   strerror(errno));
+		goto done;
+	}
+	if (r->total > (uint64_t)CV_ROSTER_FILE_MAX) {
+		cv_errors_add(errs, CV_EDATA, &wf, 0, "the roster is larger than %zu bytes",
+			      CV_ROSTER_FILE_MAX);
+		r->failed = 1;
+	}
+	if (rows == 0 && !r->fatal) {
+		cv_errors_add(errs, CV_EDATA, &wf, 0, "the roster has a header but no students");
+		r->failed = 1;
+	}
+	if (r->failed)
+		rc = CV_EDATA;
+done:
+	fclose(f);
+	if (r) {
+		free(r->data);
+		free(r->segs);
+		free(r);
+	}
+	if (rc) {
+		cv_roster_free(ri ? &ri->pub : NULL);
+		return rc;
+	}
+	*out = &ri->pub;
+	return CV_OK;
+}
+
+void cv_roster_free(cv_roster *roster)
+{
+	roster_impl *ri = (roster_impl *)roster;
+	size_t i;
+
+	if (!roster)
+		return;
+	for (i = 0; i < roster->count; i++) {
+		cv_avail_free(roster->students[i].avail);
+		free(roster->students[i].id);
+	}
+	free(roster->students);
+	free(roster->path);
+	free(ri->index);
+	free(ri);
+}
+
+const cv_student *cv_roster_find(const cv_roster *roster, const char *id)
+{
+	const cv_student *s = find_ci((const roster_impl *)roster, id);
+	return s && strcmp(s->id, id) == 0 ? s : NULL;
+}

@@ -1,0 +1,74 @@
+#!/bin/sh
+# it_cli.sh BUILD - the convene command end to end on examples/ and small fixtures:
+# exit codes, JSON checked by an independent oracle, determinism, atomic publish.
+set -u
+bin="$1/convene"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+n=0
+t() { # t EXPECTED_EXIT WHAT -- command...
+	want=$1; what=$2; shift 3
+	"$@" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	if [ "$rc" -eq "$want" ]; then echo "ok - $what"; else
+		echo "not ok - $what (exit $rc, wanted $want)"; sed 's/^/# /' "$tmp/err" | head -5; fi
+}
+has() { # has FILE PATTERN WHAT
+	if grep -q -- "$2" "$1"; then echo "ok - $3"; else echo "not ok - $3"; sed 's/^/# /' "$1" | head -5; fi
+}
+
+t 0 "--version exits 0" -- "$bin" --version
+has "$tmp/out" "tzdata [0-9]\{4\}[a-z]" "--version names the tzdata release"
+t 2 "no arguments is a usage error" -- "$bin"
+t 2 "an unknown option is a usage error" -- "$bin" solve examples/course.ini --frobnicate
+t 2 "publish without --out is a usage error" -- "$bin" publish examples/course.ini
+t 66 "a missing course file exits 66" -- "$bin" check "$tmp/nope.ini"
+has "$tmp/err" "nope.ini" "the missing file is named"
+
+t 0 "check accepts the example course" -- "$bin" check examples/course.ini
+t 0 "solve prints a text plan" -- "$bin" solve examples/course.ini
+has "$tmp/out" "Optimal (proven)" "the text plan says the optimum is proven"
+t 0 "solve --json" -- "$bin" solve examples/course.ini --json
+cp "$tmp/out" "$tmp/plan.json"
+if /usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["objective"]["optimal"] is True and d["objective"]["upper_bound"]==d["objective"]["attendance"]; assert all(k in d for k in ("tzdata","objective","sessions","students"))' "$tmp/plan.json"; then
+	echo "ok - the JSON has the DESIGN.md keys and a proven optimum"; else echo "not ok - JSON schema"; fi
+/usr/bin/python3 tests/plan_oracle.py examples/course.ini "$tmp/plan.json"
+"$bin" solve examples/course.ini --json >"$tmp/plan2.json" 2>/dev/null
+if cmp -s "$tmp/plan.json" "$tmp/plan2.json"; then echo "ok - the same input gives the same plan"; else echo "not ok - solve is not deterministic"; fi
+
+# a pinned slot is kept; a slot outside the window is a usage error
+t 0 "--pin keeps a slot" -- "$bin" solve examples/course.ini --json --pin "Wed 12:00"
+has "$tmp/out" '"weekday": "Wed", "start": "12:00"' "the pinned slot is in the plan"
+t 2 "--pin outside the teaching window is refused" -- "$bin" solve examples/course.ini --pin "Sun 03:00"
+
+# publish: files appear; a rerun with the same SOURCE_DATE_EPOCH rewrites nothing
+export SOURCE_DATE_EPOCH=1800000000
+t 0 "publish writes the calendars" -- "$bin" publish examples/course.ini --out "$tmp/pub"
+if [ -f "$tmp/pub/instructor.ics" ] && [ "$(ls "$tmp/pub/students" | wc -l)" -eq "$(($(wc -l < examples/students.csv) - 1))" ]; then
+	echo "ok - instructor.ics and one file per student"; else echo "not ok - published files"; fi
+stat -c %i.%Y "$tmp/pub/instructor.ics" "$tmp/pub/students/s01.ics" >"$tmp/before"
+sleep 1
+t 0 "publish again" -- "$bin" publish examples/course.ini --out "$tmp/pub"
+stat -c %i.%Y "$tmp/pub/instructor.ics" "$tmp/pub/students/s01.ics" >"$tmp/after"
+if cmp -s "$tmp/before" "$tmp/after"; then echo "ok - unchanged files keep inode and mtime"; else echo "not ok - unchanged files were rewritten"; fi
+if ls -a "$tmp" | grep -q '^\.pub\.'; then echo "not ok - staging directories left behind"; else echo "ok - no staging directory is left behind"; fi
+
+# a held lock makes a second run exit 75 and leaves the published set alone
+if command -v flock >/dev/null; then
+	flock "$tmp/pub.lock" sleep 3 &
+	sleep 0.5
+	t 75 "a second run while the lock is held exits 75" -- "$bin" publish examples/course.ini --out "$tmp/pub"
+	wait
+fi
+
+# bad input: exit 65 and nothing written
+mkdir -p "$tmp/bad"
+cp examples/course.ini "$tmp/bad/course.ini"
+printf 'id,timezone,available\nx1,EST,Mon 09:00-10:00\n' >"$tmp/bad/students.csv"
+t 65 "an ambiguous zone exits 65" -- "$bin" publish "$tmp/bad/course.ini" --out "$tmp/badout"
+has "$tmp/err" "students.csv:2:4:" "the error names file:line:column"
+if [ -e "$tmp/badout" ]; then echo "not ok - bad input wrote output"; else echo "ok - bad input writes nothing"; fi
+
+# nobody can attend anything: exit 1
+printf 'id,timezone,available\nx1,UTC,Sun 03:00-04:00\n' >"$tmp/bad/students.csv"
+t 1 "no slot fits anyone exits 1" -- "$bin" solve "$tmp/bad/course.ini"

@@ -1,0 +1,137 @@
+/* test_plan.c - sessions, assignment, live or alternative, and the reasons. */
+#include "fixture.h"
+
+static cv_plan *plan_of(cv_course *c, cv_roster *r)
+{
+	cv_grid *g;
+	cv_solution sol;
+	cv_plan *p;
+	assert_int_equal(cv_grid_build(&g, c, r), CV_OK);
+	assert_int_equal(cv_solve(&sol, g, NULL), CV_OK);
+	assert_int_equal(cv_plan_build(&p, g, &sol), CV_OK);
+	cv_grid_free(g);
+	return p;
+}
+
+static int64_t occ_start(const cv_plan *p, const cv_expect *e)
+{
+	return p->sessions[e->session].occurrences[e->occurrence].start;
+}
+
+/* Mon 14:00 New York; Berlin 19:30-21:00 misses the two weeks between the
+ * US and EU changes, and the reason names the US change (07:00Z, 14 March). */
+static void test_missed_weeks_name_the_clock_change(void **state)
+{
+	cv_course *c = fx_course("America/New_York", "2027-03-01", "2027-04-11", "Mon 14:00-15:00",
+				 60, 60);
+	cv_roster *r = fx_roster();
+	cv_plan *p;
+	const cv_student_plan *sp;
+	size_t i;
+	(void)state;
+	fx_student(r, "berlin", "Europe/Berlin", "Mon 19:30-21:00", NULL, NULL, 1);
+	p = plan_of(c, r);
+	sp = &p->students[0];
+	assert_int_equal(sp->section, 0);
+	assert_int_equal(sp->nexpects, 6);
+	assert_int_equal(sp->nlive, 4);
+	for (i = 0; i < sp->nexpects; i++) {
+		const cv_expect *e = &sp->expects[i];
+		int64_t t = occ_start(p, e);
+		if (t == test_utc(2027, 3, 15, 18, 0) || t == test_utc(2027, 3, 22, 18, 0)) {
+			assert_int_equal(e->miss, CV_MISS_CLOCKS);
+			assert_int_equal(e->clock_change, test_utc(2027, 3, 14, 7, 0));
+		} else {
+			assert_int_equal(e->miss, CV_MISS_NONE);
+		}
+	}
+	cv_plan_free(p);
+	fx_roster_free(r);
+	cv_course_free(c);
+}
+
+static void test_away_dates_and_hours_are_reasons(void **state)
+{
+	cv_course *c = fx_course("UTC", "2027-01-11", "2027-02-07", "Mon 09:00-10:00", 60, 60);
+	cv_roster *r = fx_roster();
+	cv_plan *p;
+	(void)state;
+	fx_student(r, "away", "Asia/Tokyo", "Mon 18:00-19:00", NULL, "2027-01-25", 1);
+	fx_student(r, "never", "Asia/Tokyo", "Mon 08:00-09:00", NULL, NULL, 1);
+	p = plan_of(c, r);
+	assert_int_equal(p->students[0].nlive, 3);
+	assert_int_equal(p->students[0].expects[2].miss, CV_MISS_AWAY);
+	assert_int_equal(occ_start(p, &p->students[0].expects[2]), test_utc(2027, 1, 25, 9, 0));
+	assert_int_equal(p->students[1].nlive, 0);
+	assert_int_equal(p->students[1].nexpects, 4);
+	assert_int_equal(p->students[1].expects[0].miss, CV_MISS_HOURS);
+	assert_string_equal(cv_miss_text(CV_MISS_AWAY), "you are away that day");
+	cv_plan_free(p);
+	fx_roster_free(r);
+	cv_course_free(c);
+}
+
+static void test_students_take_their_best_section(void **state)
+{
+	cv_course *c = fx_course("UTC", "2027-01-11", "2027-02-07", "Mon 09:00-12:00", 60, 60);
+	cv_roster *r = fx_roster();
+	cv_plan *p;
+	(void)state;
+	c->count = 2;
+	c->min_gap = 60;
+	fx_student(r, "late", "UTC", "Mon 11:00-12:00", NULL, NULL, 1);
+	fx_student(r, "early", "UTC", "Mon 09:00-10:00", NULL, NULL, 1);
+	fx_student(r, "both", "UTC", "Mon 09:00-12:00", "Mon 11:00-12:00", NULL, 1);
+	fx_student(r, "none", "UTC", "Tue 09:00-10:00", NULL, NULL, 1);
+	p = plan_of(c, r);
+	assert_int_equal(p->nsessions, 2);
+	assert_int_equal(p->sessions[0].index, 1);
+	assert_int_equal(p->sessions[0].slot.start, 9 * 60);
+	assert_int_equal(p->sessions[1].slot.start, 11 * 60);
+	assert_int_equal(p->students[0].section, 1);
+	assert_int_equal(p->students[1].section, 0);
+	assert_int_equal(p->students[2].section, 1); /* tie broken by the preferred window */
+	assert_int_equal(p->students[3].section, 0); /* nothing fits: the earliest section */
+	assert_int_equal(p->sessions[0].nstudents, 2);
+	assert_int_equal(p->sessions[1].nstudents, 2);
+	cv_plan_free(p);
+	fx_roster_free(r);
+	cv_course_free(c);
+}
+
+static void test_series_expects_every_session_in_time_order(void **state)
+{
+	cv_course *c = fx_course("UTC", "2027-01-11", "2027-02-07", "Mon,Thu 09:00-10:00", 60, 60);
+	cv_roster *r = fx_roster();
+	cv_plan *p;
+	size_t i;
+	(void)state;
+	c->mode = CV_MODE_SERIES;
+	c->count = 2;
+	fx_student(r, "mon", "UTC", "Mon 09:00-10:00", NULL, NULL, 1);
+	p = plan_of(c, r);
+	assert_int_equal(p->students[0].section, -1);
+	assert_int_equal(p->students[0].nexpects, 8);
+	assert_int_equal(p->students[0].nlive, 4);
+	for (i = 1; i < 8; i++)
+		assert_true(occ_start(p, &p->students[0].expects[i - 1]) <
+			    occ_start(p, &p->students[0].expects[i]));
+	assert_int_equal(p->sessions[0].nstudents, 1);
+	assert_int_equal(p->sessions[1].nstudents, 1);
+	cv_plan_free(p);
+	fx_roster_free(r);
+	cv_course_free(c);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_missed_weeks_name_the_clock_change),
+		cmocka_unit_test(test_away_dates_and_hours_are_reasons),
+		cmocka_unit_test(test_students_take_their_best_section),
+		cmocka_unit_test(test_series_expects_every_session_in_time_order),
+	};
+	int rc = cmocka_run_group_tests(tests, NULL, NULL);
+	cv_tz_cleanup();
+	return rc;
+}
