@@ -6,7 +6,7 @@ away dates, a 16-week term, a 15-minute grid and the whole week open.
 usage: gen.py DIR LEARNERS SECTIONS [SEED]   writes DIR/course.ini and DIR/students.csv
 Deterministic for a given seed.  Uses only the standard library.
 """
-import datetime, os, random, sys
+import csv, datetime, os, random, sys
 
 # (zone, relative enrolment weight): roughly the shape of large MOOC enrolments.
 ZONES = [
@@ -65,8 +65,9 @@ window = Daily 00:00-24:00
 min-gap = 0
 """ % k)
     zones, weights = zip(*ZONES)
-    with open(os.path.join(out, "students.csv"), "w") as f:
-        f.write("id,timezone,available,unavailable\n")
+    with open(os.path.join(out, "students.csv"), "w", newline="") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(["id", "timezone", "available", "unavailable"])
         for i in range(n):
             zone = rng.choices(zones, weights)[0]
             shift = rng.randint(-8, 8) * 15
@@ -88,7 +89,7 @@ min-gap = 0
                     d1 = d0 + datetime.timedelta(days=length)
                     parts.append(d0.isoformat() if length == 0 else "%s..%s" % (d0, d1))
                 away = "; ".join(parts)
-            f.write("L%07d,%s,%s,%s\n" % (i, zone, "; ".join(windows), away))
+            w.writerow(["L%07d" % i, zone, "; ".join(windows), away])
 
 
 if __name__ == "__main__":

@@ -223,17 +223,33 @@ static int definition_row(uint8_t *attend, uint8_t *preferred, const cv_grid *g,
 			return rc;
 		}
 	}
-	for (i = 0; i < g->ncand; i++) {
-		unsigned att = 0, pre = 0;
-		for (w = 0; w < g->nweeks; w++) {
+	memset(attend, 0, g->ncand);
+	memset(preferred, 0, g->ncand);
+	/* Within a week the candidates' occurrences are almost in time order
+	 * (home-week order; wall -> UTC is monotone except that times in a
+	 * spring-forward gap land after the gap), so one pass with a cursor into
+	 * each interval list, stepping back when time does, replaces a binary
+	 * search per occurrence. */
+	for (w = 0; w < g->nweeks; w++) {
+		size_t at[2] = {0, 0};
+		for (i = 0; i < g->ncand; i++) {
 			int64_t s = g->occ[i * g->nweeks + w];
-			if (s == NO_OCCURRENCE || !cv_intervals_cover(iv[0], n[0], s, s + span))
+			if (s == NO_OCCURRENCE)
 				continue;
-			att++;
-			pre += (unsigned)cv_intervals_cover(iv[1], n[1], s, s + span);
+			for (pref = 0; pref < 2; pref++) {
+				while (at[pref] > 0 && iv[pref][at[pref] - 1].end > s)
+					at[pref]--;
+				while (at[pref] < n[pref] && iv[pref][at[pref]].end <= s)
+					at[pref]++;
+				if (at[pref] == n[pref] || iv[pref][at[pref]].start > s ||
+				    iv[pref][at[pref]].end < s + span)
+					break;
+				if (pref)
+					preferred[i]++;
+				else
+					attend[i]++;
+			}
 		}
-		attend[i] = (uint8_t)att;
-		preferred[i] = (uint8_t)pre;
 	}
 	free(iv[0]);
 	free(iv[1]);

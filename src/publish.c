@@ -725,6 +725,10 @@ static int switch_set(cv_publish *pub, char **old_at, cv_errors *errs)
 	}
 	if (!S_ISDIR(st.st_mode))
 		return not_a_directory(pub, &st, errs);
+	/* Keep the permissions someone gave the directory (say 0750 for a web server group). */
+	if (chmod(pub->staging, st.st_mode & 07777) < 0)
+		return fail_errno(errs, CV_ECANTCREAT, pub->staging, "cannot set permissions",
+				  errno);
 	if (renameat2(AT_FDCWD, pub->staging, AT_FDCWD, pub->dir, RENAME_EXCHANGE) == 0) {
 		*old_at = strdup(pub->staging);
 		return *old_at ? CV_OK : CV_ENOMEM;

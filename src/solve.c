@@ -44,6 +44,17 @@ typedef struct gstate {
 	uint16_t preferred;
 } gstate;
 
+typedef struct undo {
+	uint32_t group;
+	gstate old;
+} undo;
+
+/*
+ * The search works on sparse rows: a group appears only under the
+ * candidates it can attend, so choosing a slot touches only the groups
+ * that slot serves.  Gains of every candidate are kept per level and
+ * updated incrementally when a slot is chosen, instead of recomputed.
+ */
 typedef struct search {
 	const cv_grid *g;
 	size_t n, ng;
@@ -52,9 +63,22 @@ typedef struct search {
 	uint8_t *allowed;          /* per candidate: not pinned, compatible with every pin */
 	size_t pins[CV_COUNT_MAX], npins;
 
-	gstate *state;             /* (want + 1) levels of ng states */
+	uint64_t *weight;          /* per group */
+	size_t *row_start;         /* per group, into row_*: ng + 1 entries */
+	uint16_t *row_cand;
+	uint8_t *row_att, *row_pref;
+	size_t *col_start;         /* per candidate, into col_*: n + 1 entries */
+	uint32_t *col_group;
+	uint8_t *col_att, *col_pref;
+
+	gstate *state;             /* per group, current node */
+	undo *undo;                /* want * ng entries: what each level changed */
+	size_t undo_len[CV_COUNT_MAX + 1];
 	val *gain;                 /* (want + 1) levels of n gains */
 	uint8_t *ok;               /* (want + 1) levels of n flags: usable at this node */
+	uint8_t *exact;            /* (want + 1) levels of n flags: gain is exact, not a bound */
+	size_t *order;             /* (want + 1) levels of n candidates, by gain */
+	val *suffix;               /* (want + 1) levels of n: best (r - 1) gains after each candidate */
 	size_t path[CV_COUNT_MAX];
 
 	size_t best[CV_COUNT_MAX];
@@ -67,7 +91,7 @@ typedef struct search {
 	val bound;                 /* upper bound on what was not explored (time limit) */
 } search;
 
-/* The value a group contributes with best key (a, p) or total a. */
+/* The value a group contributes with best key (a, p) (sections) or total a. */
 static void contribution(val *out, const search *s, uint64_t w, unsigned a, unsigned p)
 {
 	int64_t att = (int64_t)(w * a), reach = a ? (int64_t)w : 0, pre = (int64_t)(w * p);
@@ -76,25 +100,26 @@ static void contribution(val *out, const search *s, uint64_t w, unsigned a, unsi
 	out->v[2] = pre;
 }
 
-/* Marginal gain of candidate c for group k in state st. */
-static void group_gain(val *out, const search *s, size_t k, size_t c, const gstate *st)
+static int key_greater(unsigned a, unsigned p, const gstate *st)
 {
-	unsigned a = cv_grid_attend(s->g, k, c), p = cv_grid_preferred(s->g, k, c);
-	uint64_t w = cv_grid_group_weight(s->g, k);
+	return a > st->attend || (a == st->attend && p > st->preferred);
+}
+
+/* Marginal gain of a row entry (a, p) for a group of weight w in state st. */
+static void entry_gain(val *out, const search *s, uint64_t w, unsigned a, unsigned p,
+		       const gstate *st)
+{
 	val before, after;
 
 	if (s->series) {
-		unsigned t = st->attend;
-		out->v[0] = out->v[1] = 0;
-		contribution(&after, s, w, t + a, 0);
-		contribution(&before, s, w, t, 0);
-		/* attendance and preferred add up; only reach depends on the total */
+		contribution(&after, s, w, st->attend + a, 0);
+		contribution(&before, s, w, st->attend, 0);
 		out->v[0] = after.v[0] - before.v[0];
 		out->v[1] = after.v[1] - before.v[1];
 		out->v[2] = (int64_t)(w * p);
 		return;
 	}
-	if (a < st->attend || (a == st->attend && p <= st->preferred)) {
+	if (!key_greater(a, p, st)) {
 		memset(out, 0, sizeof(*out));
 		return;
 	}
@@ -105,47 +130,173 @@ static void group_gain(val *out, const search *s, size_t k, size_t c, const gsta
 	out->v[2] = after.v[2] - before.v[2];
 }
 
-static void apply(gstate *dst, const gstate *src, const search *s, size_t c)
+
+static void top_insert(val *top, size_t *have, size_t r, const val *v);
+
+/* Gains of every candidate from scratch, into level `depth`, all exact. */
+static void full_gains(search *s, size_t depth)
 {
-	size_t k;
-	for (k = 0; k < s->ng; k++) {
-		unsigned a = cv_grid_attend(s->g, k, c), p = cv_grid_preferred(s->g, k, c);
-		dst[k] = src[k];
-		if (s->series) {
-			dst[k].attend = (uint16_t)(src[k].attend + a);
-		} else if (a > src[k].attend || (a == src[k].attend && p > src[k].preferred)) {
-			dst[k].attend = (uint16_t)a;
-			dst[k].preferred = (uint16_t)p;
+	val *gain = s->gain + depth * s->n;
+	size_t k, e;
+
+	memset(gain, 0, sizeof(val) * s->n);
+	memset(s->exact + depth * s->n, 1, s->n);
+	for (k = 0; k < s->ng; k++)
+		for (e = s->row_start[k]; e < s->row_start[k + 1]; e++) {
+			val v;
+			entry_gain(&v, s, s->weight[k], s->row_att[e], s->row_pref[e], &s->state[k]);
+			val_add(&gain[s->row_cand[e]], &v);
 		}
-	}
 }
 
-/* Gains of every usable candidate at a node; returns how many are usable. */
-static size_t node_gains(search *s, size_t depth, size_t from)
+/* The exact gain of candidate c in the current state: only the groups it serves. */
+static void exact_gain(val *out, const search *s, size_t c)
 {
-	const gstate *st = s->state + depth * s->ng;
-	val *gain = s->gain + depth * s->n;
+	size_t e, end = s->col_start[c + 1];
+	int64_t att = 0, reach = 0, pre = 0;
+
+	/* the hot loop: plain sums, arranged into objective order at the end */
+	for (e = s->col_start[c]; e < end; e++) {
+		uint32_t k = s->col_group[e];
+		const gstate *st = &s->state[k];
+		int64_t w = (int64_t)s->weight[k];
+		unsigned a = s->col_att[e], p = s->col_pref[e];
+		if (s->series) {
+			att += w * a;
+			pre += w * p;
+			reach += st->attend == 0 ? w : 0; /* a > 0 for every column entry */
+		} else if (a > st->attend || (a == st->attend && p > st->preferred)) {
+			att += w * (int64_t)(a - st->attend);
+			pre += w * ((int64_t)p - (int64_t)st->preferred);
+			reach += st->attend == 0 ? w : 0;
+		}
+	}
+	out->v[0] = s->reach_first ? reach : att;
+	out->v[1] = s->reach_first ? att : reach;
+	out->v[2] = pre;
+}
+
+/* Make gain[c] of level `depth` exact (it was an upper bound). */
+static const val *exact_at(search *s, size_t depth, size_t c)
+{
+	val *g = s->gain + depth * s->n + c;
+	uint8_t *x = s->exact + depth * s->n + c;
+	if (!*x) {
+		exact_gain(g, s, c);
+		*x = 1;
+	}
+	return g;
+}
+
+/* Choose candidate c at level `depth`: the groups it serves change state.
+ * Level depth + 1 starts with this level's gains as upper bounds: by
+ * submodularity a gain can only shrink when a slot is added. */
+static void choose(search *s, size_t depth, size_t c)
+{
+	undo *u = s->undo + depth * s->ng;
+	size_t e, nu = 0;
+
+	memcpy(s->gain + (depth + 1) * s->n, s->gain + depth * s->n, sizeof(val) * s->n);
+	memset(s->exact + (depth + 1) * s->n, 0, s->n);
+	for (e = s->col_start[c]; e < s->col_start[c + 1]; e++) {
+		uint32_t k = s->col_group[e];
+		gstate old = s->state[k], now = old;
+		if (s->series) {
+			now.attend = (uint16_t)(old.attend + s->col_att[e]);
+		} else {
+			if (!key_greater(s->col_att[e], s->col_pref[e], &old))
+				continue;
+			now.attend = s->col_att[e];
+			now.preferred = s->col_pref[e];
+		}
+		u[nu].group = k;
+		u[nu].old = old;
+		nu++;
+		s->state[k] = now;
+	}
+	s->undo_len[depth] = nu;
+}
+
+static void unchoose(search *s, size_t depth)
+{
+	undo *u = s->undo + depth * s->ng;
+	size_t i = s->undo_len[depth];
+	while (i-- > 0)
+		s->state[u[i].group] = u[i].old;
+}
+
+/* Candidates of a node ordered by their gain (exact or bound), largest first. */
+static const search *sort_ctx;
+static size_t sort_depth;
+static int by_gain_desc(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	const val *g = sort_ctx->gain + sort_depth * sort_ctx->n;
+	int cmp = val_cmp(&g[y], &g[x]);
+	return cmp ? cmp : (x > y) - (x < y);
+}
+
+/*
+ * Make the r largest gains among usable candidates >= from exact and return
+ * their sum: candidates are taken in order of their bound, and the search
+ * stops once the r-th largest exact gain is at least the next bound.
+ */
+static void top_exact(val *out, search *s, size_t depth, size_t from, size_t r)
+{
+	const uint8_t *ok = s->ok + depth * s->n;
+	size_t *order = s->order + depth * s->n, n = 0, i, have = 0;
+	val top[CV_COUNT_MAX];
+
+	for (i = from; i < s->n; i++)
+		if (ok[i])
+			order[n++] = i;
+	sort_ctx = s;
+	sort_depth = depth;
+	qsort(order, n, sizeof(size_t), by_gain_desc);
+	for (i = 0; i < n; i++) {
+		const val *g = s->gain + depth * s->n + order[i];
+		if (have == r && val_cmp(g, &top[r - 1]) <= 0)
+			break;
+		top_insert(top, &have, r, exact_at(s, depth, order[i]));
+	}
+	memset(out, 0, sizeof(*out));
+	for (i = 0; i < have; i++)
+		val_add(out, &top[i]);
+}
+
+/* Mark the usable candidates of a node; returns how many there are. */
+static size_t mark_usable(search *s, size_t depth, size_t from)
+{
 	uint8_t *ok = s->ok + depth * s->n;
-	size_t c, k, d, usable = 0;
+	size_t c, d, usable = 0;
 
 	for (c = 0; c < s->n; c++) {
 		ok[c] = c >= from && s->allowed[c];
 		for (d = 0; ok[c] && d < depth; d++)
 			ok[c] = (uint8_t)cv_grid_compatible(s->g, s->path[d], c);
-		if (!ok[c])
-			continue;
-		usable++;
-		memset(&gain[c], 0, sizeof(val));
-		for (k = 0; k < s->ng; k++) {
-			val gk;
-			group_gain(&gk, s, k, c, st + k);
-			val_add(&gain[c], &gk);
-		}
+		usable += ok[c];
 	}
 	return usable;
 }
 
-/* The sum of the r largest gains among usable candidates >= from (r <= CV_COUNT_MAX). */
+/* Insert v into the descending list top[0..*have) of at most r entries. */
+static void top_insert(val *top, size_t *have, size_t r, const val *v)
+{
+	size_t i;
+	if (*have < r)
+		i = (*have)++;
+	else if (r && val_cmp(v, &top[r - 1]) > 0)
+		i = r - 1;
+	else
+		return;
+	while (i > 0 && val_cmp(v, &top[i - 1]) > 0) {
+		top[i] = top[i - 1];
+		i--;
+	}
+	top[i] = *v;
+}
+
+/* The sum of the r largest gains among usable candidates >= from. */
 static void top_sum(val *out, const search *s, size_t depth, size_t from, size_t r)
 {
 	const val *gain = s->gain + depth * s->n;
@@ -153,25 +304,30 @@ static void top_sum(val *out, const search *s, size_t depth, size_t from, size_t
 	val top[CV_COUNT_MAX];
 	size_t have = 0, c, i;
 
-	for (c = from; c < s->n && r; c++) {
-		if (!ok[c])
-			continue;
-		if (have < r) {
-			i = have++;
-		} else if (val_cmp(&gain[c], &top[r - 1]) > 0) {
-			i = r - 1;
-		} else {
-			continue;
-		}
-		while (i > 0 && val_cmp(&gain[c], &top[i - 1]) > 0) {
-			top[i] = top[i - 1];
-			i--;
-		}
-		top[i] = gain[c];
-	}
+	for (c = from; c < s->n; c++)
+		if (ok[c])
+			top_insert(top, &have, r, &gain[c]);
 	memset(out, 0, sizeof(*out));
 	for (i = 0; i < have; i++)
 		val_add(out, &top[i]);
+}
+
+/* suffix[c] = the sum of the r largest usable gains after c, for every c. */
+static void suffix_sums(search *s, size_t depth, size_t r)
+{
+	const val *gain = s->gain + depth * s->n;
+	const uint8_t *ok = s->ok + depth * s->n;
+	val top[CV_COUNT_MAX], sum;
+	size_t have = 0, c = s->n, i;
+
+	while (c-- > 0) {
+		memset(&sum, 0, sizeof(sum));
+		for (i = 0; i < have; i++)
+			val_add(&sum, &top[i]);
+		s->suffix[depth * s->n + c] = sum;
+		if (ok[c])
+			top_insert(top, &have, r, &gain[c]);
+	}
 }
 
 /* 1 if a subtree with this bound, whose sets all start with path[0..len), cannot
@@ -229,9 +385,40 @@ static void raise_bound(search *s, const val *b)
 		s->bound = *b;
 }
 
+/* The usable candidate >= from with the largest exact gain, the earliest of
+ * equals, or s->n when there is none.  Bounds are refined only as needed. */
+static size_t best_exact(search *s, size_t depth, size_t from)
+{
+	const uint8_t *ok = s->ok + depth * s->n;
+	size_t *order = s->order + depth * s->n, n = 0, i, pick = s->n;
+	const val *best = NULL;
+
+	for (i = from; i < s->n; i++)
+		if (ok[i])
+			order[n++] = i;
+	sort_ctx = s;
+	sort_depth = depth;
+	qsort(order, n, sizeof(size_t), by_gain_desc);
+	for (i = 0; i < n; i++) {
+		const val *g = s->gain + depth * s->n + order[i];
+		int cmp;
+		if (best && val_cmp(g, best) < 0)
+			break; /* every bound from here on is below the best exact gain */
+		g = exact_at(s, depth, order[i]);
+		cmp = best ? val_cmp(g, best) : 1;
+		if (cmp > 0 || (cmp == 0 && order[i] < pick)) {
+			pick = order[i];
+			best = g;
+		}
+	}
+	return pick;
+}
+
 static void dfs(search *s, size_t depth, size_t from, const val *cur)
 {
 	size_t r = s->want - depth, c;
+	const val *gain = s->gain + depth * s->n;
+	const uint8_t *ok = s->ok + depth * s->n;
 	val bound;
 
 	s->nodes++;
@@ -239,16 +426,24 @@ static void dfs(search *s, size_t depth, size_t from, const val *cur)
 		offer(s, cur);
 		return;
 	}
-	if (node_gains(s, depth, from) < r)
+	if (mark_usable(s, depth, from) < r)
 		return;
-	top_sum(&bound, s, depth, from, r);
+	if (r == 1) {
+		size_t pick = best_exact(s, depth, from);
+		s->path[depth] = pick;
+		bound = *cur;
+		val_add(&bound, &gain[pick]);
+		offer(s, &bound);
+		return;
+	}
+	top_exact(&bound, s, depth, from, r);
 	val_add(&bound, cur);
 	if (dominated(s, &bound, depth))
 		return;
+	suffix_sums(s, depth, r - 1);
 	for (c = from; c < s->n; c++) {
-		const val *gain = s->gain + depth * s->n;
 		val child;
-		if (!s->ok[depth * s->n + c])
+		if (!ok[c])
 			continue;
 		if (out_of_time(s)) {
 			/* everything from c on is unexplored: bound it and stop */
@@ -257,17 +452,23 @@ static void dfs(search *s, size_t depth, size_t from, const val *cur)
 			raise_bound(s, &bound);
 			return;
 		}
-		/* cheap child bound: submodularity makes the parent's gains an over-estimate */
-		top_sum(&child, s, depth, c + 1, r - 1);
+		/* submodularity: this level's gains over-estimate the child's */
+		s->path[depth] = c;
+		child = s->suffix[depth * s->n + c];
 		val_add(&child, &gain[c]);
 		val_add(&child, cur);
-		s->path[depth] = c;
 		if (dominated(s, &child, depth + 1))
 			continue;
-		apply(s->state + (depth + 1) * s->ng, s->state + depth * s->ng, s, c);
+		child = s->suffix[depth * s->n + c];
+		val_add(&child, exact_at(s, depth, c));
+		val_add(&child, cur);
+		if (dominated(s, &child, depth + 1))
+			continue;
 		child = *cur;
 		val_add(&child, &gain[c]);
+		choose(s, depth, c);
 		dfs(s, depth + 1, c + 1, &child);
+		unchoose(s, depth);
 	}
 }
 
@@ -323,14 +524,29 @@ static void init_search(search *s, const cv_grid *g)
 	s->reach_first = course->objective == CV_OBJECTIVE_REACH;
 }
 
-/* The value of a set, from scratch. */
-static void evaluate(val *out, search *s, const size_t *slots, size_t n, gstate *st)
+/* Add candidate c to per-group states (sections: best key; series: total). */
+static void add_slot(gstate *st, const search *s, size_t c)
+{
+	size_t k;
+	for (k = 0; k < s->ng; k++) {
+		unsigned a = cv_grid_attend(s->g, k, c), p = cv_grid_preferred(s->g, k, c);
+		if (s->series)
+			st[k].attend = (uint16_t)(st[k].attend + a);
+		else if (key_greater(a, p, &st[k])) {
+			st[k].attend = (uint16_t)a;
+			st[k].preferred = (uint16_t)p;
+		}
+	}
+}
+
+/* The value of a set, from scratch; leaves the groups' states in st. */
+static void evaluate(val *out, const search *s, const size_t *slots, size_t n, gstate *st)
 {
 	size_t k, i;
 	memset(out, 0, sizeof(*out));
-	memset(st, 0, sizeof(gstate) * s->ng);
+	memset(st, 0, sizeof(gstate) * (s->ng + 1));
 	for (i = 0; i < n; i++)
-		apply(st, st, s, slots[i]);
+		add_slot(st, s, slots[i]);
 	for (k = 0; k < s->ng; k++) {
 		val v;
 		contribution(&v, s, cv_grid_group_weight(s->g, k), st[k].attend,
@@ -342,6 +558,81 @@ static void evaluate(val *out, search *s, const size_t *slots, size_t n, gstate 
 			for (k = 0; k < s->ng; k++)
 				out->v[2] += (int64_t)(cv_grid_group_weight(s->g, k) *
 						       cv_grid_preferred(s->g, k, slots[i]));
+}
+
+/* Sparse rows (per group) and columns (per candidate) of the grid's counts. */
+static int build_sparse(search *s)
+{
+	size_t k, c, nnz = 0, e;
+	size_t *fill;
+
+	s->weight = malloc(sizeof(*s->weight) * (s->ng + 1));
+	s->row_start = calloc(s->ng + 1, sizeof(size_t));
+	s->col_start = calloc(s->n + 1, sizeof(size_t));
+	if (!s->weight || !s->row_start || !s->col_start)
+		return CV_ENOMEM;
+	for (k = 0; k < s->ng; k++) {
+		s->weight[k] = cv_grid_group_weight(s->g, k);
+		for (c = 0; c < s->n; c++)
+			if (cv_grid_attend(s->g, k, c)) {
+				nnz++;
+				s->col_start[c + 1]++;
+			}
+		s->row_start[k + 1] = nnz;
+	}
+	for (c = 0; c < s->n; c++)
+		s->col_start[c + 1] += s->col_start[c];
+	s->row_cand = malloc(sizeof(uint16_t) * (nnz + 1));
+	s->row_att = malloc(nnz + 1);
+	s->row_pref = malloc(nnz + 1);
+	s->col_group = malloc(sizeof(uint32_t) * (nnz + 1));
+	s->col_att = malloc(nnz + 1);
+	s->col_pref = malloc(nnz + 1);
+	fill = malloc(sizeof(size_t) * (s->n + 1));
+	if (!s->row_cand || !s->row_att || !s->row_pref || !s->col_group || !s->col_att ||
+	    !s->col_pref || !fill) {
+		free(fill);
+		return CV_ENOMEM;
+	}
+	memcpy(fill, s->col_start, sizeof(size_t) * s->n);
+	for (k = 0, e = 0; k < s->ng; k++)
+		for (c = 0; c < s->n; c++) {
+			unsigned a = cv_grid_attend(s->g, k, c);
+			size_t f;
+			if (!a)
+				continue;
+			s->row_cand[e] = (uint16_t)c;
+			s->row_att[e] = (uint8_t)a;
+			s->row_pref[e] = (uint8_t)cv_grid_preferred(s->g, k, c);
+			f = fill[c]++;
+			s->col_group[f] = (uint32_t)k;
+			s->col_att[f] = s->row_att[e];
+			s->col_pref[f] = s->row_pref[e];
+			e++;
+		}
+	free(fill);
+	return CV_OK;
+}
+
+static void free_search(search *s)
+{
+	free(s->allowed);
+	free(s->weight);
+	free(s->row_start);
+	free(s->row_cand);
+	free(s->row_att);
+	free(s->row_pref);
+	free(s->col_start);
+	free(s->col_group);
+	free(s->col_att);
+	free(s->col_pref);
+	free(s->state);
+	free(s->undo);
+	free(s->gain);
+	free(s->ok);
+	free(s->suffix);
+	free(s->exact);
+	free(s->order);
 }
 
 void cv_evaluate(cv_score *out, const cv_grid *g, const size_t *slots, size_t n)
@@ -376,7 +667,6 @@ int cv_solve(cv_solution *out, const cv_grid *g, const cv_solve_options *options
 	const cv_course *course = cv_grid_course(g);
 	search s;
 	size_t i, j, k_total, levels;
-	gstate *pinned_state = NULL;
 	val base;
 	int rc = CV_ENOMEM;
 
@@ -416,14 +706,19 @@ int cv_solve(cv_solution *out, const cv_grid *g, const cv_solve_options *options
 		goto noslot;
 
 	levels = s.want + 1;
-	s.state = calloc(levels * s.ng + 1, sizeof(*s.state));
+	if (build_sparse(&s))
+		goto out;
+	s.state = calloc(s.ng + 1, sizeof(*s.state));
+	s.undo = malloc(sizeof(*s.undo) * (s.want * s.ng + 1));
 	s.gain = malloc(levels * s.n * sizeof(*s.gain));
 	s.ok = malloc(levels * s.n);
-	pinned_state = calloc(s.ng + 1, sizeof(*pinned_state));
-	if (!s.state || !s.gain || !s.ok || !pinned_state)
+	s.suffix = malloc(levels * s.n * sizeof(*s.suffix));
+	s.exact = malloc(levels * s.n);
+	s.order = malloc(levels * s.n * sizeof(*s.order));
+	if (!s.state || !s.undo || !s.gain || !s.ok || !s.suffix || !s.exact || !s.order)
 		goto out;
-	evaluate(&base, &s, s.pins, s.npins, pinned_state);
-	memcpy(s.state, pinned_state, sizeof(gstate) * s.ng);
+	evaluate(&base, &s, s.pins, s.npins, s.state);
+	full_gains(&s, 0);
 
 	if (options && options->time_limit > 0) {
 		double whole;
@@ -439,21 +734,24 @@ int cv_solve(cv_solution *out, const cv_grid *g, const cv_solve_options *options
 		size_t d;
 		val cur = base;
 		for (d = 0; d < s.want; d++) {
-			size_t c, pick = s.n;
-			const val *gain = s.gain + d * s.n;
-			node_gains(&s, d, 0);
-			for (c = 0; c < s.n; c++)
-				if (s.ok[d * s.n + c] && (pick == s.n || val_cmp(&gain[c], &gain[pick]) > 0))
-					pick = c;
+			size_t pick;
+			mark_usable(&s, d, 0);
+			pick = best_exact(&s, d, 0);
 			if (pick == s.n)
 				break;
 			s.path[d] = pick;
-			val_add(&cur, &gain[pick]);
-			apply(s.state + (d + 1) * s.ng, s.state + d * s.ng, &s, pick);
+			val_add(&cur, &s.gain[d * s.n + pick]);
+			choose(&s, d, pick);
 		}
 		if (d == s.want) {
-			qsort(s.path, s.want, sizeof(size_t), size_cmp);
+			size_t reached = d;
+			while (d-- > 0)
+				unchoose(&s, d);
+			qsort(s.path, reached, sizeof(size_t), size_cmp);
 			offer(&s, &cur);
+		} else {
+			while (d-- > 0)
+				unchoose(&s, d);
 		}
 	}
 	memset(&s.bound, 0, sizeof(s.bound));
@@ -478,10 +776,6 @@ int cv_solve(cv_solution *out, const cv_grid *g, const cv_solve_options *options
 noslot:
 	rc = CV_ENOSLOT;
 out:
-	free(s.allowed);
-	free(s.state);
-	free(s.gain);
-	free(s.ok);
-	free(pinned_state);
+	free_search(&s);
 	return rc;
 }

@@ -24,7 +24,7 @@ for r in bad_roster_rows bad_roster_quotes bad_roster_header bad_roster_empty \
 done
 course_for "no_such_roster.csv" >"$work/with_no_such_roster.ini"
 
-snapshot() { (cd "$work" && ls -la --time-style=+%s . | sed 1d | sort && md5sum ./* | sort); }
+snapshot() { (cd "$work" && ls -lA --time-style=+%s . | sed 1d | sort && md5sum ./* | sort); }
 snapshot >"$tmp/before"
 
 # check WANT_EXIT FILE NDIAG LOCATION... : run `convene check FILE` in the scratch

@@ -118,6 +118,36 @@ static void test_attendance_follows_each_weeks_offsets(void **state)
 	cv_course_free(c);
 }
 
+/* On 2027-03-14 New York's 02:00-02:59 does not exist: per RFC 5545 02:30 is
+ * read with the offset before the gap (07:30Z), after 03:00 (07:00Z), so
+ * occurrences in home-week order step back in time; attendance must not care. */
+static void test_spring_forward_gap_times_resolve_after_the_gap(void **state)
+{
+	cv_course *c = fx_course("America/New_York", "2027-03-08", "2027-03-20", "Sun 01:00-04:00",
+				 15, 15);
+	cv_roster *r = fx_roster();
+	cv_grid *g;
+	size_t i;
+	int64_t t;
+	(void)state;
+	fx_student(r, "utc", "UTC", "Sun 07:00-07:45", NULL, NULL, 1);
+	assert_int_equal(cv_grid_build(&g, c, r), CV_OK);
+	assert_int_equal(cv_grid_candidates(g), 12);
+	for (i = 0; i < 12; i++) {
+		unsigned m = cv_grid_slot(g, i).start;
+		int inside = m == 120 || m == 135 || m == 150 || m == 180 || m == 195 || m == 210;
+		assert_true(cv_grid_occurrence(&t, g, i, 0));
+		assert_int_equal(cv_grid_attend(g, 0, i), inside);
+	}
+	assert_true(cv_grid_occurrence(&t, g, 6, 0)); /* 02:30 */
+	assert_int_equal(t, test_utc(2027, 3, 14, 7, 30));
+	assert_true(cv_grid_occurrence(&t, g, 8, 0)); /* 03:00 */
+	assert_int_equal(t, test_utc(2027, 3, 14, 7, 0));
+	cv_grid_free(g);
+	fx_roster_free(r);
+	cv_course_free(c);
+}
+
 static void test_identical_students_merge_into_weighted_groups(void **state)
 {
 	cv_course *c = fx_course("UTC", "2027-01-11", "2027-02-07", "Mon-Fri 09:00-17:00", 60, 60);
@@ -156,6 +186,7 @@ int main(void)
 		cmocka_unit_test(test_min_gap_is_measured_on_the_week_cycle),
 		cmocka_unit_test(test_occurrences_keep_home_wall_time_and_skip_holidays),
 		cmocka_unit_test(test_attendance_follows_each_weeks_offsets),
+		cmocka_unit_test(test_spring_forward_gap_times_resolve_after_the_gap),
 		cmocka_unit_test(test_identical_students_merge_into_weighted_groups),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);

@@ -185,24 +185,36 @@ static void test_unsafe_paths_are_rejected_and_write_nothing(void **state)
 	cv_errors_free(errs);
 }
 
+/* A path of `n1` `first`s, '/', `n2` 'b's, '/', then `last` (each name within 255 bytes). */
+static const char *long_path(char first, size_t n1, size_t n2, const char *last)
+{
+	static char path[CV_PUBLISH_PATH_MAX + 64];
+	memset(path, first, n1);
+	path[n1] = '/';
+	memset(path + n1 + 1, 'b', n2);
+	path[n1 + 1 + n2] = '/';
+	strcpy(path + n1 + 2 + n2, last);
+	return path;
+}
+
 static void test_path_length_limit(void **state)
 {
 	fx *f = *state;
 	cv_publish *pub = NULL;
-	char path[CV_PUBLISH_PATH_MAX + 2];
+	char first[256];
 
-	/* 255 + '/' + 255 = 511 bytes, then 513 bytes: the limit is 512. */
-	memset(path, 'a', 255);
-	path[255] = '/';
-	memset(path + 256, 'b', 255);
-	path[511] = '\0';
 	assert_int_equal(cv_publish_open(&pub, f->dir, NULL), CV_OK);
-	assert_int_equal(cv_publish_add(pub, path, "ok", 2, NULL), CV_OK);
-	path[511] = '/';
-	path[512] = 'c';
-	path[513] = '\0';
-	assert_int_equal(cv_publish_add(pub, path, "no", 2, NULL), CV_EDATA);
+	/* 255 + 1 + 254 + 1 + 1 = 512 bytes: the longest accepted. */
+	assert_int_equal(strlen(long_path('a', 255, 254, "z")), CV_PUBLISH_PATH_MAX);
+	assert_int_equal(cv_publish_add(pub, long_path('a', 255, 254, "z"), "ok", 2, NULL), CV_OK);
+	/* One byte more, under a different first directory so only the length can fail it. */
+	assert_int_equal(cv_publish_add(pub, long_path('c', 255, 254, "zz"), "no", 2, NULL),
+			 CV_EDATA);
+	assert_int_equal(cv_publish_commit(pub, NULL), CV_OK);
 	cv_publish_free(pub);
+	memset(first, 'a', 255);
+	first[255] = '\0';
+	assert_string_equal(listing(f->dir), first); /* nothing of the refused path */
 }
 
 static void test_adding_a_path_twice_or_as_file_and_directory_is_rejected(void **state)
@@ -286,6 +298,18 @@ static void test_republishing_identical_content_keeps_inode_and_mtime(void **sta
 	/* The directory itself was switched: a new set, not files edited in place. */
 	assert_int_not_equal(dir_after.st_ino, dir_before.st_ino);
 	assert_string_equal(listing(f->root), "out out.lock");
+}
+
+static void test_republishing_keeps_the_directory_permissions(void **state)
+{
+	fx *f = *state;
+	struct stat st;
+
+	publish(f->dir, 3, set1);
+	assert_int_equal(chmod(f->dir, 0750), 0);
+	publish(f->dir, 3, set1);
+	assert_int_equal(stat(f->dir, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0750);
 }
 
 static void test_a_changed_file_gets_the_new_content(void **state)
@@ -422,8 +446,8 @@ static void test_a_lock_held_by_another_process_is_reported(void **state)
 {
 	fx *f = *state;
 	cv_publish *pub = NULL;
-	int ready[2], done[2];
-	char c;
+	int ready[2], done[2], rc, status;
+	char c = 0;
 	pid_t pid;
 
 	assert_int_equal(pipe(ready), 0);
@@ -431,23 +455,31 @@ static void test_a_lock_held_by_another_process_is_reported(void **state)
 	pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0) {
-		int ok = cv_publish_open(&pub, f->dir, NULL) == CV_OK;
+		int ok;
+		/* Never outlive a parent that failed an assertion and moved on. */
+		alarm(10);
+		close(ready[0]);
+		close(done[1]);
+		ok = cv_publish_open(&pub, f->dir, NULL) == CV_OK;
 		if (write(ready[1], ok ? "y" : "n", 1) != 1 || read(done[0], &c, 1) != 1)
 			ok = 0;
 		cv_publish_free(pub);
 		_exit(ok ? 0 : 1);
 	}
-	assert_int_equal(read(ready[0], &c, 1), 1);
-	assert_int_equal(c, 'y');
-	assert_int_equal(cv_publish_open(&pub, f->dir, NULL), CV_ELOCKED);
-	assert_int_equal(write(done[1], "x", 1), 1);
-	assert_int_equal(waitpid(pid, NULL, 0), pid);
-	assert_int_equal(cv_publish_open(&pub, f->dir, NULL), CV_OK);
-	cv_publish_free(pub);
-	close(ready[0]);
 	close(ready[1]);
 	close(done[0]);
+	assert_int_equal(read(ready[0], &c, 1), 1);
+	close(ready[0]);
+	rc = cv_publish_open(&pub, f->dir, NULL);
+	/* Let the child go before checking, so a failure leaves no process behind. */
+	assert_int_equal(write(done[1], "x", 1), 1);
 	close(done[1]);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_int_equal(c, 'y');
+	assert_int_equal(rc, CV_ELOCKED);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	assert_int_equal(cv_publish_open(&pub, f->dir, NULL), CV_OK);
+	cv_publish_free(pub);
 }
 
 /* ---- crashes and aborted runs ---- */
@@ -613,6 +645,7 @@ static void test_readers_never_see_a_mix_of_two_sets(void **state)
 	assert_true(pid >= 0);
 	if (pid == 0) {
 		int g;
+		alarm(60);
 		for (g = 1; g <= GENERATIONS; g++) {
 			cv_publish *pub = NULL;
 			char text[16];
@@ -672,6 +705,7 @@ int main(void)
 		T(test_first_publish_creates_the_directory_with_its_files),
 		T(test_trailing_slash_names_the_same_directory),
 		T(test_republishing_identical_content_keeps_inode_and_mtime),
+		T(test_republishing_keeps_the_directory_permissions),
 		T(test_a_changed_file_gets_the_new_content),
 		T(test_a_file_not_added_again_disappears),
 		T(test_changes_counts_added_changed_unchanged_removed),

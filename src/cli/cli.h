@@ -12,7 +12,11 @@ typedef struct cli_options {
 	double time_limit;      /* --time-limit SECONDS */
 	const char *pins[CV_COUNT_MAX]; /* --pin "Tue 14:00" */
 	size_t npins;
+	int stats;              /* --stats: phase timings, groups and nodes on stderr */
 } cli_options;
+
+/* Seconds on a monotonic clock, for --stats. */
+double cli_now(void);
 
 /* Each returns a process exit code. */
 int cli_check(const cli_options *o);

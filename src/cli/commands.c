@@ -7,12 +7,20 @@
 
 #include "cli.h"
 
+double cli_now(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
 typedef struct loaded {
 	cv_errors *errs;
 	cv_course *course;
 	cv_roster *roster;
 	cv_grid *grid;
 	cv_plan *plan;
+	double t_start, t_read, t_grid, t_solve, t_plan; /* --stats */
 } loaded;
 
 static void unload(loaded *l)
@@ -100,8 +108,11 @@ static int plan_course(loaded *l, const cli_options *o, int *exit_code)
 	cv_solve_options so;
 	cv_solution sol;
 	size_t pins[CV_COUNT_MAX], i;
+	double t0 = cli_now();
 	int rc = load_inputs(l, o->course);
 
+	l->t_start = t0;
+	l->t_read = cli_now();
 	if (rc) {
 		*exit_code = fail(l, rc);
 		return -1;
@@ -112,6 +123,7 @@ static int plan_course(loaded *l, const cli_options *o, int *exit_code)
 		*exit_code = fail(l, rc);
 		return -1;
 	}
+	l->t_grid = cli_now();
 	for (i = 0; i < o->npins; i++) {
 		rc = parse_pin(&pins[i], l->grid, o->pins[i]);
 		if (rc) {
@@ -132,8 +144,10 @@ static int plan_course(loaded *l, const cli_options *o, int *exit_code)
 		*exit_code = cv_exit_code(rc);
 		return -1;
 	}
+	l->t_solve = cli_now();
 	if (!rc)
 		rc = cv_plan_build(&l->plan, l->grid, &sol);
+	l->t_plan = cli_now();
 	if (rc) {
 		*exit_code = fail(l, rc);
 		return -1;
@@ -142,6 +156,18 @@ static int plan_course(loaded *l, const cli_options *o, int *exit_code)
 		fprintf(stderr, "%s: warning: only %zu of %u sessions fit the teaching window with "
 				"min-gap\n", o->course, sol.count, l->course->count);
 	return 0;
+}
+
+static void print_stats(const loaded *l, double t_end)
+{
+	fprintf(stderr,
+		"stats: students %zu, groups %zu, candidates %zu, weeks %zu, nodes %llu\n"
+		"stats: read %.3f s, grid %.3f s, solve %.3f s, plan %.3f s, write %.3f s, "
+		"total %.3f s\n",
+		l->roster->count, cv_grid_groups(l->grid), cv_grid_candidates(l->grid),
+		cv_grid_weeks(l->grid), (unsigned long long)l->plan->solution.nodes,
+		l->t_read - l->t_start, l->t_grid - l->t_read, l->t_solve - l->t_grid,
+		l->t_plan - l->t_solve, t_end - l->t_plan, t_end - l->t_start);
 }
 
 static int nobody(const loaded *l, const char *course)
@@ -163,6 +189,8 @@ int cli_solve(const cli_options *o)
 	rc = o->json ? cv_report_json(stdout, l.plan) : cv_report_text(stdout, l.plan);
 	if (!rc && fflush(stdout))
 		rc = CV_EIO;
+	if (o->stats)
+		print_stats(&l, cli_now());
 	code = rc ? cv_exit_code(rc) : nobody(&l, o->course) ? cv_exit_code(CV_ENOSLOT) : 0;
 	if (rc)
 		fprintf(stderr, "convene: writing the plan: %s\n", cv_strerror(rc));

@@ -12,7 +12,7 @@
 
 static const char usage_text[] =
 	"usage: convene check COURSE\n"
-	"       convene solve COURSE [--json] [--time-limit SECONDS] [--pin \"Tue 14:00\"]...\n"
+	"       convene solve COURSE [--json] [--time-limit SECONDS] [--pin \"Tue 14:00\"]... [--stats]\n"
 	"       convene publish COURSE --out DIR [--time-limit SECONDS] [--pin ...]\n"
 	"       convene zones [PATTERN]\n"
 	"       convene --version | --help\n"
@@ -73,6 +73,8 @@ int main(int argc, char **argv)
 		const char *a = argv[i];
 		if (!strcmp(a, "--json")) {
 			o.json = 1;
+		} else if (!strcmp(a, "--stats")) {
+			o.stats = 1;
 		} else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
 			o.quiet = 1;
 		} else if (!strcmp(a, "--out") || !strcmp(a, "-o")) {
