@@ -770,6 +770,16 @@ static void finish(state *st)
 			fail(st, CV_EDATA);
 		} else {
 			size_t i;
+			if (cv_tz_stale_for(c->end)) {
+				char a[16];
+				w.line = st->key_line[K_END];
+				w.column = st->key_col[K_END];
+				cv_date_format(a, sizeof(a), c->end);
+				cv_errors_warn(st->errs, &w, 0,
+					       "the term ends %s but the system tzdata is %s: time-zone "
+					       "rules may change before then; keep the tzdata package "
+					       "current and regenerate", a, cv_tz_version());
+			}
 			w.line = st->key_line[K_HOLIDAYS];
 			w.column = st->key_col[K_HOLIDAYS];
 			for (i = 0; i < c->nholidays; i++) {

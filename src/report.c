@@ -70,6 +70,7 @@ int cv_report_json(FILE *f, const cv_plan *p)
 
 	fputs("{\"tzdata\": ", f);
 	json_string(f, cv_tz_version());
+	fprintf(f, ", \"tzdata_current\": %s", cv_tz_stale_for(c->end) ? "false" : "true");
 	fputs(",\n \"course\": {\"id\": ", f);
 	json_string(f, c->id);
 	fputs(", \"title\": ", f);
@@ -167,6 +168,9 @@ int cv_report_text(FILE *f, const cv_plan *p)
 	fprintf(f, "%s (%s)\n", c->title, c->id);
 	fprintf(f, "home zone %s, term %s..%s, %s, %u x %u min, tzdata %s\n\n", cv_zone_name(c->zone),
 		a, b, mode_name(c->mode), c->count, c->duration, cv_tz_version());
+	if (cv_tz_stale_for(c->end))
+		fprintf(f, "warning: tzdata %s predates the term's last year by more than a year; "
+			   "keep the tzdata package current\n\n", cv_tz_version());
 	fprintf(f, "%s plan: attendance %lld, reach %lld of %zu students, preferred %lld\n",
 		p->solution.optimal ? "Optimal (proven)" : "Best found (NOT proven optimal)",
 		(long long)s->attendance, (long long)s->reach, p->roster->count,

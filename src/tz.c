@@ -1093,3 +1093,15 @@ void cv_tz_cleanup(void)
 	icaltimezone_free_builtin_timezones();
 	u_cleanup();
 }
+
+int cv_tz_stale_for(int32_t day)
+{
+	int y, release = cv_tz_version_year();
+	unsigned m, d;
+
+	cv_civil_from_days(&y, &m, &d, day);
+	/* A release states the law as known in its year; governments change
+	 * rules with months of notice, so a term more than a year past the
+	 * release may be scheduled on rules that no longer hold. */
+	return release > 0 && y > release + 1;
+}

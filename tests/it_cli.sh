@@ -72,3 +72,19 @@ if [ -e "$tmp/badout" ]; then echo "not ok - bad input wrote output"; else echo 
 # nobody can attend anything: exit 1
 printf 'id,timezone,available\nx1,UTC,Sun 03:00-04:00\n' >"$tmp/bad/students.csv"
 t 1 "no slot fits anyone exits 1" -- "$bin" solve "$tmp/bad/course.ini"
+
+# a term years past the tzdata release: a warning, not an error
+year=$("$bin" --version | sed -n 's/.*tzdata \([0-9]\{4\}\).*/\1/p')
+late=$((year + 3))
+mkdir -p "$tmp/late"
+sed -e "s/^start = .*/start = $late-01-11/" -e "s/^end = .*/end = $late-04-30/" -e "s/^holidays = .*//" \
+	examples/course.ini >"$tmp/late/course.ini"
+cp examples/students.csv "$tmp/late/"
+t 0 "a term past the tzdata horizon still checks" -- "$bin" check "$tmp/late/course.ini"
+has "$tmp/err" "warning: the term ends $late-04-30 but the system tzdata is" "it warns that the tzdata may be stale"
+t 0 "solve on a late term" -- "$bin" solve "$tmp/late/course.ini" --json
+has "$tmp/out" '"tzdata_current": false' "the JSON says the tzdata is not current for the term"
+sed -e "s/^start = .*/start = $year-01-11/" -e "s/^end = .*/end = $year-04-30/" -e "s/^holidays = .*//" \
+	examples/course.ini >"$tmp/late/near.ini"
+t 0 "solve on a term in the release year" -- "$bin" solve "$tmp/late/near.ini" --json
+has "$tmp/out" '"tzdata_current": true' "the JSON says the tzdata is current for a near term"

@@ -101,6 +101,13 @@ const char *cv_tz_version(void);
 int cv_tz_version_year(void);
 
 /*
+ * 1 if the tzdata in use is too old to be trusted on day `day` (a day
+ * number): the day's year is more than one year past the release year.
+ * Callers warn; the offsets are still the best the system has.
+ */
+int cv_tz_stale_for(int32_t day);
+
+/*
  * Call `fn` for every zone name the system tzdata knows (canonical zones and
  * links, sorted by strcmp) that cv_zone_lookup() accepts: the abbreviations
  * it refuses (EST, CET, GMT, ...) are left out.  Without tzdata.zi: the
