@@ -690,6 +690,14 @@ int cv_solve(cv_solution *out, const cv_grid *g, const cv_solve_options *options
 			s.pins[s.npins++] = p;
 		}
 	}
+	if (options && options->excluded)
+		for (i = 0; i < s.n; i++)
+			for (j = 0; j < s.npins; j++)
+				if (options->excluded[i] && s.pins[j] == i)
+					goto noslot; /* pinned and excluded */
+	for (i = 0; i < s.n; i++)
+		if (options && options->excluded && options->excluded[i])
+			s.allowed[i] = 0;
 	for (i = 0; i < s.n; i++)
 		for (j = 0; j < s.npins && s.allowed[i]; j++)
 			s.allowed[i] = s.pins[j] != i && cv_grid_compatible(g, s.pins[j], i);

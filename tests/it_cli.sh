@@ -41,6 +41,18 @@ t 0 "--pin keeps a slot" -- "$bin" solve examples/course.ini --json --pin "Wed 1
 has "$tmp/out" '"weekday": "Wed", "start": "12:00"' "the pinned slot is in the plan"
 t 2 "--pin outside the teaching window is refused" -- "$bin" solve examples/course.ini --pin "Sun 03:00"
 
+# --exclude removes whole days or windows (home zone) from the candidates
+t 0 "--exclude a day and a window" -- "$bin" solve examples/course.ini --json --exclude Wed --exclude "Thu 19:00-22:00"
+if /usr/bin/python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+for s in d["sessions"]:
+    h, m = map(int, s["start"].split(":")); t = h * 60 + m
+    assert s["weekday"] != "Wed", s
+    assert not (s["weekday"] == "Thu" and t + s["duration"] > 19 * 60 and t < 22 * 60), s
+' "$tmp/out"; then echo "ok - no chosen session overlaps an excluded day or window"; else echo "not ok - --exclude ignored"; fi
+t 2 "--exclude with a bad day is a usage error" -- "$bin" solve examples/course.ini --exclude Xyz
+
 # publish: files appear; a rerun with the same SOURCE_DATE_EPOCH rewrites nothing
 export SOURCE_DATE_EPOCH=1800000000
 t 0 "publish writes the calendars" -- "$bin" publish examples/course.ini --out "$tmp/pub"

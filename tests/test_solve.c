@@ -160,6 +160,32 @@ static void test_pins_are_always_chosen(void **state)
 	cv_course_free(c);
 }
 
+static void test_excluded_candidates_are_never_chosen(void **state)
+{
+	cv_course *c = three_slots();
+	cv_roster *r = fx_roster();
+	cv_solve_options o = {0};
+	cv_solution sol;
+	uint8_t excluded[3] = {0, 1, 0};
+	size_t pin = 1;
+	cv_grid *g;
+	(void)state;
+	fx_student(r, "a", "UTC", "Mon 09:00-10:00", NULL, NULL, 1);
+	fx_student(r, "b", "UTC", "Mon 10:00-11:00", NULL, NULL, 3);
+	o.excluded = excluded;
+	solve_ok(&sol, c, r, &o);
+	assert_int_equal(sol.count, 1);
+	assert_int_equal(sol.slots[0], 0); /* 10:00 would serve b, but it is excluded */
+	assert_int_equal(sol.score.attendance, 4);
+	o.pins = &pin; /* pinning an excluded slot cannot be satisfied */
+	o.npins = 1;
+	assert_int_equal(cv_grid_build(&g, c, r), CV_OK);
+	assert_int_equal(cv_solve(&sol, g, &o), CV_ENOSLOT);
+	cv_grid_free(g);
+	fx_roster_free(r);
+	cv_course_free(c);
+}
+
 static void test_no_candidate_is_no_slot(void **state)
 {
 	cv_course *c = fx_course("UTC", "2027-01-11", "2027-02-07", "Mon 09:00-09:30", 60, 30);
@@ -249,6 +275,7 @@ int main(void)
 		cmocka_unit_test(test_preferred_windows_break_attendance_ties),
 		cmocka_unit_test(test_series_count_every_session),
 		cmocka_unit_test(test_pins_are_always_chosen),
+		cmocka_unit_test(test_excluded_candidates_are_never_chosen),
 		cmocka_unit_test(test_no_candidate_is_no_slot),
 		cmocka_unit_test(test_time_limit_reports_a_bound_not_optimality),
 		cmocka_unit_test(test_same_input_same_plan),

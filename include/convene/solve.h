@@ -27,6 +27,7 @@ typedef struct cv_solve_options {
 	double time_limit;   /* seconds; 0 means prove the optimum whatever it takes */
 	const size_t *pins;  /* candidates that must be chosen (borrowed) */
 	size_t npins;
+	const uint8_t *excluded; /* NULL, or one flag per candidate: never choose it (borrowed) */
 } cv_solve_options;
 
 typedef struct cv_solution {

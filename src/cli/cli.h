@@ -13,6 +13,8 @@ typedef struct cli_options {
 	const char *pins[CV_COUNT_MAX]; /* --pin "Tue 14:00" */
 	size_t npins;
 	int stats;              /* --stats: phase timings, groups and nodes on stderr */
+	const char *excludes[16]; /* --exclude "Fri" or "Mon 08:00-10:00" (home zone) */
+	size_t nexcludes;
 } cli_options;
 
 /* Seconds on a monotonic clock, for --stats. */

@@ -102,12 +102,64 @@ bad:
 	return CV_EUSAGE;
 }
 
+/* 1 if the session starting at week minute t overlaps window w on the week's cycle. */
+static int overlaps(unsigned t, unsigned duration, const cv_window *w)
+{
+	long cycle = CV_WEEK_MINUTES;
+	unsigned d;
+	int k;
+
+	for (d = 0; d < 7; d++) {
+		long a, b;
+		if (!(w->days & (1u << d)))
+			continue;
+		a = (long)d * 1440 + w->start;
+		b = (long)d * 1440 + (w->end > w->start ? w->end : w->end + 1440L);
+		for (k = -1; k <= 1; k++)
+			if (a + k * cycle < (long)(t + duration) && (long)t < b + k * cycle)
+				return 1;
+	}
+	return 0;
+}
+
+/* --exclude: mark the candidates whose session overlaps an excluded window
+ * (home zone; a bare day list excludes whole days).  Returns 0 or CV_EUSAGE. */
+static int parse_excludes(uint8_t *excluded, const cv_grid *g, const cli_options *o)
+{
+	size_t i, j, c, n;
+
+	for (i = 0; i < o->nexcludes; i++) {
+		char spec[256];
+		cv_window *w = NULL;
+		cv_errors *errs = NULL;
+		cv_where where = {"--exclude", 0, 0};
+		snprintf(spec, sizeof(spec), "%s%s", o->excludes[i],
+			 strchr(o->excludes[i], ':') ? "" : " 00:00-24:00");
+		if (cv_errors_new(&errs) || cv_windows_parse(&w, &n, spec, &where, errs)) {
+			fprintf(stderr, "convene: --exclude \"%s\": expected days (\"Fri\", \"Sat-Sun\") "
+					"or a window (\"Mon 08:00-10:00\")\n", o->excludes[i]);
+			cv_errors_print(errs, stderr);
+			cv_errors_free(errs);
+			free(w);
+			return CV_EUSAGE;
+		}
+		cv_errors_free(errs);
+		for (c = 0; c < cv_grid_candidates(g); c++)
+			for (j = 0; j < n; j++)
+				if (overlaps(cv_grid_week_minute(g, c), cv_grid_course(g)->duration, &w[j]))
+					excluded[c] = 1;
+		free(w);
+	}
+	return CV_OK;
+}
+
 /* Load, build the grid, solve and plan. Returns 0 or an exit code (already reported). */
 static int plan_course(loaded *l, const cli_options *o, int *exit_code)
 {
 	cv_solve_options so;
 	cv_solution sol;
 	size_t pins[CV_COUNT_MAX], i;
+	uint8_t *excluded = NULL;
 	double t0 = cli_now();
 	int rc = load_inputs(l, o->course);
 
@@ -133,13 +185,25 @@ static int plan_course(loaded *l, const cli_options *o, int *exit_code)
 		}
 	}
 	memset(&so, 0, sizeof(so));
+	if (o->nexcludes) {
+		excluded = calloc(cv_grid_candidates(l->grid) + 1, 1);
+		if (!excluded || parse_excludes(excluded, l->grid, o)) {
+			free(excluded);
+			unload(l);
+			*exit_code = cv_exit_code(excluded ? CV_EUSAGE : CV_ENOMEM);
+			return -1;
+		}
+		so.excluded = excluded;
+	}
 	so.time_limit = o->time_limit;
 	so.pins = pins;
 	so.npins = o->npins;
 	rc = cv_solve(&sol, l->grid, &so);
+	free(excluded);
 	if (rc == CV_ENOSLOT) {
 		fprintf(stderr, "%s: no set of %u sessions fits the teaching window%s\n", o->course,
-			l->course->count, o->npins ? " with the pinned slots" : "");
+			l->course->count,
+			o->npins || o->nexcludes ? " with the pinned and excluded slots" : "");
 		unload(l);
 		*exit_code = cv_exit_code(rc);
 		return -1;

@@ -12,7 +12,8 @@
 
 static const char usage_text[] =
 	"usage: convene check COURSE\n"
-	"       convene solve COURSE [--json] [--time-limit SECONDS] [--pin \"Tue 14:00\"]... [--stats]\n"
+	"       convene solve COURSE [--json] [--time-limit SECONDS] [--pin \"Tue 14:00\"]...\n"
+	"                      [--exclude \"Fri\" | \"Mon 08:00-10:00\"]... [--stats]\n"
 	"       convene publish COURSE --out DIR [--time-limit SECONDS] [--pin ...]\n"
 	"       convene zones [PATTERN]\n"
 	"       convene --version | --help\n"
@@ -73,6 +74,12 @@ int main(int argc, char **argv)
 		const char *a = argv[i];
 		if (!strcmp(a, "--json")) {
 			o.json = 1;
+		} else if (!strcmp(a, "--exclude")) {
+			if (++i == argc)
+				return usage("--exclude needs days or a window like \"Mon 08:00-10:00\"");
+			if (o.nexcludes == sizeof(o.excludes) / sizeof(o.excludes[0]))
+				return usage("too many --exclude options");
+			o.excludes[o.nexcludes++] = argv[i];
 		} else if (!strcmp(a, "--stats")) {
 			o.stats = 1;
 		} else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
