@@ -30,6 +30,8 @@ struct cv_grid {
 	size_t *members;         /* roster indices grouped */
 	size_t *student_group;   /* per roster student */
 	size_t *rep;             /* per group: a representative roster index */
+	size_t *definition;      /* per roster student: its availability definition */
+	size_t ndefinitions;
 	uint8_t *attend;         /* ngroups * ncand */
 	uint8_t *preferred;      /* ngroups * ncand */
 };
@@ -131,7 +133,7 @@ static uint64_t hash_bytes(uint64_t h, const void *data, size_t len)
 	return h;
 }
 
-static uint64_t hash_definition(const cv_avail *a)
+static uint64_t hash_definition(const cv_avail *a, int with_away)
 {
 	const cv_zone *z = cv_avail_zone(a);
 	const void *p;
@@ -145,9 +147,11 @@ static uint64_t hash_definition(const cv_avail *a)
 	p = cv_avail_windows(a, &n, 1);
 	h = hash_bytes(h, &n, sizeof(n));
 	h = hash_bytes(h, p, n * sizeof(cv_window));
-	p = cv_avail_away(a, &n);
-	h = hash_bytes(h, &n, sizeof(n));
-	h = hash_bytes(h, p, n * sizeof(cv_daterange));
+	if (with_away) {
+		p = cv_avail_away(a, &n);
+		h = hash_bytes(h, &n, sizeof(n));
+		h = hash_bytes(h, p, n * sizeof(cv_daterange));
+	}
 	p = cv_avail_busy(a, &n);
 	h = hash_bytes(h, &n, sizeof(n));
 	h = hash_bytes(h, p, n * sizeof(cv_interval));
@@ -159,7 +163,7 @@ static int same_list(const void *a, size_t na, const void *b, size_t nb, size_t 
 	return na == nb && (na == 0 || memcmp(a, b, na * size) == 0);
 }
 
-static int same_definition(const cv_avail *a, const cv_avail *b)
+static int same_definition(const cv_avail *a, const cv_avail *b, int with_away)
 {
 	const void *pa, *pb;
 	size_t na, nb;
@@ -175,7 +179,7 @@ static int same_definition(const cv_avail *a, const cv_avail *b)
 	}
 	pa = cv_avail_away(a, &na);
 	pb = cv_avail_away(b, &nb);
-	if (!same_list(pa, na, pb, nb, sizeof(cv_daterange)))
+	if (with_away && !same_list(pa, na, pb, nb, sizeof(cv_daterange)))
 		return 0;
 	pa = cv_avail_busy(a, &na);
 	pb = cv_avail_busy(b, &nb);
@@ -206,12 +210,16 @@ static void table_free(index_table *t)
 	free(t->hash);
 }
 
-/* Compute the count rows of one availability definition. */
-static int definition_row(uint8_t *attend, uint8_t *preferred, const cv_grid *g, const cv_avail *a)
+/*
+ * Add (sign = 1) or take away (sign = -1) the occurrences of weeks
+ * [w0, w1) that availability `a` can attend to the count rows.
+ */
+static int count_weeks(uint8_t *attend, uint8_t *preferred, const cv_grid *g, const cv_avail *a,
+		       size_t w0, size_t w1, int sign)
 {
 	int64_t span = (int64_t)g->course->duration * 60;
-	int64_t from = ((int64_t)g->monday0 - 2) * CV_DAY_SECONDS;
-	int64_t to = ((int64_t)g->monday0 + 7 * (int64_t)g->nweeks + 2) * CV_DAY_SECONDS;
+	int64_t from = ((int64_t)g->monday0 + 7 * (int64_t)w0 - 2) * CV_DAY_SECONDS;
+	int64_t to = ((int64_t)g->monday0 + 7 * (int64_t)w1 + 2) * CV_DAY_SECONDS;
 	cv_interval *iv[2] = {NULL, NULL};
 	size_t n[2] = {0, 0}, i, w;
 	int pref, rc;
@@ -223,14 +231,13 @@ static int definition_row(uint8_t *attend, uint8_t *preferred, const cv_grid *g,
 			return rc;
 		}
 	}
-	memset(attend, 0, g->ncand);
-	memset(preferred, 0, g->ncand);
 	/* Within a week the candidates' occurrences are almost in time order
 	 * (home-week order; wall -> UTC is monotone except that times in a
 	 * spring-forward gap land after the gap), so one pass with a cursor into
 	 * each interval list, stepping back when time does, replaces a binary
-	 * search per occurrence. */
-	for (w = 0; w < g->nweeks; w++) {
+	 * search per occurrence.  Counts wrap modulo 256 while a delta is
+	 * applied and end in range. */
+	for (w = w0; w < w1; w++) {
 		size_t at[2] = {0, 0};
 		for (i = 0; i < g->ncand; i++) {
 			int64_t s = g->occ[i * g->nweeks + w];
@@ -245,9 +252,9 @@ static int definition_row(uint8_t *attend, uint8_t *preferred, const cv_grid *g,
 				    iv[pref][at[pref]].end < s + span)
 					break;
 				if (pref)
-					preferred[i]++;
+					preferred[i] = (uint8_t)(preferred[i] + sign);
 				else
-					attend[i]++;
+					attend[i] = (uint8_t)(attend[i] + sign);
 			}
 		}
 	}
@@ -256,85 +263,193 @@ static int definition_row(uint8_t *attend, uint8_t *preferred, const cv_grid *g,
 	return CV_OK;
 }
 
+/* A copy of `a` without its away dates: the base that away dates modify. */
+static int base_avail(cv_avail **out, const cv_avail *a)
+{
+	const cv_window *w;
+	const cv_interval *busy;
+	size_t n;
+	int rc;
+
+	if ((rc = cv_avail_new(out, cv_avail_zone(a))))
+		return rc;
+	w = cv_avail_windows(a, &n, 0);
+	if (!rc)
+		rc = cv_avail_add_windows(*out, w, n, 0);
+	w = cv_avail_windows(a, &n, 1);
+	if (!rc)
+		rc = cv_avail_add_windows(*out, w, n, 1);
+	busy = cv_avail_busy(a, &n);
+	if (!rc)
+		rc = cv_avail_add_busy(*out, busy, n);
+	if (rc) {
+		cv_avail_free(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
+/*
+ * The count row of availability `a` whose base row (the same without away
+ * dates) is known: only the weeks an away date can touch are recounted.
+ * An away day removes windows that start on it and cuts overnight windows
+ * at its midnight, so it reaches from the day before to the day after; a
+ * week's occurrences lie within a day of its Monday..Sunday in UTC.
+ */
+static int away_row(uint8_t *attend, uint8_t *preferred, const cv_grid *g, const cv_avail *a,
+		    const cv_avail *base)
+{
+	const cv_daterange *away;
+	size_t n, i, w;
+	uint8_t touched[CV_WEEKS_MAX] = {0};
+	int rc;
+
+	away = cv_avail_away(a, &n);
+	for (i = 0; i < n; i++) {
+		for (w = 0; w < g->nweeks; w++) {
+			int32_t lo = g->monday0 + 7 * (int32_t)w - 1, hi = lo + 9;
+			if (away[i].first - 2 <= hi && away[i].last + 2 >= lo)
+				touched[w] = 1;
+		}
+	}
+	for (w = 0; w < g->nweeks; w++) {
+		size_t end = w;
+		if (!touched[w])
+			continue;
+		while (end < g->nweeks && touched[end])
+			end++;
+		if ((rc = count_weeks(attend, preferred, g, base, w, end, -1)) ||
+		    (rc = count_weeks(attend, preferred, g, a, w, end, 1)))
+			return rc;
+		w = end;
+	}
+	return CV_OK;
+}
+
+/* Find or add the student's entry in a table keyed by availability definition. */
+static size_t intern(index_table *t, size_t *rep, size_t *count, const cv_roster *r, size_t i,
+		     int with_away)
+{
+	uint64_t h = hash_definition(r->students[i].avail, with_away);
+	size_t k = h & t->mask;
+	for (;; k = (k + 1) & t->mask) {
+		if (!t->slot[k]) {
+			t->slot[k] = *count + 1;
+			t->hash[k] = h;
+			rep[*count] = i;
+			return (*count)++;
+		}
+		if (t->hash[k] == h && same_definition(r->students[rep[t->slot[k] - 1]].avail,
+						       r->students[i].avail, with_away))
+			return t->slot[k] - 1;
+	}
+}
+
+/* Find or add a group with this row; rows grow by doubling. */
+static int intern_row(size_t *out, cv_grid *g, index_table *t, size_t *cap, const uint8_t *ra,
+		      const uint8_t *rp, size_t rep)
+{
+	size_t nc = g->ncand;
+	uint64_t h = hash_bytes(hash_bytes(1469598103934665603ULL, ra, nc), rp, nc);
+	size_t k = h & t->mask;
+
+	for (;; k = (k + 1) & t->mask) {
+		size_t gi;
+		if (!t->slot[k]) {
+			if (g->ngroups == *cap) {
+				size_t ncap = *cap ? *cap * 2 : 64;
+				uint8_t *na = realloc(g->attend, ncap * nc + 1);
+				uint8_t *np;
+				size_t *nr;
+				if (na)
+					g->attend = na;
+				np = realloc(g->preferred, ncap * nc + 1);
+				if (np)
+					g->preferred = np;
+				nr = realloc(g->rep, sizeof(size_t) * (ncap + 1));
+				if (nr)
+					g->rep = nr;
+				if (!na || !np || !nr)
+					return CV_ENOMEM;
+				*cap = ncap;
+			}
+			gi = g->ngroups++;
+			t->slot[k] = gi + 1;
+			t->hash[k] = h;
+			memcpy(g->attend + gi * nc, ra, nc);
+			memcpy(g->preferred + gi * nc, rp, nc);
+			g->rep[gi] = rep;
+			*out = gi;
+			return CV_OK;
+		}
+		gi = t->slot[k] - 1;
+		if (t->hash[k] == h && !memcmp(g->attend + gi * nc, ra, nc) &&
+		    !memcmp(g->preferred + gi * nc, rp, nc)) {
+			*out = gi;
+			return CV_OK;
+		}
+	}
+}
+
 static int build_groups(cv_grid *g)
 {
 	const cv_roster *r = g->roster;
-	size_t ns = r->count, nc = g->ncand, ndef = 0, i, j;
-	size_t *def_of = malloc(sizeof(size_t) * (ns + 1));   /* student -> definition */
+	size_t ns = r->count, nc = g->ncand, ndef = 0, nbase = 0, cap = 0, i, j;
+	size_t *def_of = malloc(sizeof(size_t) * (ns + 1));   /* student -> definition; kept */
 	size_t *def_rep = malloc(sizeof(size_t) * (ns + 1));  /* definition -> first student */
-	size_t *group_of_def = NULL, *count = NULL;
-	uint8_t *def_att = NULL, *def_pref = NULL;
-	index_table t = {0};
+	size_t *base_rep = malloc(sizeof(size_t) * (ns + 1)); /* base -> first definition's student */
+	size_t *base_of = malloc(sizeof(size_t) * (ns + 1));  /* definition -> base */
+	size_t *group_of_def = malloc(sizeof(size_t) * (ns + 1)), *count = NULL;
+	uint8_t *base_row = NULL, *row = malloc(2 * nc + 2);
+	cv_avail **base = NULL;
+	index_table defs = {0}, bases = {0}, rows = {0};
 	int rc = CV_ENOMEM;
 
-	if (!def_of || !def_rep || table_init(&t, ns))
+	if (!def_of || !def_rep || !base_rep || !base_of || !group_of_def || !row ||
+	    table_init(&defs, ns) || table_init(&bases, ns))
 		goto out;
-	/* 1. distinct availability definitions */
+	/* 1. distinct definitions, and distinct bases (the same without away dates) */
 	for (i = 0; i < ns; i++) {
-		uint64_t h = hash_definition(r->students[i].avail);
-		size_t k = h & t.mask;
-		for (;; k = (k + 1) & t.mask) {
-			if (!t.slot[k]) {
-				t.slot[k] = ndef + 1;
-				t.hash[k] = h;
-				def_rep[ndef] = i;
-				def_of[i] = ndef++;
-				break;
-			}
-			if (t.hash[k] == h &&
-			    same_definition(r->students[def_rep[t.slot[k] - 1]].avail,
-					    r->students[i].avail)) {
-				def_of[i] = t.slot[k] - 1;
-				break;
-			}
-		}
+		size_t before = ndef;
+		def_of[i] = intern(&defs, def_rep, &ndef, r, i, 1);
+		if (ndef > before)
+			base_of[def_of[i]] = intern(&bases, base_rep, &nbase, r, i, 0);
 	}
-	def_att = malloc(ndef * nc + 1);
-	def_pref = malloc(ndef * nc + 1);
-	if (!def_att || !def_pref)
+	/* 2. one full count per base */
+	base = calloc(nbase + 1, sizeof(*base));
+	base_row = malloc(2 * nbase * nc + 2);
+	if (!base || !base_row)
 		goto out;
-	for (j = 0; j < ndef; j++) {
-		rc = definition_row(def_att + j * nc, def_pref + j * nc, g,
-				    r->students[def_rep[j]].avail);
-		if (rc)
+	for (j = 0; j < nbase; j++) {
+		const cv_avail *a = r->students[base_rep[j]].avail;
+		size_t naway;
+		uint8_t *ra = base_row + 2 * j * nc;
+		cv_avail_away(a, &naway);
+		if (naway && (rc = base_avail(&base[j], a)))
+			goto out;
+		memset(ra, 0, 2 * nc);
+		if ((rc = count_weeks(ra, ra + nc, g, base[j] ? base[j] : a, 0, g->nweeks, 1)))
 			goto out;
 	}
-	/* 2. distinct rows -> groups */
-	table_free(&t);
+	/* 3. each definition's row (base row, recounted where away dates reach),
+	 *    merged on the fly into groups of identical rows */
 	rc = CV_ENOMEM;
-	if (table_init(&t, ndef))
-		goto out;
-	group_of_def = malloc(sizeof(size_t) * (ndef + 1));
-	g->attend = malloc(ndef * nc + 1);
-	g->preferred = malloc(ndef * nc + 1);
-	g->rep = malloc(sizeof(size_t) * (ndef + 1));
-	if (!group_of_def || !g->attend || !g->preferred || !g->rep)
+	if (table_init(&rows, ndef))
 		goto out;
 	for (j = 0; j < ndef; j++) {
-		const uint8_t *ra = def_att + j * nc, *rp = def_pref + j * nc;
-		uint64_t h = hash_bytes(hash_bytes(1469598103934665603ULL, ra, nc), rp, nc);
-		size_t k = h & t.mask;
-		for (;; k = (k + 1) & t.mask) {
-			size_t gi;
-			if (!t.slot[k]) {
-				gi = g->ngroups++;
-				t.slot[k] = gi + 1;
-				t.hash[k] = h;
-				memcpy(g->attend + gi * nc, ra, nc);
-				memcpy(g->preferred + gi * nc, rp, nc);
-				g->rep[gi] = def_rep[j];
-				group_of_def[j] = gi;
-				break;
-			}
-			gi = t.slot[k] - 1;
-			if (t.hash[k] == h && !memcmp(g->attend + gi * nc, ra, nc) &&
-			    !memcmp(g->preferred + gi * nc, rp, nc)) {
-				group_of_def[j] = gi;
-				break;
-			}
-		}
+		const cv_avail *a = r->students[def_rep[j]].avail;
+		size_t b = base_of[j], naway;
+		memcpy(row, base_row + 2 * b * nc, 2 * nc);
+		cv_avail_away(a, &naway);
+		if (naway &&
+		    (rc = away_row(row, row + nc, g, a,
+				   base[b] ? base[b] : r->students[base_rep[b]].avail)))
+			goto out;
+		if ((rc = intern_row(&group_of_def[j], g, &rows, &cap, row, row + nc, def_rep[j])))
+			goto out;
 	}
-	/* 3. members, weights (counting sort keeps roster order inside a group) */
+	/* 4. members, weights (counting sort keeps roster order inside a group) */
+	rc = CV_ENOMEM;
 	g->weight = calloc(g->ngroups + 1, sizeof(*g->weight));
 	g->member_start = calloc(g->ngroups + 1, sizeof(*g->member_start));
 	g->members = malloc(sizeof(size_t) * (ns + 1));
@@ -355,15 +470,25 @@ static int build_groups(cv_grid *g)
 		size_t gi = g->student_group[i];
 		g->members[g->member_start[gi] + count[gi]++] = i;
 	}
+	g->definition = def_of;
+	g->ndefinitions = ndef;
+	def_of = NULL;
 	rc = CV_OK;
 out:
-	table_free(&t);
+	table_free(&defs);
+	table_free(&bases);
+	table_free(&rows);
+	for (j = 0; base && j < nbase; j++)
+		cv_avail_free(base[j]);
+	free(base);
+	free(base_row);
+	free(row);
 	free(def_of);
 	free(def_rep);
+	free(base_rep);
+	free(base_of);
 	free(group_of_def);
 	free(count);
-	free(def_att);
-	free(def_pref);
 	return rc;
 }
 
@@ -396,6 +521,7 @@ void cv_grid_free(cv_grid *g)
 	free(g->members);
 	free(g->student_group);
 	free(g->rep);
+	free(g->definition);
 	free(g->attend);
 	free(g->preferred);
 	free(g);
@@ -470,6 +596,16 @@ const size_t *cv_grid_group_members(const cv_grid *g, size_t k, size_t *n)
 {
 	*n = g->member_start[k + 1] - g->member_start[k];
 	return g->members + g->member_start[k];
+}
+
+size_t cv_grid_student_definition(const cv_grid *g, size_t student)
+{
+	return g->definition[student];
+}
+
+size_t cv_grid_definitions(const cv_grid *g)
+{
+	return g->ndefinitions;
 }
 
 size_t cv_grid_student_group(const cv_grid *g, size_t student)

@@ -38,8 +38,9 @@ void cv_plan_free(cv_plan *plan)
 	if (!plan)
 		return;
 	free_sessions(plan->sessions, plan->nsessions);
-	for (i = 0; plan->students && i < plan->nstudents; i++)
-		free(plan->students[i].expects);
+	for (i = 0; plan->expect_arrays && i < plan->nexpect_arrays; i++)
+		free(plan->expect_arrays[i]);
+	free(plan->expect_arrays);
 	free(plan->students);
 	free(plan);
 }
@@ -168,10 +169,13 @@ static void sort_expects(const cv_plan *p, cv_expect *e, size_t n)
 	}
 }
 
-static int build_student(cv_plan *p, const cv_grid *g, size_t idx)
+/* Fill the plan of student idx, whose expects array (owned by the plan) is
+ * stored at p->expect_arrays[slot]. */
+static int build_student(cv_plan *p, const cv_grid *g, size_t idx, size_t slot)
 {
 	const cv_student *st = &p->roster->students[idx];
 	cv_student_plan *sp = &p->students[idx];
+	cv_expect *ex;
 	cv_interval *iv[2] = {NULL, NULL};
 	size_t niv[2] = {0, 0}, total = 0, i, j, first, last;
 	int64_t from, to;
@@ -185,9 +189,11 @@ static int build_student(cv_plan *p, const cv_grid *g, size_t idx)
 	last = sp->section < 0 ? p->nsessions : first + 1;
 	for (i = first; i < last; i++)
 		total += p->sessions[i].noccurrences;
-	sp->expects = calloc(total + 1, sizeof(*sp->expects));
-	if (!sp->expects)
+	ex = calloc(total + 1, sizeof(*ex));
+	if (!ex)
 		return CV_ENOMEM;
+	p->expect_arrays[slot] = ex;
+	sp->expects = ex;
 	from = ((int64_t)p->course->start - 2) * CV_DAY_SECONDS;
 	to = ((int64_t)p->course->end + 3) * CV_DAY_SECONDS;
 	for (pref = 0; pref < 2; pref++) {
@@ -200,7 +206,7 @@ static int build_student(cv_plan *p, const cv_grid *g, size_t idx)
 	for (i = first; i < last; i++) {
 		const cv_session *s = &p->sessions[i];
 		for (j = 0; j < s->noccurrences; j++) {
-			cv_expect *e = &sp->expects[sp->nexpects++];
+			cv_expect *e = &ex[sp->nexpects++];
 			const cv_occurrence *o = &s->occurrences[j];
 			e->session = (unsigned)i;
 			e->occurrence = (unsigned)j;
@@ -216,11 +222,41 @@ static int build_student(cv_plan *p, const cv_grid *g, size_t idx)
 	free(iv[0]);
 	free(iv[1]);
 	for (i = 0; i < sp->nexpects; i++)
-		if (sp->expects[i].miss != CV_MISS_NONE)
-			explain(&sp->expects[i], p, st, sp->expects, sp->nexpects);
+		if (ex[i].miss != CV_MISS_NONE)
+			explain(&ex[i], p, st, ex, sp->nexpects);
 	if (sp->section < 0)
-		sort_expects(p, sp->expects, sp->nexpects);
+		sort_expects(p, ex, sp->nexpects);
 	return CV_OK;
+}
+
+/* Students with the same availability definition share one expects array:
+ * the work and the memory follow the distinct definitions, not the roster. */
+static int build_students(cv_plan *p, const cv_grid *g)
+{
+	size_t ndef = cv_grid_definitions(g), i;
+	size_t *first = malloc(sizeof(size_t) * (ndef + 1));
+	int rc = CV_OK;
+
+	p->expect_arrays = calloc(ndef + 1, sizeof(*p->expect_arrays));
+	if (!first || !p->expect_arrays) {
+		free(first);
+		return CV_ENOMEM;
+	}
+	p->nexpect_arrays = ndef;
+	for (i = 0; i < ndef; i++)
+		first[i] = (size_t)-1;
+	for (i = 0; !rc && i < p->nstudents; i++) {
+		size_t d = cv_grid_student_definition(g, i);
+		if (first[d] == (size_t)-1) {
+			first[d] = i;
+			rc = build_student(p, g, i, d);
+		} else {
+			p->students[i] = p->students[first[d]];
+			p->students[i].student = i;
+		}
+	}
+	free(first);
+	return rc;
 }
 
 static int list_students(cv_plan *p)
@@ -241,7 +277,6 @@ static int list_students(cv_plan *p)
 int cv_plan_build(cv_plan **out, const cv_grid *g, const cv_solution *solution)
 {
 	cv_plan *p = calloc(1, sizeof(*p));
-	size_t i;
 	int rc;
 
 	if (!p)
@@ -256,8 +291,8 @@ int cv_plan_build(cv_plan **out, const cv_grid *g, const cv_solution *solution)
 		if (!p->students)
 			rc = CV_ENOMEM;
 	}
-	for (i = 0; !rc && i < p->nstudents; i++)
-		rc = build_student(p, g, i);
+	if (!rc)
+		rc = build_students(p, g);
 	if (!rc)
 		rc = list_students(p);
 	if (rc) {

@@ -29,12 +29,6 @@ static void json_string(FILE *f, const char *s)
 	fputc('"', f);
 }
 
-static void json_instant(FILE *f, int64_t t)
-{
-	char buf[32];
-	cv_instant_format(buf, sizeof(buf), t);
-	json_string(f, buf);
-}
 
 static const char *mode_name(cv_mode m)
 {
@@ -63,10 +57,51 @@ static int64_t bound_primary(const cv_plan *p)
 							 : p->solution.bound.attendance;
 }
 
+/* Every occurrence's RFC 3339 text, formatted once: a roster of a million
+ * students repeats the same few dozen instants. */
+typedef char instant_text[24];
+
+static instant_text **instant_table(const cv_plan *p)
+{
+	instant_text **t = calloc(p->nsessions + 1, sizeof(*t));
+	size_t i, j;
+
+	if (!t)
+		return NULL;
+	for (i = 0; i < p->nsessions; i++) {
+		t[i] = malloc(sizeof(instant_text) * (p->sessions[i].noccurrences + 1));
+		if (!t[i])
+			goto fail;
+		for (j = 0; j < p->sessions[i].noccurrences; j++) {
+			char buf[21];
+			cv_instant_format(buf, sizeof(buf), p->sessions[i].occurrences[j].start);
+			snprintf(t[i][j], sizeof(instant_text), "\"%s\"", buf);
+		}
+	}
+	return t;
+fail:
+	for (i = 0; i < p->nsessions; i++)
+		free(t[i]);
+	free(t);
+	return NULL;
+}
+
+static void free_instant_table(instant_text **t, size_t n)
+{
+	size_t i;
+	for (i = 0; t && i < n; i++)
+		free(t[i]);
+	free(t);
+}
+
 int cv_report_json(FILE *f, const cv_plan *p)
 {
 	const cv_course *c = p->course;
+	instant_text **text = instant_table(p);
 	size_t i, j;
+
+	if (!text)
+		return CV_ENOMEM;
 
 	fputs("{\"tzdata\": ", f);
 	json_string(f, cv_tz_version());
@@ -98,7 +133,7 @@ int cv_report_json(FILE *f, const cv_plan *p)
 		for (j = 0; j < s->noccurrences; j++) {
 			if (j)
 				fputs(", ", f);
-			json_instant(f, s->occurrences[j].start);
+			fputs(text[i][j], f);
 		}
 		fputs("]}", f);
 	}
@@ -125,7 +160,7 @@ int cv_report_json(FILE *f, const cv_plan *p)
 				if (!first)
 					fputs(", ", f);
 				first = 0;
-				json_instant(f, p->sessions[e->session].occurrences[e->occurrence].start);
+				fputs(text[e->session][e->occurrence], f);
 			}
 			fputs("]", f);
 		}
@@ -144,6 +179,7 @@ int cv_report_json(FILE *f, const cv_plan *p)
 		fputs("]}", f);
 	}
 	fputs("]}\n", f);
+	free_instant_table(text, p->nsessions);
 	return ferror(f) ? CV_EIO : CV_OK;
 }
 

@@ -26,9 +26,12 @@ static cv_plan *plan_new(const cv_course *c, const cv_roster *r)
 	p->roster = r;
 	p->sessions = calloc(CV_COUNT_MAX, sizeof(*p->sessions));
 	p->students = calloc(r->count + 1, sizeof(*p->students));
+	p->expect_arrays = calloc(r->count + 1, sizeof(*p->expect_arrays));
 	assert_non_null(p->sessions);
 	assert_non_null(p->students);
+	assert_non_null(p->expect_arrays);
 	p->nstudents = r->count;
+	p->nexpect_arrays = r->count; /* one array per student, owned by the plan */
 	for (i = 0; i < r->count; i++) {
 		p->students[i].student = i;
 		p->students[i].section = c->mode == CV_MODE_SERIES ? -1 : 0;
@@ -80,9 +83,10 @@ static void expect(cv_plan *p, size_t st, unsigned session, unsigned occ, cv_mis
 	cv_student_plan *sp = &p->students[st];
 	cv_expect *e;
 
-	sp->expects = realloc(sp->expects, (sp->nexpects + 1) * sizeof(*sp->expects));
-	assert_non_null(sp->expects);
-	e = &sp->expects[sp->nexpects++];
+	p->expect_arrays[st] = realloc(p->expect_arrays[st], (sp->nexpects + 1) * sizeof(*e));
+	assert_non_null(p->expect_arrays[st]);
+	sp->expects = p->expect_arrays[st];
+	e = &p->expect_arrays[st][sp->nexpects++];
 	memset(e, 0, sizeof(*e));
 	e->session = session;
 	e->occurrence = occ;

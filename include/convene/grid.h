@@ -68,6 +68,12 @@ size_t cv_grid_groups(const cv_grid *grid);
 uint64_t cv_grid_group_weight(const cv_grid *grid, size_t group);
 /* Members as roster indices, ascending (borrowed). */
 const size_t *cv_grid_group_members(const cv_grid *grid, size_t group, size_t *n);
+/* Distinct availability definitions (zone, windows, preferred windows, away
+ * dates, busy intervals): students with the same definition attend exactly
+ * the same occurrences.  Definitions are numbered 0..cv_grid_definitions()-1. */
+size_t cv_grid_definitions(const cv_grid *grid);
+size_t cv_grid_student_definition(const cv_grid *grid, size_t student);
+
 /* The group of roster student `student`. */
 size_t cv_grid_student_group(const cv_grid *grid, size_t student);
 

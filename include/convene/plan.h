@@ -55,7 +55,8 @@ typedef struct cv_expect {
 typedef struct cv_student_plan {
 	size_t student;     /* roster index */
 	int section;        /* 0-based session index (sections mode), -1 in series mode */
-	cv_expect *expects; /* in chronological order */
+	const cv_expect *expects; /* in chronological order; owned by the plan and shared
+				     by students whose availability is identical */
 	size_t nexpects;
 	size_t nlive;
 } cv_student_plan;
@@ -68,6 +69,8 @@ typedef struct cv_plan {
 	cv_student_plan *students; /* parallel to roster->students */
 	size_t nstudents;
 	cv_solution solution;
+	cv_expect **expect_arrays; /* the distinct expects arrays (owned) */
+	size_t nexpect_arrays;
 } cv_plan;
 
 /*
