@@ -442,7 +442,8 @@ static void dfs(search *s, size_t depth, size_t from, const val *cur)
 		return;
 	suffix_sums(s, depth, r - 1);
 	for (c = from; c < s->n; c++) {
-		val child;
+		val child, later;
+		size_t next;
 		if (!ok[c])
 			continue;
 		if (out_of_time(s)) {
@@ -452,14 +453,22 @@ static void dfs(search *s, size_t depth, size_t from, const val *cur)
 			raise_bound(s, &bound);
 			return;
 		}
-		/* submodularity: this level's gains over-estimate the child's */
+		/* submodularity: this level's gains over-estimate the child's; and
+		 * the child's later slots are compatible with c, so those that
+		 * overlap it (its neighbours, usually the next best) drop out */
 		s->path[depth] = c;
-		child = s->suffix[depth * s->n + c];
+		for (next = c + 1; next < s->n && !cv_grid_compatible(s->g, c, next); next++)
+			;
+		if (next < s->n)
+			later = s->suffix[depth * s->n + next - 1];
+		else
+			memset(&later, 0, sizeof(later));
+		child = later;
 		val_add(&child, &gain[c]);
 		val_add(&child, cur);
 		if (dominated(s, &child, depth + 1))
 			continue;
-		child = s->suffix[depth * s->n + c];
+		child = later;
 		val_add(&child, exact_at(s, depth, c));
 		val_add(&child, cur);
 		if (dominated(s, &child, depth + 1))
