@@ -14,6 +14,7 @@
 #include "convene/roster.h"
 #include "convene/grid.h"
 #include "convene/solve.h"
+#include "convene/lp.h"
 #include "convene/plan.h"
 #include "convene/ics.h"
 #include "convene/report.h"

@@ -41,6 +41,7 @@ void cv_plan_free(cv_plan *plan)
 	for (i = 0; plan->expect_arrays && i < plan->nexpect_arrays; i++)
 		free(plan->expect_arrays[i]);
 	free(plan->expect_arrays);
+	free(plan->ranked);
 	free(plan->students);
 	free(plan);
 }
@@ -300,5 +301,24 @@ int cv_plan_build(cv_plan **out, const cv_grid *g, const cv_solution *solution)
 		return rc;
 	}
 	*out = p;
+	return CV_OK;
+}
+
+int cv_plan_set_ranked(cv_plan *plan, const cv_grid *grid, const cv_solution *ranked, size_t n)
+{
+	cv_ranked *r = calloc(n + 1, sizeof(*r));
+	size_t i, j;
+
+	if (!r)
+		return CV_ENOMEM;
+	for (i = 0; i < n; i++) {
+		r[i].score = ranked[i].score;
+		r[i].count = ranked[i].count;
+		for (j = 0; j < ranked[i].count; j++)
+			r[i].slots[j] = cv_grid_slot(grid, ranked[i].slots[j]);
+	}
+	free(plan->ranked);
+	plan->ranked = r;
+	plan->nranked = n;
 	return CV_OK;
 }

@@ -137,7 +137,24 @@ int cv_report_json(FILE *f, const cv_plan *p)
 		}
 		fputs("]}", f);
 	}
-	fputs("],\n \"students\": [", f);
+	fputs("],\n", f);
+	if (p->nranked) {
+		fputs(" \"top\": [", f);
+		for (i = 0; i < p->nranked; i++) {
+			const cv_ranked *r = &p->ranked[i];
+			fprintf(f, "%s\n  {\"rank\": %zu, \"attendance\": %lld, \"reach\": %lld, "
+				   "\"preferred\": %lld, \"slots\": [",
+				i ? "," : "", i + 1, (long long)r->score.attendance,
+				(long long)r->score.reach, (long long)r->score.preferred);
+			for (j = 0; j < r->count; j++)
+				fprintf(f, "%s\"%s %02u:%02u\"", j ? ", " : "",
+					cv_weekday_name(r->slots[j].weekday), r->slots[j].start / 60,
+					r->slots[j].start % 60);
+			fputs("]}", f);
+		}
+		fputs("],\n", f);
+	}
+	fputs(" \"students\": [", f);
 	for (i = 0; i < p->nstudents; i++) {
 		const cv_student_plan *sp = &p->students[i];
 		const cv_student *st = &p->roster->students[sp->student];
@@ -222,6 +239,19 @@ int cv_report_text(FILE *f, const cv_plan *p)
 			c->mode == CV_MODE_SERIES ? "Session" : "Section", ss->index,
 			cv_weekday_name(ss->slot.weekday), ss->slot.start / 60, ss->slot.start % 60,
 			end / 60 % 24, end % 60, cv_zone_name(c->zone), ss->noccurrences, ss->nstudents);
+	}
+	if (p->nranked) {
+		fputs("\nRanked plans:\n", f);
+		for (i = 0; i < p->nranked; i++) {
+			const cv_ranked *r = &p->ranked[i];
+			fprintf(f, "  %2zu. attendance %lld, reach %lld, preferred %lld:", i + 1,
+				(long long)r->score.attendance, (long long)r->score.reach,
+				(long long)r->score.preferred);
+			for (j = 0; j < r->count; j++)
+				fprintf(f, " %s %02u:%02u", cv_weekday_name(r->slots[j].weekday),
+					r->slots[j].start / 60, r->slots[j].start % 60);
+			fputc('\n', f);
+		}
 	}
 	fputs("\nStudents:\n", f);
 	for (i = 0; i < p->nstudents; i++) {

@@ -81,9 +81,9 @@ typedef struct search {
 	val *suffix;               /* (want + 1) levels of n: best (r - 1) gains after each candidate */
 	size_t path[CV_COUNT_MAX];
 
-	size_t best[CV_COUNT_MAX];
-	val best_val;
-	int have_best;
+	size_t top[CV_TOP_MAX][CV_COUNT_MAX]; /* the best sets so far, best first */
+	val top_val[CV_TOP_MAX];
+	size_t ntop, max_top;
 
 	struct timespec deadline;
 	int limited, timed_out;
@@ -330,40 +330,66 @@ static void suffix_sums(search *s, size_t depth, size_t r)
 	}
 }
 
-/* 1 if a subtree with this bound, whose sets all start with path[0..len), cannot
- * beat the incumbent (worse, or equal but later in the home week). */
-static int dominated(const search *s, const val *bound, size_t len)
+/* <0 if set a comes before set b in the home week (both sorted, want long). */
+static int set_cmp(const size_t *a, const size_t *b, size_t n)
 {
-	int cmp;
 	size_t i;
-
-	if (!s->have_best)
-		return 0;
-	cmp = val_cmp(bound, &s->best_val);
-	if (cmp != 0)
-		return cmp < 0;
-	for (i = 0; i < len; i++)
-		if (s->best[i] != s->path[i])
-			return s->best[i] < s->path[i];
+	for (i = 0; i < n; i++)
+		if (a[i] != b[i])
+			return a[i] < b[i] ? -1 : 1;
 	return 0;
 }
 
-static void offer(search *s, const val *v)
+/* 1 if a subtree with this bound, whose sets all start with path[0..len), cannot
+ * enter the list of the best sets (worse than its last, or equal to it but
+ * later in the home week).  With one set kept this is "cannot beat the incumbent". */
+static int dominated(const search *s, const val *bound, size_t len)
 {
-	int cmp = s->have_best ? val_cmp(v, &s->best_val) : 1;
+	const size_t *worst;
+	int cmp;
 	size_t i;
 
-	if (cmp < 0)
-		return;
-	if (cmp == 0) {
-		for (i = 0; i < s->want && s->path[i] == s->best[i]; i++)
-			;
-		if (i == s->want || s->path[i] > s->best[i])
-			return;
+	if (s->ntop < s->max_top)
+		return 0;
+	worst = s->top[s->ntop - 1];
+	cmp = val_cmp(bound, &s->top_val[s->ntop - 1]);
+	if (cmp != 0)
+		return cmp < 0;
+	for (i = 0; i < len; i++)
+		if (worst[i] != s->path[i])
+			return worst[i] < s->path[i];
+	return 0;
+}
+
+/* Offer the set in path[0..want) with value v to the list of best sets. */
+static void offer(search *s, const val *v)
+{
+	size_t i, at;
+
+	for (at = 0; at < s->ntop; at++) {
+		int cmp = val_cmp(v, &s->top_val[at]);
+		if (cmp == 0) {
+			int order = set_cmp(s->path, s->top[at], s->want);
+			if (order == 0)
+				return; /* found again (the greedy start is searched too) */
+			cmp = -order;
+		}
+		if (cmp > 0)
+			break;
 	}
-	memcpy(s->best, s->path, sizeof(size_t) * s->want);
-	s->best_val = *v;
-	s->have_best = 1;
+	for (i = at + 1; i < s->ntop; i++) /* the same set further down cannot be */
+		if (!set_cmp(s->path, s->top[i], s->want))
+			return;
+	if (at == s->max_top)
+		return;
+	if (s->ntop < s->max_top)
+		s->ntop++;
+	for (i = s->ntop - 1; i > at; i--) {
+		memcpy(s->top[i], s->top[i - 1], sizeof(s->top[i]));
+		s->top_val[i] = s->top_val[i - 1];
+	}
+	memcpy(s->top[at], s->path, sizeof(size_t) * s->want);
+	s->top_val[at] = *v;
 }
 
 static int out_of_time(search *s)
@@ -428,12 +454,28 @@ static void dfs(search *s, size_t depth, size_t from, const val *cur)
 	}
 	if (mark_usable(s, depth, from) < r)
 		return;
-	if (r == 1) {
+	if (r == 1 && s->max_top == 1) {
 		size_t pick = best_exact(s, depth, from);
 		s->path[depth] = pick;
 		bound = *cur;
 		val_add(&bound, &gain[pick]);
 		offer(s, &bound);
+		return;
+	}
+	if (r == 1) {
+		/* several plans are kept: every leaf that may enter the list */
+		for (c = from; c < s->n; c++) {
+			if (!ok[c])
+				continue;
+			s->path[depth] = c;
+			bound = *cur;
+			val_add(&bound, &gain[c]);
+			if (dominated(s, &bound, depth + 1))
+				continue;
+			bound = *cur;
+			val_add(&bound, exact_at(s, depth, c));
+			offer(s, &bound);
+		}
 		return;
 	}
 	top_exact(&bound, s, depth, from, r);
@@ -673,15 +715,25 @@ int cv_score_compare(const cv_score *a, const cv_score *b, cv_objective objectiv
 
 int cv_solve(cv_solution *out, const cv_grid *g, const cv_solve_options *options)
 {
+	size_t n;
+	return cv_solve_top(out, &n, 1, g, options);
+}
+
+int cv_solve_top(cv_solution *out, size_t *nout, size_t max, const cv_grid *g,
+		 const cv_solve_options *options)
+{
 	const cv_course *course = cv_grid_course(g);
 	search s;
-	size_t i, j, k_total, levels;
+	size_t i, j, t, k_total, levels;
 	val base;
 	int rc = CV_ENOMEM;
 
 	init_search(&s, g);
 	if (s.n == 0)
 		return CV_ENOSLOT;
+	if (max == 0 || max > CV_TOP_MAX)
+		return CV_EUSAGE;
+	s.max_top = max;
 	if (options && options->npins > CV_COUNT_MAX)
 		return CV_ENOSLOT;
 	s.allowed = malloc(s.n);
@@ -773,21 +825,25 @@ int cv_solve(cv_solution *out, const cv_grid *g, const cv_solve_options *options
 	}
 	memset(&s.bound, 0, sizeof(s.bound));
 	dfs(&s, 0, 0, &base);
-	if (!s.have_best)
+	if (!s.ntop)
 		goto noslot;
 
-	memset(out, 0, sizeof(*out));
-	out->count = k_total;
-	memcpy(out->slots, s.best, sizeof(size_t) * s.want);
-	memcpy(out->slots + s.want, s.pins, sizeof(size_t) * s.npins);
-	qsort(out->slots, out->count, sizeof(size_t), size_cmp);
-	to_score(&out->score, &s, &s.best_val);
-	out->optimal = !s.timed_out;
-	if (s.timed_out && val_cmp(&s.bound, &s.best_val) > 0)
-		to_score(&out->bound, &s, &s.bound);
-	else
-		out->bound = out->score;
-	out->nodes = s.nodes;
+	for (t = 0; t < s.ntop; t++) {
+		cv_solution *o = &out[t];
+		memset(o, 0, sizeof(*o));
+		o->count = k_total;
+		memcpy(o->slots, s.top[t], sizeof(size_t) * s.want);
+		memcpy(o->slots + s.want, s.pins, sizeof(size_t) * s.npins);
+		qsort(o->slots, o->count, sizeof(size_t), size_cmp);
+		to_score(&o->score, &s, &s.top_val[t]);
+		o->optimal = !s.timed_out;
+		if (s.timed_out && val_cmp(&s.bound, &s.top_val[0]) > 0)
+			to_score(&o->bound, &s, &s.bound);
+		else
+			to_score(&o->bound, &s, &s.top_val[0]);
+		o->nodes = s.nodes;
+	}
+	*nout = s.ntop;
 	rc = CV_OK;
 	goto out;
 noslot:

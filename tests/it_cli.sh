@@ -100,3 +100,16 @@ sed -e "s/^start = .*/start = $year-01-11/" -e "s/^end = .*/end = $year-04-30/" 
 	examples/course.ini >"$tmp/late/near.ini"
 t 0 "solve on a term in the release year" -- "$bin" solve "$tmp/late/near.ini" --json
 has "$tmp/out" '"tzdata_current": true' "the JSON says the tzdata is current for a near term"
+
+# --top N ranks the N best plans, the first being the plan itself
+t 0 "--top 4" -- "$bin" solve examples/course.ini --json --top 4
+if /usr/bin/python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1])); top = d["top"]; o = d["objective"]
+assert len(top) == 4 and [t["rank"] for t in top] == [1, 2, 3, 4]
+assert (top[0]["attendance"], top[0]["reach"], top[0]["preferred"]) == (o["attendance"], o["reach"], o["preferred"])
+keys = [(t["attendance"], t["reach"], t["preferred"]) for t in top]
+assert keys == sorted(keys, reverse=True), keys
+assert len(set(tuple(t["slots"]) for t in top)) == 4
+' "$tmp/out"; then echo "ok - the ranked plans are distinct, best first, led by the plan"; else echo "not ok - --top"; fi
+t 2 "--top 0 is a usage error" -- "$bin" solve examples/course.ini --top 0

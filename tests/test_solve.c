@@ -265,6 +265,57 @@ static void test_same_input_same_plan(void **state)
 	cv_course_free(c);
 }
 
+/* --top: the N best plans are the first N of every compatible pair ranked by
+ * value (then home-week order), as an exhaustive ranking with cv_evaluate says. */
+static void test_top_plans_match_an_exhaustive_ranking(void **state)
+{
+	cv_course *c = fx_course("America/New_York", "2027-01-11", "2027-03-31",
+				 "Mon,Wed 09:00-14:00", 60, 60);
+	cv_roster *r = many_students();
+	cv_solution top[12];
+	struct ranked { cv_score v; size_t a, b; } all[400], x;
+	size_t n = 0, got, i, j, k;
+	cv_grid *g;
+	(void)state;
+	c->count = 2;
+	c->min_gap = 60;
+	assert_int_equal(cv_grid_build(&g, c, r), CV_OK);
+	for (i = 0; i < cv_grid_candidates(g); i++)
+		for (j = i + 1; j < cv_grid_candidates(g); j++) {
+			size_t set[2] = {i, j};
+			if (!cv_grid_compatible(g, i, j))
+				continue;
+			cv_evaluate(&all[n].v, g, set, 2);
+			all[n].a = i;
+			all[n].b = j;
+			n++;
+		}
+	/* insertion sort: value descending, then the earlier pair */
+	for (i = 1; i < n; i++) {
+		x = all[i];
+		for (k = i; k > 0; k--) {
+			int cmp = cv_score_compare(&x.v, &all[k - 1].v, c->objective);
+			if (cmp < 0 || (cmp == 0 && (all[k - 1].a < x.a ||
+						     (all[k - 1].a == x.a && all[k - 1].b < x.b))))
+				break;
+			all[k] = all[k - 1];
+		}
+		all[k] = x;
+	}
+	assert_int_equal(cv_solve_top(top, &got, 12, g, NULL), CV_OK);
+	assert_int_equal(got, 12);
+	for (i = 0; i < got; i++) {
+		assert_true(top[i].optimal);
+		assert_int_equal(top[i].slots[0], all[i].a);
+		assert_int_equal(top[i].slots[1], all[i].b);
+		assert_memory_equal(&top[i].score, &all[i].v, sizeof(cv_score));
+	}
+	assert_int_equal(cv_solve_top(top, &got, 0, g, NULL), CV_EUSAGE);
+	cv_grid_free(g);
+	fx_roster_free(r);
+	cv_course_free(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -276,6 +327,7 @@ int main(void)
 		cmocka_unit_test(test_series_count_every_session),
 		cmocka_unit_test(test_pins_are_always_chosen),
 		cmocka_unit_test(test_excluded_candidates_are_never_chosen),
+		cmocka_unit_test(test_top_plans_match_an_exhaustive_ranking),
 		cmocka_unit_test(test_no_candidate_is_no_slot),
 		cmocka_unit_test(test_time_limit_reports_a_bound_not_optimality),
 		cmocka_unit_test(test_same_input_same_plan),

@@ -61,6 +61,13 @@ typedef struct cv_student_plan {
 	size_t nlive;
 } cv_student_plan;
 
+/* One of the ranked plans of `solve --top N`. */
+typedef struct cv_ranked {
+	cv_score score;
+	size_t count;
+	cv_slot slots[CV_COUNT_MAX]; /* home-week order */
+} cv_ranked;
+
 typedef struct cv_plan {
 	const cv_course *course;  /* borrowed */
 	const cv_roster *roster;  /* borrowed */
@@ -71,6 +78,8 @@ typedef struct cv_plan {
 	cv_solution solution;
 	cv_expect **expect_arrays; /* the distinct expects arrays (owned) */
 	size_t nexpect_arrays;
+	cv_ranked *ranked;         /* the N best plans when asked for (owned), else NULL */
+	size_t nranked;
 } cv_plan;
 
 /*
@@ -80,6 +89,12 @@ typedef struct cv_plan {
  */
 int cv_plan_build(cv_plan **out, const cv_grid *grid, const cv_solution *solution);
 void cv_plan_free(cv_plan *plan);
+
+/*
+ * Attach the ranked plans of cv_solve_top() (best first) for the reports.
+ * Returns 0 or CV_ENOMEM; the plan owns its copy.
+ */
+int cv_plan_set_ranked(cv_plan *plan, const cv_grid *grid, const cv_solution *ranked, size_t n);
 
 /* English phrase for a miss reason ("you are away"), static. */
 const char *cv_miss_text(cv_miss miss);

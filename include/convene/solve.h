@@ -48,6 +48,19 @@ typedef struct cv_solution {
  */
 int cv_solve(cv_solution *out, const cv_grid *grid, const cv_solve_options *options);
 
+/* Most plans cv_solve_top() ranks. */
+#define CV_TOP_MAX 20
+
+/*
+ * The `max` best distinct plans, best first (ties: earlier in the home
+ * week first), into out[0..*nout).  out[0] is what cv_solve() returns; with
+ * optimal set, no plan missing from the list is better than out[*nout - 1].
+ * Returns what cv_solve() returns, or CV_EUSAGE when max is 0 or above
+ * CV_TOP_MAX.
+ */
+int cv_solve_top(cv_solution *out, size_t *nout, size_t max, const cv_grid *grid,
+		 const cv_solve_options *options);
+
 /* The objective of a given set of candidates (any order, distinct). */
 void cv_evaluate(cv_score *out, const cv_grid *grid, const size_t *slots, size_t n);
 

@@ -153,6 +153,29 @@ static int parse_excludes(uint8_t *excluded, const cv_grid *g, const cli_options
 	return CV_OK;
 }
 
+/* --export-lp FILE: the model as a CPLEX-LP program for a MIP solver to check
+ * or race convene (src/lp.c).  Returns 0 or an exit code (already reported). */
+static int export_lp(const char *path, const cv_grid *g, const cv_solve_options *so)
+{
+	FILE *f = fopen(path, "w");
+	int rc;
+
+	if (!f) {
+		fprintf(stderr, "convene: --export-lp %s: cannot create the file\n", path);
+		return cv_exit_code(CV_ECANTCREAT);
+	}
+	rc = cv_lp_write(f, g, so);
+	if (fclose(f) && !rc)
+		rc = CV_EIO;
+	if (!rc)
+		return 0;
+	fprintf(stderr, "convene: --export-lp %s: %s\n", path,
+		rc == CV_EDATA ? "the weights make the objective too large for 64 bits"
+			       : cv_strerror(rc));
+	remove(path);
+	return cv_exit_code(rc);
+}
+
 /* Load, build the grid, solve and plan. Returns 0 or an exit code (already reported). */
 static int plan_course(loaded *l, const cli_options *o, int *exit_code)
 {
@@ -160,6 +183,8 @@ static int plan_course(loaded *l, const cli_options *o, int *exit_code)
 	cv_solution sol;
 	size_t pins[CV_COUNT_MAX], i;
 	uint8_t *excluded = NULL;
+	cv_solution *ranked = NULL;
+	size_t nranked = 0;
 	double t0 = cli_now();
 	int rc = load_inputs(l, o->course);
 
@@ -198,12 +223,30 @@ static int plan_course(loaded *l, const cli_options *o, int *exit_code)
 	so.time_limit = o->time_limit;
 	so.pins = pins;
 	so.npins = o->npins;
-	rc = cv_solve(&sol, l->grid, &so);
+	if (o->export_lp) {
+		double t = cli_now();
+		*exit_code = export_lp(o->export_lp, l->grid, &so);
+		if (*exit_code) {
+			free(excluded);
+			unload(l);
+			return -1;
+		}
+		l->t_grid += cli_now() - t; /* --stats counts the export in the grid phase */
+	}
+	if (o->top) {
+		ranked = calloc(o->top, sizeof(*ranked));
+		rc = ranked ? cv_solve_top(ranked, &nranked, o->top, l->grid, &so) : CV_ENOMEM;
+		if (!rc)
+			sol = ranked[0];
+	} else {
+		rc = cv_solve(&sol, l->grid, &so);
+	}
 	free(excluded);
 	if (rc == CV_ENOSLOT) {
 		fprintf(stderr, "%s: no set of %u sessions fits the teaching window%s\n", o->course,
 			l->course->count,
 			o->npins || o->nexcludes ? " with the pinned and excluded slots" : "");
+		free(ranked);
 		unload(l);
 		*exit_code = cv_exit_code(rc);
 		return -1;
@@ -211,6 +254,9 @@ static int plan_course(loaded *l, const cli_options *o, int *exit_code)
 	l->t_solve = cli_now();
 	if (!rc)
 		rc = cv_plan_build(&l->plan, l->grid, &sol);
+	if (!rc && ranked)
+		rc = cv_plan_set_ranked(l->plan, l->grid, ranked, nranked);
+	free(ranked);
 	l->t_plan = cli_now();
 	if (rc) {
 		*exit_code = fail(l, rc);

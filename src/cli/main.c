@@ -13,7 +13,8 @@
 static const char usage_text[] =
 	"usage: convene check COURSE\n"
 	"       convene solve COURSE [--json] [--time-limit SECONDS] [--pin \"Tue 14:00\"]...\n"
-	"                      [--exclude \"Fri\" | \"Mon 08:00-10:00\"]... [--stats]\n"
+	"                      [--exclude \"Fri\" | \"Mon 08:00-10:00\"]... [--top N] [--stats]\n"
+	"                      [--export-lp FILE]\n"
 	"       convene publish COURSE --out DIR [--time-limit SECONDS] [--pin ...]\n"
 	"       convene zones [PATTERN]\n"
 	"       convene --version | --help\n"
@@ -80,6 +81,19 @@ int main(int argc, char **argv)
 			if (o.nexcludes == sizeof(o.excludes) / sizeof(o.excludes[0]))
 				return usage("too many --exclude options");
 			o.excludes[o.nexcludes++] = argv[i];
+		} else if (!strcmp(a, "--export-lp")) {
+			if (++i == argc)
+				return usage("--export-lp needs a file name");
+			o.export_lp = argv[i];
+		} else if (!strcmp(a, "--top")) {
+			char *end;
+			unsigned long v;
+			if (++i == argc)
+				return usage("--top needs a number of plans");
+			v = strtoul(argv[i], &end, 10);
+			if (*end || !v || v > CV_TOP_MAX)
+				return usage("--top needs a number from 1 to 20");
+			o.top = v;
 		} else if (!strcmp(a, "--stats")) {
 			o.stats = 1;
 		} else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
