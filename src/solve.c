@@ -236,16 +236,12 @@ static int by_gain_desc(const void *a, const void *b)
 	return cmp ? cmp : (x > y) - (x < y);
 }
 
-/*
- * Make the r largest gains among usable candidates >= from exact and return
- * their sum: candidates are taken in order of their bound, and the search
- * stops once the r-th largest exact gain is at least the next bound.
- */
-static void top_exact(val *out, search *s, size_t depth, size_t from, size_t r)
+/* The usable candidates >= from into this level's order[], largest gain
+ * (exact or bound) first; returns how many. */
+static size_t usable_by_gain(search *s, size_t depth, size_t from)
 {
 	const uint8_t *ok = s->ok + depth * s->n;
-	size_t *order = s->order + depth * s->n, n = 0, i, have = 0;
-	val top[CV_COUNT_MAX];
+	size_t *order = s->order + depth * s->n, n = 0, i;
 
 	for (i = from; i < s->n; i++)
 		if (ok[i])
@@ -253,6 +249,19 @@ static void top_exact(val *out, search *s, size_t depth, size_t from, size_t r)
 	sort_ctx = s;
 	sort_depth = depth;
 	qsort(order, n, sizeof(size_t), by_gain_desc);
+	return n;
+}
+
+/*
+ * Make the r largest gains among usable candidates >= from exact and return
+ * their sum: candidates are taken in order of their bound, and the search
+ * stops once the r-th largest exact gain is at least the next bound.
+ */
+static void top_exact(val *out, search *s, size_t depth, size_t from, size_t r)
+{
+	size_t *order = s->order + depth * s->n, n = usable_by_gain(s, depth, from), i, have = 0;
+	val top[CV_COUNT_MAX];
+
 	for (i = 0; i < n; i++) {
 		const val *g = s->gain + depth * s->n + order[i];
 		if (have == r && val_cmp(g, &top[r - 1]) <= 0)
@@ -415,16 +424,9 @@ static void raise_bound(search *s, const val *b)
  * equals, or s->n when there is none.  Bounds are refined only as needed. */
 static size_t best_exact(search *s, size_t depth, size_t from)
 {
-	const uint8_t *ok = s->ok + depth * s->n;
-	size_t *order = s->order + depth * s->n, n = 0, i, pick = s->n;
+	size_t *order = s->order + depth * s->n, n = usable_by_gain(s, depth, from), i, pick = s->n;
 	const val *best = NULL;
 
-	for (i = from; i < s->n; i++)
-		if (ok[i])
-			order[n++] = i;
-	sort_ctx = s;
-	sort_depth = depth;
-	qsort(order, n, sizeof(size_t), by_gain_desc);
 	for (i = 0; i < n; i++) {
 		const val *g = s->gain + depth * s->n + order[i];
 		int cmp;
