@@ -3,10 +3,17 @@
 like real enrolment, a few life patterns shifted by up to two hours, 30% with
 away dates, a 16-week term, a 15-minute grid and the whole week open.
 
-usage: gen.py DIR LEARNERS SECTIONS [SEED]   writes DIR/course.ini and DIR/students.csv
-Deterministic for a given seed.  Uses only the standard library.
+usage: gen.py DIR LEARNERS SECTIONS [SEED] [options]
+writes DIR/course.ini and DIR/students.csv.  Options (defaults: the benchmark):
+  --window TEXT      the teaching window, home zone ("Daily 00:00-24:00")
+  --mode MODE        sections | series (sections); SECTIONS is then the count
+  --objective OBJ    attendance | reach (attendance)
+  --min-gap GAP      e.g. 0, 2h (0)
+  --preferred F      fraction of learners who prefer the first half of a window (0)
+  --max-weight W     weights drawn from 1..W (1: no weight column)
+Deterministic for a given seed and options.  Uses only the standard library.
 """
-import csv, datetime, os, random, sys
+import argparse, csv, datetime, os, random, sys
 
 # (zone, relative enrolment weight): roughly the shape of large MOOC enrolments.
 ZONES = [
@@ -41,9 +48,25 @@ def hhmm(m):
     return "%02d:%02d" % (m // 60, m % 60)
 
 
+def window_text(days, a, b):
+    return "%s %s-%s" % (days, hhmm(a), hhmm(b) if b % 1440 else "24:00")
+
+
 def main():
-    out, n, k = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-    rng = random.Random(int(sys.argv[4]) if len(sys.argv) > 4 else 1)
+    ap = argparse.ArgumentParser(usage=__doc__)
+    ap.add_argument("dir")
+    ap.add_argument("learners", type=int)
+    ap.add_argument("sections", type=int)
+    ap.add_argument("seed", type=int, nargs="?", default=1)
+    ap.add_argument("--window", default="Daily 00:00-24:00")
+    ap.add_argument("--mode", choices=("sections", "series"), default="sections")
+    ap.add_argument("--objective", choices=("attendance", "reach"), default="attendance")
+    ap.add_argument("--min-gap", default="0")
+    ap.add_argument("--preferred", type=float, default=0.0)
+    ap.add_argument("--max-weight", type=int, default=1)
+    a = ap.parse_args()
+    out, n, k = a.dir, a.learners, a.sections
+    rng = random.Random(a.seed)
     os.makedirs(out, exist_ok=True)
     with open(os.path.join(out, "course.ini"), "w") as f:
         f.write("""[course]
@@ -57,23 +80,31 @@ roster = students.csv
 uid-domain = bench.invalid
 
 [sessions]
-mode = sections
+mode = %s
 count = %d
 duration = 60m
 granularity = 15m
-window = Daily 00:00-24:00
-min-gap = 0
-""" % k)
+window = %s
+min-gap = %s
+objective = %s
+""" % (a.mode, k, a.window, a.min_gap, a.objective))
     zones, weights = zip(*ZONES)
     with open(os.path.join(out, "students.csv"), "w", newline="") as f:
         w = csv.writer(f, lineterminator="\n")
-        w.writerow(["id", "timezone", "available", "unavailable"])
+        header = ["id", "timezone", "available", "unavailable"]
+        if a.preferred > 0:
+            header.append("preferred")
+        if a.max_weight > 1:
+            header.append("weight")
+        w.writerow(header)
         for i in range(n):
+            # the draws of the default benchmark come first, in the same order
             zone = rng.choices(zones, weights)[0]
             shift = rng.randint(-8, 8) * 15
             windows = []
-            for days, a, b in rng.choice(PATTERNS):
-                windows.append("%s %s-%s" % (days, hhmm(a + shift), hhmm(b + shift) if (b + shift) % 1440 else "24:00"))
+            pattern = rng.choice(PATTERNS)
+            for days, lo, hi in pattern:
+                windows.append(window_text(days, lo + shift, hi + shift))
             away = ""
             if rng.random() < 0.3:
                 ranges = []
@@ -89,7 +120,17 @@ min-gap = 0
                     d1 = d0 + datetime.timedelta(days=length)
                     parts.append(d0.isoformat() if length == 0 else "%s..%s" % (d0, d1))
                 away = "; ".join(parts)
-            w.writerow(["L%07d" % i, zone, "; ".join(windows), away])
+            row = ["L%07d" % i, zone, "; ".join(windows), away]
+            if a.preferred > 0:
+                pref = ""
+                if rng.random() < a.preferred:
+                    days, lo, hi = pattern[0]
+                    mid = lo + (hi - lo) // 2 // 15 * 15
+                    pref = window_text(days, lo + shift, mid + shift)
+                row.append(pref)
+            if a.max_weight > 1:
+                row.append(str(rng.randint(1, a.max_weight)))
+            w.writerow(row)
 
 
 if __name__ == "__main__":

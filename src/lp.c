@@ -121,20 +121,17 @@ typedef struct row {
 	int terms;
 } row;
 
-/* Start a row named `label` ("obj", "k", or a letter and one or two indices). */
-static void row_start(row *w, FILE *f, char letter, size_t a, size_t b, int indices)
+/* Start a row labelled prefix, prefix<a> or prefix<a>_<b> (`indices` 0, 1, 2). */
+static void row_start(row *w, FILE *f, const char *prefix, size_t a, size_t b, int indices)
 {
-	char label[64];
-
-	if (indices == 2)
-		snprintf(label, sizeof(label), "%c%zu_%zu", letter, a, b);
-	else if (indices == 1)
-		snprintf(label, sizeof(label), "%c%zu", letter, a);
-	else
-		snprintf(label, sizeof(label), "%s", letter == 'o' ? "obj" : "k");
 	w->f = f;
 	w->terms = 0;
-	w->col = (size_t)fprintf(f, " %s:", label);
+	if (indices == 2)
+		w->col = (size_t)fprintf(f, " %s%zu_%zu:", prefix, a, b);
+	else if (indices == 1)
+		w->col = (size_t)fprintf(f, " %s%zu:", prefix, a);
+	else
+		w->col = (size_t)fprintf(f, " %s:", prefix);
 }
 
 /* Add "+ coef var" (a coefficient of 1 is not written), or "- var" when minus. */
@@ -218,7 +215,7 @@ static void objective(FILE *f, const cv_grid *g, const cv_solve_options *o, cons
 	/* No coefficient overflows: each is at most ca * Amax + cr * Rmax + Pmax,
 	 * which is at most s->max_value (cv_lp_scale_compute() checked it). */
 	fputs("Maximize\n", f);
-	row_start(&w, f, 'o', 0, 0, 0);
+	row_start(&w, f, "obj", 0, 0, 0);
 	if (series) {
 		for (c = 0; c < n; c++) {
 			uint64_t coef = 0;
@@ -267,7 +264,7 @@ static void constraints(FILE *f, const cv_grid *g, const cv_solve_options *o)
 	row w;
 
 	fputs("Subject To\n", f);
-	row_start(&w, f, 'k', 0, 0, 0);
+	row_start(&w, f, "k", 0, 0, 0);
 	for (c = 0; c < n; c++) {
 		name_x(var, c);
 		row_term(&w, 0, 1, var);
@@ -275,7 +272,7 @@ static void constraints(FILE *f, const cv_grid *g, const cv_solve_options *o)
 	row_end(&w, series ? "=" : "<=", course->count);
 
 	for (i = 0; o && i < o->npins; i++) {
-		row_start(&w, f, 'p', o->pins[i], 0, 1);
+		row_start(&w, f, "pin", o->pins[i], 0, 1);
 		name_x(var, o->pins[i]);
 		row_term(&w, 0, 1, var);
 		row_end(&w, "=", 1);
@@ -283,7 +280,7 @@ static void constraints(FILE *f, const cv_grid *g, const cv_solve_options *o)
 	for (c = 0; c < n; c++) {
 		if (usable(o, c))
 			continue;
-		row_start(&w, f, 'e', c, 0, 1);
+		row_start(&w, f, "out", c, 0, 1);
 		name_x(var, c);
 		row_term(&w, 0, 1, var);
 		row_end(&w, "=", 0);
@@ -293,7 +290,7 @@ static void constraints(FILE *f, const cv_grid *g, const cv_solve_options *o)
 		for (d = c + 1; usable(o, c) && d < n; d++) {
 			if (!usable(o, d) || cv_grid_compatible(g, c, d))
 				continue;
-			row_start(&w, f, 'c', c, d, 2);
+			row_start(&w, f, "c", c, d, 2);
 			name_x(var, c);
 			row_term(&w, 0, 1, var);
 			name_x(var, d);
@@ -309,7 +306,7 @@ static void constraints(FILE *f, const cv_grid *g, const cv_solve_options *o)
 			continue;
 		if (series) {
 			/* z <= the number of chosen slots the group can attend */
-			row_start(&w, f, 'r', k, 0, 1);
+			row_start(&w, f, "r", k, 0, 1);
 			name_z(var, k);
 			row_term(&w, 0, 1, var);
 			for (c = 0; c < n; c++)
@@ -321,7 +318,7 @@ static void constraints(FILE *f, const cv_grid *g, const cv_solve_options *o)
 			continue;
 		}
 		if (m > 1) { /* one y alone is bounded by its l row */
-			row_start(&w, f, 'g', k, 0, 1);
+			row_start(&w, f, "g", k, 0, 1);
 			for (c = 0; c < n; c++)
 				if (cv_grid_attend(g, k, c) && usable(o, c)) {
 					name_y(var, k, c);
@@ -332,7 +329,7 @@ static void constraints(FILE *f, const cv_grid *g, const cv_solve_options *o)
 		for (c = 0; c < n; c++) {
 			if (!cv_grid_attend(g, k, c) || !usable(o, c))
 				continue;
-			row_start(&w, f, 'l', k, c, 2);
+			row_start(&w, f, "l", k, c, 2);
 			name_y(var, k, c);
 			row_term(&w, 0, 1, var);
 			name_x(var, c);
@@ -389,9 +386,14 @@ int cv_lp_write(FILE *f, const cv_grid *g, const cv_solve_options *o)
 		return CV_ENOSLOT;
 	if (o && o->npins > CV_COUNT_MAX)
 		return CV_ENOSLOT;
-	for (i = 0; o && i < o->npins; i++)
+	for (i = 0; o && i < o->npins; i++) {
+		size_t j;
 		if (o->pins[i] >= n)
 			return CV_ENOSLOT;
+		for (j = 0; j < i; j++)
+			if (o->pins[j] == o->pins[i])
+				return CV_ENOSLOT; /* a row name may not repeat */
+	}
 	rc = cv_lp_scale_compute(&s, g, o);
 	if (rc)
 		return rc;

@@ -58,20 +58,20 @@ uint64_t cv_lp_value(const cv_lp_scale *scale, const cv_score *score);
  * is assigned section c), only where the group can attend c; series:
  * z<g> in [0, 1] (group g attends at least once).  The y and z need not be
  * declared integer: once the x are 0/1 their polytope has integral vertices.
- * Rows: k (sections: at most `count` slots, which is the same optimum as
+ * Rows: k (sections: at most `count` slots, which has the same optimum as
  * convene's "count, or as many as fit", since a slot never lowers the
  * value; series: exactly `count`), c<a>_<b> (a and b are not min-gap
- * apart), p<c> (pin: x = 1), e<c> (excluded: x = 0), g<g> (one section per
+ * apart), pin<c> (x = 1), out<c> (excluded: x = 0), g<g> (one section per
  * group), l<g>_<c> (y <= x), r<g> (z <= the x the group can attend).
- * Comment lines (starting with '\') name the scale, as
- * "\ value = FIRST * attendance + SECOND * reach + 1 * preferred", and every
- * candidate, as "\ x12 = Mon 03:00"; a value above CV_LP_DOUBLE_EXACT is
+ * Comment lines (starting with a backslash) state the scale, as
+ * "value = FIRST * attendance + SECOND * reach + 1 * preferred", and every
+ * candidate, as "x12 = Mon 03:00"; a value above CV_LP_DOUBLE_EXACT is
  * warned about.  The time limit in options is ignored; pins that conflict
  * give an infeasible program, as they make cv_solve() fail.
- * Returns 0, CV_ENOSLOT when there is no candidate, a pin is not a
- * candidate or there are more than CV_COUNT_MAX pins, CV_EDATA when the
- * scale does not fit (cv_lp_scale_compute()), CV_ENOMEM, or CV_EIO when
- * writing fails (f is flushed; the caller closes it).
+ * Returns 0, CV_ENOSLOT when there is no candidate or a pin is not a
+ * candidate, is repeated, or one of more than CV_COUNT_MAX (as cv_solve()),
+ * CV_EDATA when the scale does not fit (cv_lp_scale_compute()), or CV_EIO
+ * when writing fails (f is flushed; the caller closes it).
  */
 int cv_lp_write(FILE *f, const cv_grid *grid, const cv_solve_options *options);
 

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 
@@ -157,6 +158,10 @@ static int parse_excludes(uint8_t *excluded, const cv_grid *g, const cli_options
  * or race convene (src/lp.c).  Returns 0 or an exit code (already reported). */
 static int export_lp(const char *path, const cv_grid *g, const cv_solve_options *so)
 {
+	struct stat st;
+	/* A failed write leaves nothing half-written behind, but only a regular
+	 * file is ours to remove: the path may name /dev/stdout or a pipe. */
+	int removable = stat(path, &st) != 0 || S_ISREG(st.st_mode);
 	FILE *f = fopen(path, "w");
 	int rc;
 
@@ -172,7 +177,8 @@ static int export_lp(const char *path, const cv_grid *g, const cv_solve_options 
 	fprintf(stderr, "convene: --export-lp %s: %s\n", path,
 		rc == CV_EDATA ? "the weights make the objective too large for 64 bits"
 			       : cv_strerror(rc));
-	remove(path);
+	if (removable)
+		remove(path);
 	return cv_exit_code(rc);
 }
 
