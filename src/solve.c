@@ -421,17 +421,23 @@ static void raise_bound(search *s, const val *b)
 }
 
 /* The usable candidate >= from with the largest exact gain, the earliest of
- * equals, or s->n when there is none.  Bounds are refined only as needed. */
-static size_t best_exact(search *s, size_t depth, size_t from)
+ * equals, or s->n when there is none or when none can reach the incumbent
+ * from the node's value cur.  Bounds are refined only as needed. */
+static size_t best_exact(search *s, size_t depth, size_t from, const val *cur)
 {
 	size_t *order = s->order + depth * s->n, n = usable_by_gain(s, depth, from), i, pick = s->n;
 	const val *best = NULL;
+	const val *worst = s->ntop == s->max_top ? &s->top_val[s->ntop - 1] : NULL;
 
 	for (i = 0; i < n; i++) {
 		const val *g = s->gain + depth * s->n + order[i];
+		val leaf = *cur;
 		int cmp;
 		if (best && val_cmp(g, best) < 0)
 			break; /* every bound from here on is below the best exact gain */
+		val_add(&leaf, g);
+		if (worst && val_cmp(&leaf, worst) < 0)
+			break; /* and from here on no leaf reaches the incumbent */
 		g = exact_at(s, depth, order[i]);
 		cmp = best ? val_cmp(g, best) : 1;
 		if (cmp > 0 || (cmp == 0 && order[i] < pick)) {
@@ -457,7 +463,9 @@ static void dfs(search *s, size_t depth, size_t from, const val *cur)
 	if (mark_usable(s, depth, from) < r)
 		return;
 	if (r == 1 && s->max_top == 1) {
-		size_t pick = best_exact(s, depth, from);
+		size_t pick = best_exact(s, depth, from, cur);
+		if (pick == s->n)
+			return;
 		s->path[depth] = pick;
 		bound = *cur;
 		val_add(&bound, &gain[pick]);
@@ -807,7 +815,7 @@ int cv_solve_top(cv_solution *out, size_t *nout, size_t max, const cv_grid *g,
 		for (d = 0; d < s.want; d++) {
 			size_t pick;
 			mark_usable(&s, d, 0);
-			pick = best_exact(&s, d, 0);
+			pick = best_exact(&s, d, 0, &cur);
 			if (pick == s.n)
 				break;
 			s.path[d] = pick;
