@@ -22,6 +22,8 @@ struct cv_grid {
 	size_t nweeks;
 	int32_t monday0;         /* home-zone day number of week 0's Monday */
 	int64_t *occ;            /* ncand * nweeks UTC starts, NO_OCCURRENCE when none */
+	int64_t *occ_by_week;    /* the same transposed, nweeks * ncand: counting walks a
+				  * week's candidates, and contiguous loads keep it fast */
 	unsigned *occ_count;     /* per candidate */
 
 	size_t ngroups;
@@ -100,7 +102,8 @@ static int build_occurrences(cv_grid *g)
 		g->nweeks = CV_WEEKS_MAX; /* the course loader refuses longer terms */
 	g->occ = malloc(sizeof(*g->occ) * (g->ncand * g->nweeks + 1));
 	g->occ_count = calloc(g->ncand + 1, sizeof(*g->occ_count));
-	if (!g->occ || !g->occ_count)
+	g->occ_by_week = malloc(sizeof(*g->occ_by_week) * (g->ncand * g->nweeks + 1));
+	if (!g->occ || !g->occ_count || !g->occ_by_week)
 		return CV_ENOMEM;
 	for (i = 0; i < g->ncand; i++) {
 		unsigned day = g->week_minute[i] / 1440, minute = g->week_minute[i] % 1440;
@@ -116,6 +119,9 @@ static int build_occurrences(cv_grid *g)
 			g->occ_count[i]++;
 		}
 	}
+	for (i = 0; i < g->ncand; i++)
+		for (w = 0; w < g->nweeks; w++)
+			g->occ_by_week[w * g->ncand + i] = g->occ[i * g->nweeks + w];
 	return CV_OK;
 }
 
@@ -133,20 +139,46 @@ static uint64_t hash_bytes(uint64_t h, const void *data, size_t len)
 	return h;
 }
 
+/* Windows field by field: cv_window has a padding byte whose value is not
+ * defined, so neither hashing nor comparing may look at its bytes. */
+static uint64_t hash_windows(uint64_t h, const cv_window *w, size_t n)
+{
+	size_t i;
+
+	h = hash_bytes(h, &n, sizeof(n));
+	for (i = 0; i < n; i++) {
+		uint8_t f[5] = {w[i].days, (uint8_t)(w[i].start >> 8), (uint8_t)w[i].start,
+				(uint8_t)(w[i].end >> 8), (uint8_t)w[i].end};
+		h = hash_bytes(h, f, sizeof(f));
+	}
+	return h;
+}
+
+static int same_windows(const cv_window *a, size_t na, const cv_window *b, size_t nb)
+{
+	size_t i;
+
+	if (na != nb)
+		return 0;
+	for (i = 0; i < na; i++)
+		if (a[i].days != b[i].days || a[i].start != b[i].start || a[i].end != b[i].end)
+			return 0;
+	return 1;
+}
+
 static uint64_t hash_definition(const cv_avail *a, int with_away)
 {
 	const cv_zone *z = cv_avail_zone(a);
+	const cv_window *w;
 	const void *p;
 	size_t n;
 	uint64_t h = 1469598103934665603ULL;
 
 	h = hash_bytes(h, &z, sizeof(z));
-	p = cv_avail_windows(a, &n, 0);
-	h = hash_bytes(h, &n, sizeof(n));
-	h = hash_bytes(h, p, n * sizeof(cv_window));
-	p = cv_avail_windows(a, &n, 1);
-	h = hash_bytes(h, &n, sizeof(n));
-	h = hash_bytes(h, p, n * sizeof(cv_window));
+	w = cv_avail_windows(a, &n, 0);
+	h = hash_windows(h, w, n);
+	w = cv_avail_windows(a, &n, 1);
+	h = hash_windows(h, w, n);
 	if (with_away) {
 		p = cv_avail_away(a, &n);
 		h = hash_bytes(h, &n, sizeof(n));
@@ -172,9 +204,9 @@ static int same_definition(const cv_avail *a, const cv_avail *b, int with_away)
 	if (cv_avail_zone(a) != cv_avail_zone(b))
 		return 0;
 	for (pref = 0; pref < 2; pref++) {
-		pa = cv_avail_windows(a, &na, pref);
-		pb = cv_avail_windows(b, &nb, pref);
-		if (!same_list(pa, na, pb, nb, sizeof(cv_window)))
+		const cv_window *wa = cv_avail_windows(a, &na, pref);
+		const cv_window *wb = cv_avail_windows(b, &nb, pref);
+		if (!same_windows(wa, na, wb, nb))
 			return 0;
 	}
 	pa = cv_avail_away(a, &na);
@@ -211,11 +243,12 @@ static void table_free(index_table *t)
 }
 
 /*
- * Add (sign = 1) or take away (sign = -1) the occurrences of weeks
- * [w0, w1) that availability `a` can attend to the count rows.
+ * Add (sign = 1) or take away (sign = -1) the occurrences that availability
+ * `a` can attend to the count rows: those of weeks [w0, w1) that start in
+ * [t_lo, t_hi).
  */
 static int count_weeks(uint8_t *attend, uint8_t *preferred, const cv_grid *g, const cv_avail *a,
-		       size_t w0, size_t w1, int sign)
+		       size_t w0, size_t w1, int64_t t_lo, int64_t t_hi, int sign)
 {
 	int64_t span = (int64_t)g->course->duration * 60;
 	int64_t from = ((int64_t)g->monday0 + 7 * (int64_t)w0 - 2) * CV_DAY_SECONDS;
@@ -224,6 +257,11 @@ static int count_weeks(uint8_t *attend, uint8_t *preferred, const cv_grid *g, co
 	size_t n[2] = {0, 0}, i, w;
 	int pref, rc;
 
+	/* intervals clipped a day beyond the occurrences looked at are exact for them */
+	if (t_lo > from + CV_DAY_SECONDS)
+		from = t_lo - CV_DAY_SECONDS;
+	if (t_hi < to - span - CV_DAY_SECONDS)
+		to = t_hi + span + CV_DAY_SECONDS;
 	for (pref = 0; pref < 2; pref++) {
 		rc = cv_avail_intervals(&iv[pref], &n[pref], a, from, to, pref);
 		if (rc) {
@@ -239,9 +277,10 @@ static int count_weeks(uint8_t *attend, uint8_t *preferred, const cv_grid *g, co
 	 * applied and end in range. */
 	for (w = w0; w < w1; w++) {
 		size_t at[2] = {0, 0};
+		const int64_t *week = g->occ_by_week + w * g->ncand;
 		for (i = 0; i < g->ncand; i++) {
-			int64_t s = g->occ[i * g->nweeks + w];
-			if (s == NO_OCCURRENCE)
+			int64_t s = week[i];
+			if (s == NO_OCCURRENCE || s < t_lo || s >= t_hi)
 				continue;
 			for (pref = 0; pref < 2; pref++) {
 				while (at[pref] > 0 && iv[pref][at[pref] - 1].end > s)
@@ -291,37 +330,45 @@ static int base_avail(cv_avail **out, const cv_avail *a)
 
 /*
  * The count row of availability `a` whose base row (the same without away
- * dates) is known: only the weeks an away date can touch are recounted.
- * An away day removes windows that start on it and cuts overnight windows
- * at its midnight, so it reaches from the day before to the day after; a
- * week's occurrences lie within a day of its Monday..Sunday in UTC.
+ * dates) is known: only the occurrences an away date can touch are
+ * recounted.  An away day removes windows that start on it and cuts
+ * overnight windows at its midnight, so it reaches from the local day
+ * before to the day after; local days lie within 14 hours of UTC days.
+ * Two days of margin on each side hold every occurrence that can change,
+ * and merging overlapping spans counts each occurrence once.
  */
 static int away_row(uint8_t *attend, uint8_t *preferred, const cv_grid *g, const cv_avail *a,
 		    const cv_avail *base)
 {
 	const cv_daterange *away;
-	size_t n, i, w;
-	uint8_t touched[CV_WEEKS_MAX] = {0};
+	int64_t span = (int64_t)g->course->duration * 60;
+	size_t n, i;
 	int rc;
 
-	away = cv_avail_away(a, &n);
-	for (i = 0; i < n; i++) {
-		for (w = 0; w < g->nweeks; w++) {
-			int32_t lo = g->monday0 + 7 * (int32_t)w - 1, hi = lo + 9;
-			if (away[i].first - 2 <= hi && away[i].last + 2 >= lo)
-				touched[w] = 1;
-		}
-	}
-	for (w = 0; w < g->nweeks; w++) {
-		size_t end = w;
-		if (!touched[w])
+	away = cv_avail_away(a, &n); /* sorted by first day (avail.h) */
+	for (i = 0; i < n;) {
+		int32_t first = away[i].first, last = away[i].last;
+		int64_t t_lo, t_hi;
+		int64_t w_lo, w_hi;
+		while (++i < n && away[i].first - 2 <= last + 3)
+			if (away[i].last > last)
+				last = away[i].last;
+		t_lo = ((int64_t)first - 2) * CV_DAY_SECONDS - span;
+		t_hi = ((int64_t)last + 3) * CV_DAY_SECONDS;
+		/* a week's occurrences lie within a day of its Monday..Sunday */
+		w_lo = ((int64_t)first - 2 - 8 - g->monday0) / 7 - 1;
+		w_hi = ((int64_t)last + 3 + 1 - g->monday0) / 7 + 1;
+		if (w_lo < 0)
+			w_lo = 0;
+		if (w_hi > (int64_t)g->nweeks)
+			w_hi = (int64_t)g->nweeks;
+		if (w_lo >= w_hi)
 			continue;
-		while (end < g->nweeks && touched[end])
-			end++;
-		if ((rc = count_weeks(attend, preferred, g, base, w, end, -1)) ||
-		    (rc = count_weeks(attend, preferred, g, a, w, end, 1)))
+		if ((rc = count_weeks(attend, preferred, g, base, (size_t)w_lo, (size_t)w_hi, t_lo,
+				      t_hi, -1)) ||
+		    (rc = count_weeks(attend, preferred, g, a, (size_t)w_lo, (size_t)w_hi, t_lo, t_hi,
+				      1)))
 			return rc;
-		w = end;
 	}
 	return CV_OK;
 }
@@ -428,7 +475,8 @@ static int build_groups(cv_grid *g)
 		if (naway && (rc = base_avail(&base[j], a)))
 			goto out;
 		memset(ra, 0, 2 * nc);
-		if ((rc = count_weeks(ra, ra + nc, g, base[j] ? base[j] : a, 0, g->nweeks, 1)))
+		if ((rc = count_weeks(ra, ra + nc, g, base[j] ? base[j] : a, 0, g->nweeks,
+				      INT64_MIN, INT64_MAX, 1)))
 			goto out;
 	}
 	/* 3. each definition's row (base row, recounted where away dates reach),
@@ -515,6 +563,7 @@ void cv_grid_free(cv_grid *g)
 		return;
 	free(g->week_minute);
 	free(g->occ);
+	free(g->occ_by_week);
 	free(g->occ_count);
 	free(g->weight);
 	free(g->member_start);
