@@ -339,6 +339,12 @@ static void suffix_sums(search *s, size_t depth, size_t r)
 	}
 }
 
+static int size_cmp(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	return (x > y) - (x < y);
+}
+
 /* <0 if set a comes before set b in the home week (both sorted, want long). */
 static int set_cmp(const size_t *a, const size_t *b, size_t n)
 {
@@ -446,6 +452,53 @@ static size_t best_exact(search *s, size_t depth, size_t from, const val *cur)
 		}
 	}
 	return pick;
+}
+
+/*
+ * Polish the greedy start by swaps: take one slot out of the best set, put
+ * in the best candidate compatible with the rest, and keep the change when
+ * the value rises; repeat until no swap helps.  The search proves the
+ * optimum either way; a better incumbent only lets its bounds prune from
+ * the first node.
+ */
+static void improve_by_swaps(search *s, const val *base)
+{
+	size_t round;
+
+	if (!s->ntop || s->want < 2)
+		return;
+	for (round = 0; round < 16 * s->want; round++) {
+		size_t set[CV_COUNT_MAX], i, improved = 0;
+		memcpy(set, s->top[0], sizeof(size_t) * s->want);
+		for (i = 0; i < s->want && !improved; i++) {
+			size_t d = 0, j, pick;
+			val cur = *base, v;
+			for (j = 0; j < s->want; j++) {
+				if (j == i)
+					continue;
+				s->path[d] = set[j];
+				val_add(&cur, exact_at(s, d, set[j]));
+				choose(s, d, set[j]);
+				d++;
+			}
+			mark_usable(s, d, 0);
+			pick = best_exact(s, d, 0, &cur);
+			if (pick != s->n && pick != set[i]) {
+				v = cur;
+				val_add(&v, &s->gain[d * s->n + pick]);
+				if (val_cmp(&v, &s->top_val[0]) > 0) {
+					s->path[d] = pick;
+					qsort(s->path, s->want, sizeof(size_t), size_cmp);
+					offer(s, &v);
+					improved = 1;
+				}
+			}
+			while (d-- > 0)
+				unchoose(s, d);
+		}
+		if (!improved)
+			break;
+	}
 }
 
 static void dfs(search *s, size_t depth, size_t from, const val *cur)
@@ -561,11 +614,7 @@ static size_t max_compatible(const search *s, size_t cap)
 	return best;
 }
 
-static int size_cmp(const void *a, const void *b)
-{
-	size_t x = *(const size_t *)a, y = *(const size_t *)b;
-	return (x > y) - (x < y);
-}
+
 
 static void to_score(cv_score *out, const search *s, const val *v)
 {
@@ -833,6 +882,7 @@ int cv_solve_top(cv_solution *out, size_t *nout, size_t max, const cv_grid *g,
 				unchoose(&s, d);
 		}
 	}
+	improve_by_swaps(&s, &base);
 	memset(&s.bound, 0, sizeof(s.bound));
 	dfs(&s, 0, 0, &base);
 	if (!s.ntop)

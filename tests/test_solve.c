@@ -242,6 +242,33 @@ static void test_time_limit_reports_a_bound_not_optimality(void **state)
 	cv_course_free(c);
 }
 
+/* The middle slot serves most students, so greedy takes it first; but the
+ * two outer slots together serve more.  With no time to search, the answer
+ * is the start the swaps polished, and already the optimum. */
+static void test_a_swap_fixes_the_greedy_start_before_any_search(void **state)
+{
+	cv_course *c = three_slots();
+	cv_roster *r = fx_roster();
+	cv_solve_options o = {0};
+	cv_solution sol;
+	(void)state;
+	c->count = 2;
+	fx_student(r, "a", "UTC", "Mon 09:00-11:00", NULL, NULL, 2);
+	fx_student(r, "b", "UTC", "Mon 10:00-12:00", NULL, NULL, 2);
+	fx_student(r, "c", "UTC", "Mon 09:00-10:00", NULL, NULL, 2);
+	fx_student(r, "d", "UTC", "Mon 11:00-12:00", NULL, NULL, 2);
+	fx_student(r, "e", "UTC", "Mon 10:00-11:00", NULL, NULL, 1);
+	o.time_limit = 1e-9;
+	solve_ok(&sol, c, r, &o);
+	assert_false(sol.optimal);
+	assert_int_equal(sol.count, 2);
+	assert_int_equal(sol.slots[0], 0); /* 09:00 */
+	assert_int_equal(sol.slots[1], 2); /* 11:00 */
+	assert_int_equal(sol.score.attendance, 8 * 4); /* greedy's 09:00 + 10:00 has 7 * 4 */
+	fx_roster_free(r);
+	cv_course_free(c);
+}
+
 static void test_same_input_same_plan(void **state)
 {
 	cv_course *c = fx_course("America/New_York", "2027-01-11", "2027-04-30",
@@ -330,6 +357,7 @@ int main(void)
 		cmocka_unit_test(test_top_plans_match_an_exhaustive_ranking),
 		cmocka_unit_test(test_no_candidate_is_no_slot),
 		cmocka_unit_test(test_time_limit_reports_a_bound_not_optimality),
+		cmocka_unit_test(test_a_swap_fixes_the_greedy_start_before_any_search),
 		cmocka_unit_test(test_same_input_same_plan),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
