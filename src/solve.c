@@ -79,6 +79,15 @@ typedef struct search {
 	uint8_t *exact;            /* (want + 1) levels of n flags: gain is exact, not a bound */
 	size_t *order;             /* (want + 1) levels of n candidates, by gain */
 	val *suffix;               /* (want + 1) levels of n: best (r - 1) gains after each candidate */
+	double *lambda;            /* per group: Lagrange multipliers (sections), or NULL */
+	unsigned *hits;            /* per group: scratch for lagrange_prunes() */
+	double *colsum;            /* per candidate: the sum of its multipliers */
+	uint8_t *intop;            /* per candidate: among the r largest colsum */
+	int lagrange_nodes;        /* small enough to bound every node this way */
+	size_t *pred;              /* per candidate: the latest earlier one apart from it, or SIZE_MAX */
+	size_t *succ;              /* per candidate: the earliest later one apart from it, or n */
+	double *pre, *post;        /* (n + 1) * (CV_COUNT_MAX + 1): slots_part() tables */
+	uint8_t *take;             /* (n + 1) * (CV_COUNT_MAX + 1) */
 	size_t path[CV_COUNT_MAX];
 
 	size_t top[CV_TOP_MAX][CV_COUNT_MAX]; /* the best sets so far, best first */
@@ -501,6 +510,222 @@ static void improve_by_swaps(search *s, const val *base)
 	}
 }
 
+/*
+ * A stronger bound for sections, on the first component of the objective
+ * (attendance, or reach).  What r more slots can add to it is at most the
+ * optimum of the LP relaxation of this facility-location problem:
+ *
+ *     max sum d[g][c] y[g][c]   s.t.  sum_c y[g][c] <= 1  (one section a group),
+ *                                     y[g][c] <= x[c],  sum_c x[c] <= r,
+ *                                     x[a] + x[b] <= 1 when a, b are not min-gap apart
+ *
+ * where d[g][c] is what candidate c would add for group g now.  Relaxing the
+ * one-section rows with multipliers lambda[g] >= 0 gives, for every lambda,
+ *
+ *     L(lambda) = sum_g lambda[g] + max over apart sets X of at most r slots
+ *                 of sum_{c in X} sum_g max(0, d[g][c] - lambda[g])
+ *
+ * and the inner maximum is a dynamic program over the home week.  lambda = 0
+ * is "the r largest gains", which counts a student once per slot and with
+ * many sections is far too high; subgradient steps lower it towards the
+ * LP's bound, which on these problems is close to the optimum.  It prunes
+ * only when strictly below the incumbent's first component, so ties are
+ * left to the exact search and its earliest-slot rule.  At the root the same
+ * multipliers bound every plan that contains a given candidate, and a
+ * candidate whose bound is below the incumbent leaves the search.
+ */
+#define LAGRANGE_MAX_ENTRIES ((size_t)64 << 20) /* column entries; larger: cheap bounds only */
+#define LAGRANGE_NODE_ENTRIES ((size_t)1 << 18) /* larger: at the root only */
+#define LAGRANGE_ROOT_WORK 300000000.0          /* entry visits the root may spend */
+#define LAGRANGE_ROOT_STEPS 300
+#define LAGRANGE_NODE_STEPS 12
+
+/* pred[] and succ[]: the nearest candidates on either side that are
+ * min-gap apart; sessions have one length, so all farther ones are too. */
+static void apart_neighbours(search *s)
+{
+	size_t c, d;
+
+	for (d = 0; d < s->n; d++) {
+		s->pred[d] = SIZE_MAX;
+		for (c = d; c-- > 0;)
+			if (cv_grid_compatible(s->g, c, d)) {
+				s->pred[d] = c;
+				break;
+			}
+		s->succ[d] = s->n;
+		for (c = d + 1; c < s->n; c++)
+			if (cv_grid_compatible(s->g, d, c)) {
+				s->succ[d] = c;
+				break;
+			}
+	}
+}
+
+/* What column entry e (group k) adds to the first component now. */
+static double entry_first(const search *s, size_t e, uint32_t k)
+{
+	const gstate *st = &s->state[k];
+	unsigned a = s->col_att[e];
+	if (s->reach_first)
+		return st->attend == 0 ? (double)s->weight[k] : 0.0;
+	return a > st->attend ? (double)s->weight[k] * (double)(a - st->attend) : 0.0;
+}
+
+/*
+ * The slots part of L: the largest sum of at most r column sums over usable
+ * candidates that are pairwise apart, by dynamic programming over the home
+ * week (a line: that the week is a cycle is ignored, which can only raise
+ * the bound).  pre[i][t] is the best with t slots among candidates < i;
+ * take[] marks the choices so the best set can be read back into intop[].
+ */
+static double slots_part(search *s, const uint8_t *ok, size_t r)
+{
+	size_t n = s->n, w = CV_COUNT_MAX + 1, i, t;
+	double *pre = s->pre;
+
+	for (t = 0; t <= r; t++)
+		pre[t] = 0;
+	for (i = 0; i < n; i++) {
+		const double *before = pre + (s->pred[i] + 1) * w; /* pred is SIZE_MAX when none */
+		for (t = 0; t <= r; t++) {
+			double skip = pre[i * w + t], with = -1;
+			if (ok[i] && t > 0)
+				with = before[t - 1] + s->colsum[i];
+			s->take[(i + 1) * w + t] = with > skip;
+			pre[(i + 1) * w + t] = with > skip ? with : skip;
+		}
+	}
+	memset(s->intop, 0, n);
+	for (i = n, t = r; i > 0 && t > 0;) {
+		if (s->take[i * w + t]) {
+			s->intop[i - 1] = 1;
+			i = s->pred[i - 1] + 1;
+			t--;
+		} else {
+			i--;
+		}
+	}
+	return pre[n * w + r];
+}
+
+/* The same from the other end: post[i][t] is the best with t slots among candidates >= i. */
+static void slots_suffix(search *s, const uint8_t *ok, size_t r)
+{
+	size_t n = s->n, w = CV_COUNT_MAX + 1, i, t;
+	double *post = s->post;
+
+	for (t = 0; t <= r; t++)
+		post[n * w + t] = 0;
+	for (i = n; i-- > 0;) {
+		const double *after = post + s->succ[i] * w;
+		for (t = 0; t <= r; t++) {
+			double skip = post[(i + 1) * w + t], with = -1;
+			if (ok[i] && t > 0)
+				with = after[t - 1] + s->colsum[i];
+			post[i * w + t] = with > skip ? with : skip;
+		}
+	}
+}
+
+static int lagrange_prunes(search *s, size_t depth, size_t from, size_t r, const val *cur)
+{
+	uint8_t *ok = s->ok + depth * s->n;
+	double target = (double)(s->top_val[s->ntop - 1].v[0] - cur->v[0]) - 0.5;
+	double best = 1e300, theta = 1.0, checkpoint = 1e300;
+	int steps = LAGRANGE_NODE_STEPS, it, stale = 0;
+	int drop = depth == 0 && s->max_top == 1;
+	size_t c, e, k, w = CV_COUNT_MAX + 1;
+
+	if (depth == 0) { /* a step visits every entry about twice */
+		double afford = LAGRANGE_ROOT_WORK / (2.0 * (double)s->col_start[s->n] + 1.0);
+		steps = afford > LAGRANGE_ROOT_STEPS ? LAGRANGE_ROOT_STEPS
+			: afford < LAGRANGE_NODE_STEPS ? LAGRANGE_NODE_STEPS : (int)afford;
+	}
+	for (it = 0; it < steps; it++) {
+		double groups = 0, L, norm = 0, t;
+
+		for (c = 0; c < s->n; c++) {
+			double m = 0;
+			s->colsum[c] = 0;
+			if (c < from || !ok[c])
+				continue;
+			for (e = s->col_start[c]; e < s->col_start[c + 1]; e++) {
+				uint32_t g = s->col_group[e];
+				double v = entry_first(s, e, g) - s->lambda[g];
+				if (v > 0)
+					m += v;
+			}
+			s->colsum[c] = m;
+		}
+		for (k = 0; k < s->ng; k++) {
+			groups += s->lambda[k];
+			s->hits[k] = 0;
+		}
+		L = groups + slots_part(s, ok, r);
+		if (L < best) {
+			best = L;
+			stale = 0;
+		} else if (++stale >= 5) {
+			theta /= 2;
+			stale = 0;
+		}
+		if (best < target)
+			return 1;
+		if (depth == 0 && it % 10 == 9) {
+			/* a bound that closes less than a tenth of its gap in ten steps will
+			 * not prune or drop enough to pay for more steps */
+			if (best - target > 0.9 * checkpoint)
+				break;
+			checkpoint = best - target;
+		}
+		if (drop) {
+			/* every plan with c: the best slots before it, c, the best after it */
+			slots_suffix(s, ok, r);
+			for (c = from; c < s->n; c++) {
+				double most = -1;
+				size_t a;
+				if (!ok[c] || s->intop[c])
+					continue;
+				for (a = 0; a < r; a++) {
+					double v = s->pre[(s->pred[c] + 1) * w + a] +
+						   s->post[s->succ[c] * w + (r - 1 - a)];
+					if (v > most)
+						most = v;
+				}
+				if (groups + s->colsum[c] + most < target) {
+					ok[c] = 0;
+					s->allowed[c] = 0;
+				}
+			}
+		}
+		/* subgradient: 1 - (the chosen slots that serve the group above its multiplier) */
+		for (c = from; c < s->n; c++) {
+			if (!ok[c] || !s->intop[c])
+				continue;
+			for (e = s->col_start[c]; e < s->col_start[c + 1]; e++) {
+				uint32_t g = s->col_group[e];
+				if (entry_first(s, e, g) > s->lambda[g])
+					s->hits[g]++;
+			}
+		}
+		for (k = 0; k < s->ng; k++) {
+			double sg = 1.0 - s->hits[k];
+			if (sg > 0 && s->lambda[k] <= 0)
+				continue; /* projected: cannot go below 0 */
+			norm += sg * sg;
+		}
+		if (norm == 0 || theta < 1e-4)
+			break;
+		t = theta * (L - target > 1 ? L - target : 1) / norm;
+		for (k = 0; k < s->ng; k++) {
+			double v = s->lambda[k] - t * (1.0 - s->hits[k]);
+			s->lambda[k] = v > 0 ? v : 0;
+		}
+	}
+	return 0;
+}
+
 static void dfs(search *s, size_t depth, size_t from, const val *cur)
 {
 	size_t r = s->want - depth, c;
@@ -544,6 +769,9 @@ static void dfs(search *s, size_t depth, size_t from, const val *cur)
 	top_exact(&bound, s, depth, from, r);
 	val_add(&bound, cur);
 	if (dominated(s, &bound, depth))
+		return;
+	if (s->lambda && (depth == 0 || s->lagrange_nodes) && s->ntop == s->max_top &&
+	    lagrange_prunes(s, depth, from, r, cur))
 		return;
 	suffix_sums(s, depth, r - 1);
 	for (c = from; c < s->n; c++) {
@@ -743,6 +971,15 @@ static void free_search(search *s)
 	free(s->suffix);
 	free(s->exact);
 	free(s->order);
+	free(s->lambda);
+	free(s->hits);
+	free(s->colsum);
+	free(s->intop);
+	free(s->pred);
+	free(s->succ);
+	free(s->pre);
+	free(s->post);
+	free(s->take);
 }
 
 void cv_evaluate(cv_score *out, const cv_grid *g, const size_t *slots, size_t n)
@@ -843,6 +1080,23 @@ int cv_solve_top(cv_solution *out, size_t *nout, size_t max, const cv_grid *g,
 	s.suffix = malloc(levels * s.n * sizeof(*s.suffix));
 	s.exact = malloc(levels * s.n);
 	s.order = malloc(levels * s.n * sizeof(*s.order));
+	if (!s.series && (!options || !options->no_lagrange) &&
+	    s.col_start[s.n] <= LAGRANGE_MAX_ENTRIES) {
+		s.lambda = calloc(s.ng + 1, sizeof(*s.lambda));
+		s.hits = malloc(sizeof(*s.hits) * (s.ng + 1));
+		s.colsum = malloc(sizeof(*s.colsum) * (s.n + 1));
+		s.intop = malloc(s.n + 1);
+		s.pred = malloc(sizeof(*s.pred) * (s.n + 1));
+		s.succ = malloc(sizeof(*s.succ) * (s.n + 1));
+		s.pre = malloc(sizeof(*s.pre) * (s.n + 1) * (CV_COUNT_MAX + 1));
+		s.post = malloc(sizeof(*s.post) * (s.n + 1) * (CV_COUNT_MAX + 1));
+		s.take = malloc((s.n + 1) * (CV_COUNT_MAX + 1));
+		if (!s.lambda || !s.hits || !s.colsum || !s.intop || !s.pred || !s.succ ||
+		    !s.pre || !s.post || !s.take)
+			goto out;
+		apart_neighbours(&s);
+		s.lagrange_nodes = s.col_start[s.n] <= LAGRANGE_NODE_ENTRIES;
+	}
 	if (!s.state || !s.undo || !s.gain || !s.ok || !s.suffix || !s.exact || !s.order)
 		goto out;
 	evaluate(&base, &s, s.pins, s.npins, s.state);
