@@ -12,6 +12,7 @@
 #include "convene/avail.h"
 #include "convene/course.h"
 #include "convene/roster.h"
+#include "convene/calin.h"
 #include "convene/grid.h"
 #include "convene/solve.h"
 #include "convene/lp.h"
@@ -19,5 +20,6 @@
 #include "convene/ics.h"
 #include "convene/report.h"
 #include "convene/publish.h"
+#include "convene/itip.h"
 
 #endif

@@ -48,6 +48,7 @@ typedef struct field {
 typedef struct reader {
 	FILE *f;
 	const char *path;
+	const char *calendars; /* the calendars directory, or NULL */
 	cv_errors *errs;
 	unsigned char buf[1 << 16];
 	size_t n, i;
@@ -691,6 +692,19 @@ static int student_strings(cv_student *st, const val *id, const val *name, const
 	return CV_OK;
 }
 
+/*
+ * 1 if dir/<id>.ics is a file (the calendar that can stand in for
+ * `available`); its path goes into buf for messages.
+ */
+static int has_calendar(char *buf, size_t size, const char *dir, const char *id)
+{
+	size_t nd = strlen(dir);
+	struct stat sb;
+
+	snprintf(buf, size, "%s%s%s.ics", dir, nd && dir[nd - 1] == '/' ? "" : "/", id);
+	return stat(buf, &sb) == 0 && S_ISREG(sb.st_mode);
+}
+
 static void validate_row(rowctx *x, const int *column_of_field, size_t ncols)
 {
 	reader *r = x->r;
@@ -701,7 +715,8 @@ static void validate_row(rowctx *x, const int *column_of_field, size_t ncols)
 	const cv_zone *zone = NULL;
 	cv_student st;
 	unsigned wt = 1;
-	int id_ok = 0, rc;
+	int id_ok = 0, rc, avail_rc = CV_OK;
+	char cal[CV_ERROR_FILE_MAX];
 
 	x->bad = r->row_bad;
 	if (r->row_bad)
@@ -777,15 +792,28 @@ static void validate_row(rowctx *x, const int *column_of_field, size_t ncols)
 		}
 	}
 	if (avail.present && !avail.f->too_long) {
-		rc = run_parser(x, &avail, P_WINDOWS, &w, &nw);
+		rc = avail_rc = run_parser(x, &avail, P_WINDOWS, &w, &nw);
 		if (rc == CV_ENOMEM) {
 			x->nomem = 1;
 			goto out;
 		}
-		if (rc == CV_OK && nw == 0)
+		if (rc == CV_OK && nw == 0 && !r->calendars)
 			field_error(x, avail.f, avail.off,
 				    "available is empty; write the weekly windows, e.g. "
 				    "\"Mon-Fri 18:00-22:00; Sat 09:00-13:00\"");
+	}
+	/* With calendars, `available` may be left out for a student who has a calendar file. */
+	if (r->calendars && id_ok && nw == 0 && avail_rc == CV_OK &&
+	    (!avail.present || !avail.f->too_long) &&
+	    !has_calendar(cal, sizeof(cal), r->calendars, id.s)) {
+		if (avail.present)
+			field_error(x, avail.f, avail.off,
+				    "available is empty and there is no calendar %s; write the "
+				    "weekly windows, e.g. \"Mon-Fri 18:00-22:00\", or add the "
+				    "calendar", cal);
+		else
+			field_error(x, id.f, id.off,
+				    "%s has no available column and no calendar %s", id.s, cal);
 	}
 	if (pref.present && !pref.f->too_long && pref.len) {
 		rc = run_parser(x, &pref, P_WINDOWS, &pw, &npw);
@@ -898,7 +926,8 @@ static size_t read_header(rowctx *x, int *column_of_field)
 		x->col_of[column_of_field[i]] = (int)i;
 	}
 	for (c = 0; c < COL_COUNT; c++) {
-		if ((c == COL_ID || c == COL_TIMEZONE || c == COL_AVAILABLE) && x->col_of[c] < 0) {
+		if ((c == COL_ID || c == COL_TIMEZONE || (c == COL_AVAILABLE && !r->calendars)) &&
+		    x->col_of[c] < 0) {
 			cv_errors_add(r->errs, CV_EDATA, &wh, 0,
 				      "missing required column \"%s\" in the header", column_names[c]);
 			r->failed = 1;
@@ -908,6 +937,12 @@ static size_t read_header(rowctx *x, int *column_of_field)
 }
 
 int cv_roster_load(cv_roster **out, const char *path, cv_errors *errs)
+{
+	return cv_roster_load_calendars(out, path, NULL, errs);
+}
+
+int cv_roster_load_calendars(cv_roster **out, const char *path, const char *calendars,
+			     cv_errors *errs)
 {
 	cv_where wf = {path, 0, 0};
 	roster_impl *ri = NULL;
@@ -943,6 +978,7 @@ int cv_roster_load(cv_roster **out, const char *path, cv_errors *errs)
 	}
 	r->f = f;
 	r->path = path;
+	r->calendars = calendars;
 	r->errs = errs;
 	r->line = 1;
 	r->col = 1;

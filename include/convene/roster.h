@@ -45,13 +45,24 @@ typedef struct cv_roster {
  * goes on to report the rest.  Blanks around a field are ignored and blank
  * lines are skipped; line breaks are allowed only inside quoted available,
  * preferred and unavailable cells.  Ids must differ in more than letter
- * case (they name files).  `available` must not be empty (calendar files
- * are not read yet).  `errs` may be NULL.  Returns 0 with
+ * case (they name files).  `available` must not be empty (but see
+ * cv_roster_load_calendars()).  `errs` may be NULL.  Returns 0 with
  * *out set (caller frees with cv_roster_free()), CV_ENOINPUT when the file
  * cannot be read, CV_EDATA when it is invalid (an empty roster is invalid),
  * or CV_ENOMEM.
  */
 int cv_roster_load(cv_roster **out, const char *path, cv_errors *errs);
+
+/*
+ * Like cv_roster_load(), for a course with a calendars directory
+ * (`calendars` may be NULL: then exactly cv_roster_load()): `available` may
+ * be empty, or the column absent, for a student whose calendar
+ * <calendars>/<id>.ics exists; for any other student that is an error at
+ * the student's row.  The calendars themselves are read by
+ * cv_calin_apply_roster().  Returns as cv_roster_load().
+ */
+int cv_roster_load_calendars(cv_roster **out, const char *path, const char *calendars,
+			     cv_errors *errs);
 void cv_roster_free(cv_roster *roster);
 
 /* The student with this id, or NULL (borrowed). */

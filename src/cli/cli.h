@@ -17,10 +17,30 @@ typedef struct cli_options {
 	size_t nexcludes;
 	size_t top;             /* --top N: rank the N best plans (0: just the best) */
 	const char *export_lp;  /* --export-lp FILE: the model as a CPLEX-LP program */
+	int itip;               /* --itip: publish also DIR/itip/<id>-request|cancel.eml */
 } cli_options;
 
 /* Seconds on a monotonic clock, for --stats. */
 double cli_now(void);
+
+/* publish --itip (itip.c): the e-mail invitations staged beside the calendars. */
+typedef struct cli_itip {
+	const char *dir;          /* the published directory: the previous calendars */
+	const char *roster_path;  /* for warnings */
+	cv_itip_options options;
+	cv_errors *warnings;      /* students left without a message, and why */
+	size_t requests, cancels, no_address;
+} cli_itip;
+
+/* Returns 0 or CV_ENOMEM; free with cli_itip_free(). */
+int cli_itip_init(cli_itip *t, const char *dir, const cv_course *course, int64_t date);
+/* Stage the messages of one student from the calendar `cal` being published;
+ * reads the previous DIR/students/<id>.ics first.  Returns 0 or a CV_E* code. */
+int cli_itip_student(cli_itip *t, cv_publish *pub, const cv_student *st, const char *cal,
+		     size_t len, cv_errors *errs);
+/* Cancellations for students gone from the roster, and itip/recipients.tsv. */
+int cli_itip_finish(cli_itip *t, cv_publish *pub, const cv_roster *roster, cv_errors *errs);
+void cli_itip_free(cli_itip *t);
 
 /* Each returns a process exit code. */
 int cli_check(const cli_options *o);

@@ -54,7 +54,12 @@ static int load_inputs(loaded *l, const char *course_path)
 	rc = cv_course_load(&l->course, course_path, l->errs);
 	if (rc)
 		return rc;
-	return cv_roster_load(&l->roster, l->course->roster_path, l->errs);
+	rc = cv_roster_load_calendars(&l->roster, l->course->roster_path,
+				      l->course->calendars_dir, l->errs);
+	if (rc)
+		return rc;
+	/* calendars/<id>.ics: busy time and VAVAILABILITY windows (a no-op without the key). */
+	return cv_calin_apply_roster(l->roster, l->course, l->errs);
 }
 
 int cli_check(const cli_options *o)
@@ -338,6 +343,7 @@ int cli_publish(const cli_options *o)
 {
 	cv_ics_options io;
 	cv_publish *pub = NULL;
+	cli_itip itip;
 	loaded l;
 	char *text, path[CV_PUBLISH_PATH_MAX];
 	size_t len, i;
@@ -350,20 +356,36 @@ int cli_publish(const cli_options *o)
 		return cv_exit_code(CV_ENOSLOT);
 	}
 	io.dtstamp = dtstamp();
+	memset(&itip, 0, sizeof(itip));
 	rc = cv_publish_open(&pub, o->out, l.errs);
+	if (!rc && o->itip)
+		rc = cli_itip_init(&itip, o->out, l.course, io.dtstamp);
 	if (!rc && !(rc = cv_ics_instructor(&text, &len, l.plan, &io)))
 		rc = publish_one(pub, "instructor.ics", text, len, l.errs);
 	for (i = 0; !rc && i < l.plan->nstudents; i++) {
 		snprintf(path, sizeof(path), "students/%s.ics", l.roster->students[i].id);
 		rc = cv_ics_student(&text, &len, l.plan, i, &io);
+		/* --itip reads the previous DIR/students/<id>.ics: before the commit replaces it. */
+		if (!rc && o->itip &&
+		    (rc = cli_itip_student(&itip, pub, &l.roster->students[l.plan->students[i].student],
+					   text, len, l.errs)))
+			free(text);
 		if (!rc)
 			rc = publish_one(pub, path, text, len, l.errs);
 	}
+	if (!rc && o->itip)
+		rc = cli_itip_finish(&itip, pub, l.roster, l.errs);
 	if (!rc)
 		rc = cv_publish_commit(pub, l.errs);
 	cv_publish_free(pub);
+	if (itip.warnings)
+		cv_errors_print(itip.warnings, stderr);
+	cli_itip_free(&itip);
 	if (rc)
 		return fail(&l, rc);
+	if (!o->quiet && o->itip)
+		fprintf(stderr, "%s: %zu invitations and %zu cancellations to e-mail in %s/itip\n",
+			o->course, itip.requests, itip.cancels, o->out);
 	if (!o->quiet)
 		fprintf(stderr, "%s: published %zu calendars to %s\n", o->course,
 			l.plan->nstudents + 1, o->out);

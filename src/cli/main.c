@@ -15,13 +15,14 @@ static const char usage_text[] =
 	"       convene solve COURSE [--json] [--time-limit SECONDS] [--pin \"Tue 14:00\"]...\n"
 	"                      [--exclude \"Fri\" | \"Mon 08:00-10:00\"]... [--top N] [--stats]\n"
 	"                      [--export-lp FILE]\n"
-	"       convene publish COURSE --out DIR [--time-limit SECONDS] [--pin ...]\n"
+	"       convene publish COURSE --out DIR [--time-limit SECONDS] [--pin ...] [--itip]\n"
 	"       convene zones [PATTERN]\n"
 	"       convene --version | --help\n"
 	"\n"
 	"  check    validate the course file and roster; every problem as file:line:column\n"
 	"  solve    choose the session times with proven optimal attendance and print the plan\n"
-	"  publish  write DIR/instructor.ics and DIR/students/<id>.ics atomically\n"
+	"  publish  write DIR/instructor.ics and DIR/students/<id>.ics atomically;\n"
+	"           --itip: also DIR/itip/<id>-request.eml and -cancel.eml (RFC 5546 invitations)\n"
 	"  zones    list time-zone names matching PATTERN, or resolve one name\n"
 	"\n"
 	"exit codes: 0 ok, 1 no slot fits anyone, 2 usage, 65 bad input, 66 input missing,\n"
@@ -96,6 +97,8 @@ int main(int argc, char **argv)
 			o.top = v;
 		} else if (!strcmp(a, "--stats")) {
 			o.stats = 1;
+		} else if (!strcmp(a, "--itip")) {
+			o.itip = 1;
 		} else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
 			o.quiet = 1;
 		} else if (!strcmp(a, "--out") || !strcmp(a, "-o")) {

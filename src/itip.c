@@ -1,0 +1,990 @@
+/*
+ * itip.c - invitations by e-mail (RFC 5546 iTIP in RFC 6047 iMIP messages).
+ *
+ * The events are never derived again from the plan: both calendars are
+ * parsed back from the text that was (or is being) published, so what a
+ * student receives by e-mail is exactly what a subscriber sees, with the
+ * same UIDs, SEQUENCEs and VTIMEZONEs.  What changes for iTIP:
+ *
+ * - METHOD is REQUEST or CANCEL, and every VEVENT names the organizer (the
+ *   course's no-reply address, as the published calendars do) and the one
+ *   attendee the message goes to.  RSVP=FALSE: nobody reads the replies.
+ * - Clients apply an update only when its SEQUENCE is higher than the one
+ *   they hold, so a changed event is sent with a SEQUENCE above the previous
+ *   one even when the published calendar kept it, and a cancellation with
+ *   the previous SEQUENCE plus one.
+ *
+ * The e-mail is built by hand rather than by a MIME library: it is small,
+ * its shape is fixed, and every byte of user text that reaches a header is
+ * checked here (no control characters, so no header injection) and written
+ * either as a quoted string or as RFC 2047 encoded-words.  Both parts are
+ * base64, so no line is longer than 76 octets and no relay needs 8BITMIME.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libical/ical.h>
+
+#include "convene/civil.h"
+#include "convene/course.h"
+#include "convene/itip.h"
+#include "utf8_int.h"
+
+#define ITIP_PRODID "-//convene//convene 0.1//EN"
+#define ITIP_WORD_BYTES 39   /* UTF-8 bytes per encoded-word: 52 base64 chars, 64 in all,
+			      * so "Subject: " and a word fit RFC 5322's 78 */
+#define ITIP_LINE_SHOULD 78  /* RFC 5322 2.1.1: lines SHOULD be no longer (998 MUST) */
+#define ITIP_RAW_MAX 60      /* longer header text is sent as encoded-words, which fold */
+#define ITIP_B64_LINE 76     /* RFC 2045's limit */
+#define ITIP_LISTED_MAX 30   /* events listed in the text part */
+
+/* A growing text buffer; an allocation failure is remembered, not returned. */
+typedef struct sbuf {
+	char *p;
+	size_t len, cap;
+	int oom;
+} sbuf;
+
+static void sb_add(sbuf *b, const char *s, size_t n)
+{
+	if (b->oom)
+		return;
+	if (b->len + n + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 256;
+		char *p;
+		while (cap < b->len + n + 1)
+			cap *= 2;
+		p = realloc(b->p, cap);
+		if (!p) {
+			b->oom = 1;
+			return;
+		}
+		b->p = p;
+		b->cap = cap;
+	}
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+}
+
+static void sb_str(sbuf *b, const char *s)
+{
+	sb_add(b, s, strlen(s));
+}
+
+static void sb_printf(sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void sb_printf(sbuf *b, const char *fmt, ...)
+{
+	char tmp[512];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	sb_add(b, tmp, (size_t)n < sizeof(tmp) ? (size_t)n : sizeof(tmp) - 1);
+}
+
+/* Base64 of p[0..n), in lines of at most `line` characters ended by CRLF (0: one line, no CRLF). */
+static void sb_base64(sbuf *b, const unsigned char *p, size_t n, size_t line)
+{
+	static const char a[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	size_t i, col = 0;
+
+	for (i = 0; i < n; i += 3) {
+		char q[4];
+		unsigned v = (unsigned)p[i] << 16;
+		if (i + 1 < n)
+			v |= (unsigned)p[i + 1] << 8;
+		if (i + 2 < n)
+			v |= p[i + 2];
+		q[0] = a[v >> 18 & 63];
+		q[1] = a[v >> 12 & 63];
+		q[2] = i + 1 < n ? a[v >> 6 & 63] : '=';
+		q[3] = i + 2 < n ? a[v & 63] : '=';
+		sb_add(b, q, 4);
+		col += 4;
+		if (line && col >= line) {
+			sb_add(b, "\r\n", 2);
+			col = 0;
+		}
+	}
+	if (line && col)
+		sb_add(b, "\r\n", 2);
+}
+
+/* FNV-1a, 64 bits: a stable fingerprint for Message-IDs and boundaries (not security). */
+static uint64_t fnv(uint64_t h, const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+/* ---- addresses, names and header text ---- */
+
+int cv_itip_email_valid(const char *email)
+{
+	size_t n, i, at = 0, ats = 0;
+
+	if (!email)
+		return 0;
+	n = strlen(email);
+	if (!n || n > CV_ITIP_EMAIL_MAX)
+		return 0;
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)email[i];
+		/* Space and controls end or fold a header; the specials would make the
+		 * address a display name, a group or a list, or break the mailto: URI. */
+		if (c <= 0x20 || c >= 0x7f || strchr("\"(),:;<>[\\]", c))
+			return 0;
+		if (c == '@') {
+			ats++;
+			at = i;
+		}
+	}
+	return ats == 1 && at > 0 && at + 1 < n;
+}
+
+/* 1 if `s` may reach a header: UTF-8 without control characters (no CR, no LF). */
+static int text_ok(const char *s, size_t max)
+{
+	const char *what;
+	size_t n = strlen(s);
+
+	return n <= max && cv_text_check(s, n, 0, &what) == n;
+}
+
+/* 1 if `s` can go into a header as it is: short printable ASCII that no reader
+ * could take for an encoded-word. */
+static int header_raw(const char *s)
+{
+	size_t i, n = strlen(s);
+
+	if (n > ITIP_RAW_MAX || strstr(s, "=?"))
+		return 0;
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] >= 0x7f)
+			return 0;
+	return 1;
+}
+
+/*
+ * RFC 2047 encoded-words ("=?UTF-8?B?...?="), each at most 75 characters and
+ * holding whole UTF-8 characters, separated by folding white space (which a
+ * reader drops between encoded-words).  Valid as a phrase and as
+ * unstructured text.
+ */
+static void sb_words(sbuf *b, const char *s)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t n = strlen(s), i = 0;
+
+	while (i < n || i == 0) {
+		size_t j = i;
+		while (j < n) {
+			size_t k = cv_utf8_seq(u + j, n - j);
+			if (!k)
+				k = 1; /* checked before; never split a byte anyway */
+			if (j + k - i > ITIP_WORD_BYTES)
+				break;
+			j += k;
+		}
+		if (i)
+			sb_str(b, "\r\n ");
+		sb_str(b, "=?UTF-8?B?");
+		sb_base64(b, u + i, j - i, 0);
+		sb_str(b, "?=");
+		if (j == i)
+			break; /* empty text */
+		i = j;
+	}
+}
+
+/* A display name: a quoted string when it can be, else encoded-words. */
+static void sb_phrase(sbuf *b, const char *s)
+{
+	size_t i;
+
+	if (!header_raw(s)) {
+		sb_words(b, s);
+		return;
+	}
+	sb_str(b, "\"");
+	for (i = 0; s[i]; i++) {
+		if (s[i] == '"' || s[i] == '\\')
+			sb_str(b, "\\");
+		sb_add(b, &s[i], 1);
+	}
+	sb_str(b, "\"");
+}
+
+/* An address header: `Name <addr>` or the bare address; the address goes on a
+ * folded line of its own when it would make the line longer than 78. */
+static void sb_mailbox(sbuf *b, const char *header, const char *name, const char *addr)
+{
+	size_t start;
+
+	sb_printf(b, "%s: ", header);
+	if (name && *name) {
+		sb_phrase(b, name);
+		for (start = b->oom ? 0 : b->len; start > 0 && b->p[start - 1] != '\n'; start--)
+			;
+		sb_str(b, !b->oom && b->len - start + strlen(addr) + 3 > ITIP_LINE_SHOULD ? "\r\n "
+											    : " ");
+	}
+	sb_printf(b, "<%s>\r\n", addr);
+}
+
+/* RFC 5322 date-time in UTC: "Fri, 15 Jan 2027 08:00:00 +0000". */
+static void sb_date(sbuf *b, int64_t t)
+{
+	static const char *const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+					     "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+	int32_t day = cv_day_of(t);
+	int64_t s = t - (int64_t)day * CV_DAY_SECONDS;
+	unsigned m, d;
+	int y;
+
+	cv_civil_from_days(&y, &m, &d, day);
+	sb_printf(b, "%s, %u %s %04d %02d:%02d:%02d +0000", cv_weekday_name(cv_weekday(day)), d,
+		  months[(m - 1) % 12], y, (int)(s / 3600), (int)(s / 60 % 60), (int)(s % 60));
+}
+
+/* ---- calendars ---- */
+
+/* One VEVENT of a parsed calendar. */
+typedef struct event {
+	const char *uid;      /* borrowed from the component */
+	icalcomponent *ev;    /* borrowed from the calendar */
+	char *print;          /* what is compared between runs (see fingerprint()) */
+	int seq;
+} event;
+
+typedef struct calendar {
+	icalcomponent *cal;   /* owned */
+	event *v;             /* in file order */
+	event **byuid;        /* sorted by UID, for lookups */
+	size_t n;
+} calendar;
+
+static void calendar_free(calendar *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->n; i++)
+		free(c->v[i].print);
+	free(c->v);
+	free(c->byuid);
+	if (c->cal)
+		icalcomponent_free(c->cal);
+	memset(c, 0, sizeof(*c));
+}
+
+/* The VTIMEZONE of `cal` whose TZID is `tzid`, or NULL. */
+static icalcomponent *find_vtimezone(icalcomponent *cal, const char *tzid)
+{
+	icalcomponent *z;
+
+	for (z = icalcomponent_get_first_component(cal, ICAL_VTIMEZONE_COMPONENT); z;
+	     z = icalcomponent_get_next_component(cal, ICAL_VTIMEZONE_COMPONENT)) {
+		icalproperty *p = icalcomponent_get_first_property(z, ICAL_TZID_PROPERTY);
+		const char *id = p ? icalproperty_get_tzid(p) : NULL;
+		if (id && !strcmp(id, tzid))
+			return z;
+	}
+	return NULL;
+}
+
+/* A set of TZIDs (borrowed strings). */
+typedef struct tzids {
+	const char **v;
+	size_t n, cap;
+	int oom;
+} tzids;
+
+static int tzids_has(const tzids *t, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < t->n; i++)
+		if (!strcmp(t->v[i], id))
+			return 1;
+	return 0;
+}
+
+/* Add every TZID that a property of `ev` (or of its sub-components) names. */
+static void tzids_collect(tzids *t, icalcomponent *ev)
+{
+	icalproperty *p;
+	icalcomponent *sub;
+
+	for (p = icalcomponent_get_first_property(ev, ICAL_ANY_PROPERTY); p;
+	     p = icalcomponent_get_next_property(ev, ICAL_ANY_PROPERTY)) {
+		icalparameter *a = icalproperty_get_first_parameter(p, ICAL_TZID_PARAMETER);
+		const char *id = a ? icalparameter_get_tzid(a) : NULL;
+		if (!id || tzids_has(t, id))
+			continue;
+		if (t->n == t->cap) {
+			size_t cap = t->cap ? t->cap * 2 : 4;
+			const char **v = realloc(t->v, cap * sizeof(*v));
+			if (!v) {
+				t->oom = 1;
+				return;
+			}
+			t->v = v;
+			t->cap = cap;
+		}
+		t->v[t->n++] = id;
+	}
+	for (sub = icalcomponent_get_first_component(ev, ICAL_ANY_COMPONENT); sub;
+	     sub = icalcomponent_get_next_component(ev, ICAL_ANY_COMPONENT))
+		tzids_collect(t, sub);
+}
+
+/* Remove every property of `kind` from `c`. */
+static void remove_props(icalcomponent *c, icalproperty_kind kind)
+{
+	icalproperty *p;
+
+	while ((p = icalcomponent_get_first_property(c, kind))) {
+		icalcomponent_remove_property(c, p);
+		icalproperty_free(p);
+	}
+}
+
+/* Append libical's serialisation of `c` (freed with libical's own allocator). */
+static void sb_component(sbuf *b, icalcomponent *c)
+{
+	char *s = icalcomponent_as_ical_string_r(c);
+
+	if (!s) {
+		b->oom = 1;
+		return;
+	}
+	sb_str(b, s);
+	icalmemory_free_buffer(s);
+}
+
+/*
+ * What decides whether an event changed: the event without the properties
+ * every run moves (DTSTAMP, LAST-MODIFIED, CREATED) or that records the
+ * change itself (SEQUENCE), followed by the rules of the VTIMEZONEs it
+ * names, since a new tzdata moves an event without touching its text.
+ * NULL when memory ran out.
+ */
+static char *fingerprint(icalcomponent *cal, icalcomponent *ev)
+{
+	icalcomponent *c = icalcomponent_new_clone(ev);
+	tzids t = {0};
+	sbuf b = {0};
+	size_t i;
+
+	if (!c)
+		return NULL;
+	remove_props(c, ICAL_DTSTAMP_PROPERTY);
+	remove_props(c, ICAL_SEQUENCE_PROPERTY);
+	remove_props(c, ICAL_LASTMODIFIED_PROPERTY);
+	remove_props(c, ICAL_CREATED_PROPERTY);
+	sb_component(&b, c);
+	tzids_collect(&t, c);
+	for (i = 0; i < t.n; i++) {
+		icalcomponent *z = find_vtimezone(cal, t.v[i]), *zc;
+		if (!z)
+			continue;
+		/* TZUNTIL only says how far the truncated rules reach, and that follows
+		 * the last session: a moved session must not change every event. */
+		zc = icalcomponent_new_clone(z);
+		if (!zc) {
+			b.oom = 1;
+			break;
+		}
+		remove_props(zc, ICAL_TZUNTIL_PROPERTY);
+		remove_props(zc, ICAL_LASTMODIFIED_PROPERTY);
+		sb_component(&b, zc);
+		icalcomponent_free(zc);
+	}
+	icalcomponent_free(c);
+	free(t.v);
+	if (b.oom || t.oom) {
+		free(b.p);
+		return NULL;
+	}
+	return b.p ? b.p : calloc(1, 1);
+}
+
+static int by_uid(const void *a, const void *b)
+{
+	return strcmp((*(event *const *)a)->uid, (*(event *const *)b)->uid);
+}
+
+/* The first event with this UID, or NULL. */
+static event *calendar_find(const calendar *c, const char *uid)
+{
+	size_t lo = 0, hi = c->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(c->byuid[mid]->uid, uid) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < c->n && !strcmp(c->byuid[lo]->uid, uid) ? c->byuid[lo] : NULL;
+}
+
+/* Parse `what` (for messages) into *out.  Returns 0, CV_EDATA or CV_ENOMEM. */
+static int calendar_parse(calendar *out, const char *text, size_t len, const char *what,
+			  cv_errors *errs)
+{
+	cv_where where = {NULL, 0, 0};
+	calendar c;
+	icalcomponent *ev;
+	char *copy;
+	size_t i;
+
+	memset(&c, 0, sizeof(c));
+	if (len > CV_ITIP_CALENDAR_MAX)
+		return cv_errors_add(errs, CV_EDATA, &where, 0, "%s: longer than %zu bytes", what,
+				     (size_t)CV_ITIP_CALENDAR_MAX);
+	if (memchr(text, '\0', len))
+		return cv_errors_add(errs, CV_EDATA, &where, 0, "%s: holds a NUL byte", what);
+	copy = malloc(len + 1);
+	if (!copy)
+		return CV_ENOMEM;
+	memcpy(copy, text, len);
+	copy[len] = '\0';
+	c.cal = icalparser_parse_string(copy);
+	free(copy);
+	if (!c.cal || icalcomponent_isa(c.cal) != ICAL_VCALENDAR_COMPONENT) {
+		calendar_free(&c);
+		return cv_errors_add(errs, CV_EDATA, &where, 0, "%s: not one iCalendar VCALENDAR",
+				     what);
+	}
+	c.n = (size_t)icalcomponent_count_components(c.cal, ICAL_VEVENT_COMPONENT);
+	c.v = calloc(c.n + 1, sizeof(*c.v));
+	c.byuid = calloc(c.n + 1, sizeof(*c.byuid));
+	if (!c.v || !c.byuid) {
+		calendar_free(&c);
+		return CV_ENOMEM;
+	}
+	i = 0;
+	for (ev = icalcomponent_get_first_component(c.cal, ICAL_VEVENT_COMPONENT); ev && i < c.n;
+	     ev = icalcomponent_get_next_component(c.cal, ICAL_VEVENT_COMPONENT)) {
+		const char *uid = icalcomponent_get_uid(ev);
+		if (!uid || !*uid)
+			continue; /* no identity: nothing to update or cancel */
+		c.v[i].uid = uid;
+		c.v[i].ev = ev;
+		c.v[i].seq = icalcomponent_get_sequence(ev);
+		if (c.v[i].seq < 0)
+			c.v[i].seq = 0;
+		c.byuid[i] = &c.v[i];
+		i++;
+	}
+	c.n = i;
+	/* A second pass: fingerprint() walks the VTIMEZONEs, and libical keeps one
+	 * component iterator per calendar. */
+	for (i = 0; i < c.n; i++) {
+		c.v[i].print = fingerprint(c.cal, c.v[i].ev);
+		if (!c.v[i].print) {
+			calendar_free(&c);
+			return CV_ENOMEM;
+		}
+	}
+	qsort(c.byuid, c.n, sizeof(*c.byuid), by_uid);
+	*out = c;
+	return CV_OK;
+}
+
+/* ---- messages ---- */
+
+/* What one message is being built from. */
+typedef struct message {
+	const char *method;      /* "REQUEST" or "CANCEL" */
+	const cv_itip_recipient *to;
+	const cv_itip_options *opt;
+	const char *organizer;   /* "mailto:noreply@<domain>" */
+	const char *from;        /* "noreply@<domain>" */
+	const char *domain;
+	const char *title;
+	icalcomponent *src;      /* the calendar the events come from (its VTIMEZONEs) */
+	icalcomponent *cal;      /* the message's VCALENDAR */
+	icalcomponent *events;   /* its VEVENTs until the VTIMEZONEs are in place */
+	tzids zones;
+	sbuf list;               /* the events, for the text part */
+	size_t count;
+	int oom;
+} message;
+
+static void put(message *m, icalcomponent *c, icalproperty *p)
+{
+	if (!p) {
+		m->oom = 1;
+		return;
+	}
+	icalcomponent_add_property(c, p);
+}
+
+static void put_param(message *m, icalproperty *p, icalparameter *a)
+{
+	if (!a) {
+		m->oom = 1;
+		return;
+	}
+	icalproperty_add_parameter(p, a);
+}
+
+static int message_open(message *m, icalproperty_method method)
+{
+	icalproperty *prodid = icalcomponent_get_first_property(m->src, ICAL_PRODID_PROPERTY);
+
+	m->cal = icalcomponent_new_vcalendar();
+	m->events = icalcomponent_new_vcalendar();
+	if (!m->cal || !m->events)
+		return CV_ENOMEM;
+	put(m, m->cal, icalproperty_new_prodid(prodid && icalproperty_get_prodid(prodid)
+					       ? icalproperty_get_prodid(prodid) : ITIP_PRODID));
+	put(m, m->cal, icalproperty_new_version("2.0"));
+	put(m, m->cal, icalproperty_new_calscale("GREGORIAN"));
+	put(m, m->cal, icalproperty_new_method(method));
+	return m->oom ? CV_ENOMEM : CV_OK;
+}
+
+static void message_close(message *m)
+{
+	if (m->cal)
+		icalcomponent_free(m->cal);
+	if (m->events)
+		icalcomponent_free(m->events);
+	free(m->zones.v);
+	free(m->list.p);
+}
+
+/* A line of the text part: the summary and the start as written in the calendar. */
+static void list_event(message *m, icalcomponent *ev)
+{
+	icalproperty *p = icalcomponent_get_first_property(ev, ICAL_DTSTART_PROPERTY);
+	const char *summary = icalcomponent_get_summary(ev);
+
+	if (m->count > ITIP_LISTED_MAX)
+		return;
+	if (m->count == ITIP_LISTED_MAX) {
+		sb_str(&m->list, "- ...\r\n");
+		return;
+	}
+	sb_str(&m->list, summary && *summary ? "- " : "- (no title)");
+	if (summary)
+		sb_str(&m->list, summary);
+	if (p) {
+		icaltimetype t = icalproperty_get_dtstart(p);
+		icalparameter *a = icalproperty_get_first_parameter(p, ICAL_TZID_PARAMETER);
+		sb_printf(&m->list, ", %04d-%02d-%02d", t.year, t.month, t.day);
+		if (!t.is_date)
+			sb_printf(&m->list, " %02d:%02d", t.hour, t.minute);
+		if (a && icalparameter_get_tzid(a)) {
+			sb_str(&m->list, " (");
+			sb_str(&m->list, icalparameter_get_tzid(a));
+			sb_str(&m->list, ")");
+		} else if (!t.is_date && icaltime_is_utc(t)) {
+			sb_str(&m->list, " (UTC)");
+		}
+	}
+	sb_str(&m->list, "\r\n");
+}
+
+/*
+ * Add a copy of `src` with the recipient as its only ATTENDEE, the organizer
+ * when it has none, SEQUENCE `seq` and DTSTAMP the message's date; a
+ * cancellation also gets STATUS:CANCELLED and loses its alarms.
+ */
+static void message_add(message *m, icalcomponent *src, int seq, int cancel)
+{
+	icalcomponent *ev = icalcomponent_new_clone(src), *a;
+	icalproperty *p;
+	sbuf uri = {0};
+
+	if (!ev) {
+		m->oom = 1;
+		return;
+	}
+	remove_props(ev, ICAL_ATTENDEE_PROPERTY);
+	remove_props(ev, ICAL_DTSTAMP_PROPERTY);
+	put(m, ev, icalproperty_new_dtstamp(icaltime_from_timet_with_zone(
+			   (time_t)m->opt->date, 0, icaltimezone_get_utc_timezone())));
+	p = icalcomponent_get_first_property(ev, ICAL_SEQUENCE_PROPERTY);
+	if (p)
+		icalproperty_set_sequence(p, seq);
+	else
+		put(m, ev, icalproperty_new_sequence(seq));
+	if (cancel) {
+		while ((a = icalcomponent_get_first_component(ev, ICAL_VALARM_COMPONENT))) {
+			icalcomponent_remove_component(ev, a);
+			icalcomponent_free(a);
+		}
+		p = icalcomponent_get_first_property(ev, ICAL_STATUS_PROPERTY);
+		if (p)
+			icalproperty_set_status(p, ICAL_STATUS_CANCELLED);
+		else
+			put(m, ev, icalproperty_new_status(ICAL_STATUS_CANCELLED));
+	}
+	if (!icalcomponent_get_first_property(ev, ICAL_ORGANIZER_PROPERTY)) {
+		p = icalproperty_new_organizer(m->organizer);
+		if (p && m->title && *m->title)
+			put_param(m, p, icalparameter_new_cn(m->title));
+		put(m, ev, p);
+	}
+	sb_printf(&uri, "mailto:%s", m->to->email);
+	p = uri.oom ? NULL : icalproperty_new_attendee(uri.p);
+	free(uri.p);
+	if (p) {
+		/* libical quotes the CN and writes a '"' in it as RFC 6868's ^'. */
+		if (m->to->name && *m->to->name)
+			put_param(m, p, icalparameter_new_cn(m->to->name));
+		put_param(m, p, icalparameter_new_role(ICAL_ROLE_REQPARTICIPANT));
+		put_param(m, p, icalparameter_new_partstat(ICAL_PARTSTAT_NEEDSACTION));
+		put_param(m, p, icalparameter_new_rsvp(ICAL_RSVP_FALSE));
+	}
+	put(m, ev, p);
+	tzids_collect(&m->zones, ev);
+	m->oom |= m->zones.oom;
+	list_event(m, ev);
+	icalcomponent_add_component(m->events, ev);
+	m->count++;
+}
+
+/* The whole .eml: headers, a text part and the calendar part. */
+static int message_finish(message *m, char **out, size_t *len, size_t changed)
+{
+	const char *subject = !strcmp(m->method, "CANCEL") ? "Cancelled: "
+			      : changed ? "Updated invitation: " : "Invitation: ";
+	icalcomponent *c;
+	char *ics = NULL, id[40], boundary[48];
+	sbuf text = {0}, b = {0}, subj = {0};
+	uint64_t h1, h2;
+	size_t i, col;
+
+	for (c = icalcomponent_get_first_component(m->src, ICAL_VTIMEZONE_COMPONENT); c;
+	     c = icalcomponent_get_next_component(m->src, ICAL_VTIMEZONE_COMPONENT)) {
+		icalproperty *p = icalcomponent_get_first_property(c, ICAL_TZID_PROPERTY);
+		const char *tzid = p ? icalproperty_get_tzid(p) : NULL;
+		icalcomponent *z;
+		if (!tzid || !tzids_has(&m->zones, tzid))
+			continue;
+		z = icalcomponent_new_clone(c);
+		if (!z)
+			return CV_ENOMEM;
+		icalcomponent_add_component(m->cal, z);
+	}
+	while ((c = icalcomponent_get_first_component(m->events, ICAL_ANY_COMPONENT))) {
+		icalcomponent_remove_component(m->events, c);
+		icalcomponent_add_component(m->cal, c);
+	}
+	if (m->oom)
+		return CV_ENOMEM;
+	ics = icalcomponent_as_ical_string_r(m->cal);
+	if (!ics)
+		return CV_ENOMEM;
+
+	/* The same calendar to the same address gives the same Message-ID. */
+	h1 = fnv(0xcbf29ce484222325ULL, ics, strlen(ics));
+	h2 = fnv(fnv(0x84222325cbf29ce4ULL, m->to->email, strlen(m->to->email)), ics, strlen(ics));
+	snprintf(id, sizeof(id), "%016llx%016llx", (unsigned long long)h1, (unsigned long long)h2);
+	snprintf(boundary, sizeof(boundary), "=_convene_%016llx", (unsigned long long)(h1 ^ h2));
+
+	/* Names and titles through sb_str(): sb_printf() would cut them at 511 bytes. */
+	if (m->to->name && *m->to->name) {
+		sb_str(&text, m->to->name);
+		sb_str(&text, ",\r\n\r\n");
+	}
+	sb_str(&text, m->title);
+	if (!strcmp(m->method, "CANCEL")) {
+		sb_printf(&text, ": the %zu event%s below %s cancelled and will be removed from "
+				 "your calendar.\r\n\r\n", m->count, m->count == 1 ? "" : "s",
+			  m->count == 1 ? "is" : "are");
+	} else {
+		sb_printf(&text, ": the attached invitation puts the %zu event%s below in your "
+				 "calendar", m->count, m->count == 1 ? "" : "s");
+		if (changed)
+			sb_printf(&text, " (%zu of them changed since the last message)", changed);
+		sb_str(&text, ".\r\n\r\n");
+	}
+	sb_add(&text, m->list.p ? m->list.p : "", m->list.len);
+	sb_str(&text, "\r\nThis message was sent automatically; replies are not read.\r\n");
+
+	sb_mailbox(&b, "From", m->title, m->from);
+	sb_mailbox(&b, "To", m->to->name, m->to->email);
+	sb_str(&subj, subject);
+	sb_str(&subj, m->title);
+	sb_str(&b, "Subject: ");
+	if (!subj.oom && header_raw(subj.p))
+		sb_str(&b, subj.p);
+	else if (!subj.oom)
+		sb_words(&b, subj.p);
+	sb_str(&b, "\r\nDate: ");
+	sb_date(&b, m->opt->date);
+	sb_printf(&b, "\r\nMessage-ID: <%s.%s@%s>\r\n", id,
+		  !strcmp(m->method, "CANCEL") ? "cancel" : "request", m->domain);
+	sb_str(&b, "MIME-Version: 1.0\r\n");
+	/* RFC 3834: no vacation auto-replies to a no-reply address. */
+	sb_str(&b, "Auto-Submitted: auto-generated\r\n");
+	sb_printf(&b, "Content-Type: multipart/alternative; boundary=\"%s\"\r\n\r\n", boundary);
+	sb_printf(&b, "--%s\r\nContent-Type: text/plain; charset=UTF-8\r\n"
+		      "Content-Transfer-Encoding: base64\r\n\r\n", boundary);
+	sb_base64(&b, (const unsigned char *)(text.p ? text.p : ""), text.len, ITIP_B64_LINE);
+	sb_printf(&b, "--%s\r\nContent-Type: text/calendar; charset=UTF-8; method=%s\r\n"
+		      "Content-Transfer-Encoding: base64\r\n\r\n", boundary, m->method);
+	sb_base64(&b, (const unsigned char *)ics, strlen(ics), ITIP_B64_LINE);
+	sb_printf(&b, "--%s--\r\n", boundary);
+	icalmemory_free_buffer(ics);
+	free(subj.p);
+	free(text.p);
+	if (b.oom || text.oom || subj.oom) {
+		free(b.p);
+		return CV_ENOMEM;
+	}
+	/* Nothing but CRLF ends a line, and none is longer than RFC 5322's 998:
+	 * the checks above make this so; a message that broke it must not go out. */
+	for (i = 0, col = 0; i < b.len; i++) {
+		if (b.p[i] == '\n' && (i == 0 || b.p[i - 1] != '\r'))
+			break;
+		col = b.p[i] == '\n' ? 0 : col + 1;
+		if (col > 999) /* 998 and the CR */
+			break;
+	}
+	if (i < b.len) {
+		free(b.p);
+		return CV_EDATA;
+	}
+	*out = b.p;
+	*len = b.len;
+	return CV_OK;
+}
+
+static int recipient_check(const cv_itip_recipient *to, const cv_itip_options *o,
+			   const char *domain, cv_errors *errs)
+{
+	cv_where where = {NULL, 0, 0};
+	char from[CV_ITIP_EMAIL_MAX + 16];
+
+	if (!to || !cv_itip_email_valid(to->email))
+		return cv_errors_add(errs, CV_EDATA, &where, 0,
+				     "\"%s\" is not a usable e-mail address (one '@', no spaces, "
+				     "no control characters or <>\"(),:;[\\])",
+				     to && to->email ? to->email : "");
+	if (to->name && !text_ok(to->name, CV_ITIP_NAME_MAX))
+		return cv_errors_add(errs, CV_EDATA, &where, 0,
+				     "the name of <%s> is not UTF-8 text without control characters",
+				     to->email);
+	if (o->title && !text_ok(o->title, CV_ITIP_NAME_MAX))
+		return cv_errors_add(errs, CV_EDATA, &where, 0,
+				     "the course title is not UTF-8 text without control characters");
+	snprintf(from, sizeof(from), "noreply@%s", domain);
+	if (strlen(domain) > CV_ITIP_EMAIL_MAX - 8 || !cv_itip_email_valid(from))
+		return cv_errors_add(errs, CV_EDATA, &where, 0,
+				     "uid-domain \"%s\" cannot make an e-mail address", domain);
+	return CV_OK;
+}
+
+int cv_itip_build(cv_itip_mail *out, const cv_itip_recipient *to, const char *current,
+		  size_t current_len, const char *previous, size_t previous_len,
+		  const cv_itip_options *options, cv_errors *errs)
+{
+	cv_itip_options none = {0, NULL, NULL};
+	const cv_itip_options *o = options ? options : &none;
+	const char *domain = o->uid_domain && *o->uid_domain ? o->uid_domain
+							     : CV_COURSE_UID_DOMAIN_DEFAULT;
+	calendar cur, prev;
+	cv_itip_mail mail;
+	char from[CV_ITIP_EMAIL_MAX + 16], organizer[CV_ITIP_EMAIL_MAX + 24];
+	size_t i, changed = 0;
+	int rc;
+
+	memset(&cur, 0, sizeof(cur));
+	memset(&prev, 0, sizeof(prev));
+	memset(&mail, 0, sizeof(mail));
+	rc = recipient_check(to, o, domain, errs);
+	if (rc)
+		return rc;
+	snprintf(from, sizeof(from), "noreply@%s", domain);
+	snprintf(organizer, sizeof(organizer), "mailto:%s", from);
+	if (current && (rc = calendar_parse(&cur, current, current_len, "the current calendar", errs)))
+		return rc;
+	if (previous &&
+	    (rc = calendar_parse(&prev, previous, previous_len, "the previous calendar", errs))) {
+		calendar_free(&cur);
+		return rc;
+	}
+
+	if (cur.cal) {
+		message m;
+		memset(&m, 0, sizeof(m));
+		m.method = "REQUEST";
+		m.to = to;
+		m.opt = o;
+		m.organizer = organizer;
+		m.from = from;
+		m.domain = domain;
+		m.title = o->title && *o->title ? o->title : "Course";
+		m.src = cur.cal;
+		rc = message_open(&m, ICAL_METHOD_REQUEST);
+		for (i = 0; !rc && i < cur.n; i++) {
+			const event *e = &cur.v[i];
+			const event *p = prev.cal ? calendar_find(&prev, e->uid) : NULL;
+			int seq = e->seq;
+			if (calendar_find(&cur, e->uid) != e)
+				continue; /* a second event with the same UID: the first speaks */
+			if (p && !strcmp(p->print, e->print))
+				continue;
+			if (p) {
+				if (seq <= p->seq)
+					seq = p->seq + 1;
+				changed++;
+			}
+			message_add(&m, e->ev, seq, 0);
+			if (m.oom)
+				rc = CV_ENOMEM;
+		}
+		if (!rc && m.count) {
+			rc = message_finish(&m, &mail.request, &mail.request_len, changed);
+			mail.request_events = m.count;
+			mail.request_changed = changed;
+		}
+		message_close(&m);
+	}
+
+	if (!rc && prev.cal) {
+		message m;
+		memset(&m, 0, sizeof(m));
+		m.method = "CANCEL";
+		m.to = to;
+		m.opt = o;
+		m.organizer = organizer;
+		m.from = from;
+		m.domain = domain;
+		m.title = o->title && *o->title ? o->title : "Course";
+		m.src = prev.cal;
+		rc = message_open(&m, ICAL_METHOD_CANCEL);
+		for (i = 0; !rc && i < prev.n; i++) {
+			const event *e = &prev.v[i];
+			if (calendar_find(&prev, e->uid) != e)
+				continue;
+			if (cur.cal && calendar_find(&cur, e->uid))
+				continue;
+			message_add(&m, e->ev, e->seq + 1, 1);
+			if (m.oom)
+				rc = CV_ENOMEM;
+		}
+		if (!rc && m.count) {
+			rc = message_finish(&m, &mail.cancel, &mail.cancel_len, 0);
+			mail.cancel_events = m.count;
+		}
+		message_close(&m);
+	}
+	calendar_free(&cur);
+	calendar_free(&prev);
+	if (rc) {
+		cv_itip_mail_clear(&mail);
+		return rc;
+	}
+	*out = mail;
+	return CV_OK;
+}
+
+void cv_itip_mail_clear(cv_itip_mail *mail)
+{
+	if (!mail)
+		return;
+	free(mail->request);
+	free(mail->cancel);
+	memset(mail, 0, sizeof(*mail));
+}
+
+/* ---- the recipients list ---- */
+
+int cv_itip_recipients_format(char **out, size_t *len, const cv_roster *roster)
+{
+	sbuf b = {0};
+	size_t i, j;
+
+	sb_str(&b, "# convene itip recipients: id, name and e-mail address separated by tabs\n");
+	for (i = 0; roster && i < roster->count; i++) {
+		const cv_student *st = &roster->students[i];
+		const char *name = st->name ? st->name : "";
+		if (!cv_itip_email_valid(st->email))
+			continue;
+		sb_printf(&b, "%s\t", st->id);
+		for (j = 0; name[j]; j++) {
+			unsigned char c = (unsigned char)name[j];
+			sb_add(&b, c < 0x20 || c == 0x7f ? " " : &name[j], 1);
+		}
+		sb_printf(&b, "\t%s\n", st->email);
+	}
+	if (b.oom) {
+		free(b.p);
+		return CV_ENOMEM;
+	}
+	*out = b.p;
+	*len = b.len;
+	return CV_OK;
+}
+
+static char *dup_n(const char *s, size_t n)
+{
+	char *d = malloc(n + 1);
+
+	if (d) {
+		memcpy(d, s, n);
+		d[n] = '\0';
+	}
+	return d;
+}
+
+int cv_itip_recipients_find(char **name, char **email, const char *text, size_t len,
+			    const char *id)
+{
+	size_t pos = 0, idlen = strlen(id);
+
+	if (len > CV_ITIP_CALENDAR_MAX)
+		len = CV_ITIP_CALENDAR_MAX;
+	while (pos < len) {
+		const char *line = text + pos, *nl = memchr(line, '\n', len - pos);
+		size_t n = nl ? (size_t)(nl - line) : len - pos;
+		const char *t1 = memchr(line, '\t', n), *t2;
+		pos += n + 1;
+		if (!t1 || *line == '#' || (size_t)(t1 - line) != idlen || memcmp(line, id, idlen))
+			continue;
+		t2 = memchr(t1 + 1, '\t', n - (size_t)(t1 + 1 - line));
+		if (!t2 || memchr(t2 + 1, '\t', n - (size_t)(t2 + 1 - line)))
+			continue;
+		{
+			char *nm = dup_n(t1 + 1, (size_t)(t2 - t1 - 1));
+			char *em = dup_n(t2 + 1, n - (size_t)(t2 + 1 - line));
+			if (!nm || !em) {
+				free(nm);
+				free(em);
+				return CV_ENOMEM;
+			}
+			/* A CR left by an editor is not part of the address. */
+			if (*em && em[strlen(em) - 1] == '\r')
+				em[strlen(em) - 1] = '\0';
+			if (!cv_itip_email_valid(em)) {
+				free(nm);
+				free(em);
+				continue;
+			}
+			*name = nm;
+			*email = em;
+			return CV_OK;
+		}
+	}
+	return CV_ENOINPUT;
+}
