@@ -852,9 +852,16 @@ static void missed_text(sbuf *b, const ics *w, const cv_student *st, const cv_ex
 	human_time(w, when, sizeof(when), cv_zone_to_wall(st->zone, o->start));
 	sb_printf(b, "You cannot attend the live session of %s (%s) because %s", when,
 		  cv_zone_name(st->zone), cv_miss_text(e->miss));
-	if (e->miss == CV_MISS_CLOCKS && e->clock_change) {
-		cv_date_format(date, sizeof(date), cv_day_of(cv_zone_to_wall(st->zone, e->clock_change)));
-		sb_printf(b, " (the clocks change on %s)", date);
+	if (e->miss == CV_MISS_CLOCKS && e->clock_change && e->clock_zone) {
+		/* Name whose clocks change, on that zone's own date: a New York change
+		 * at 07:00Z falls on the Saturday in Honolulu. */
+		cv_date_format(date, sizeof(date),
+			       cv_day_of(cv_zone_to_wall(e->clock_zone, e->clock_change)));
+		if (e->clock_zone == st->zone)
+			sb_printf(b, " (your clocks change on %s)", date);
+		else
+			sb_printf(b, " (the course's clocks, %s, change on %s)",
+				  cv_zone_name(e->clock_zone), date);
 	}
 	sb_printf(b, ".\n");
 	if (c->recording_url && *c->recording_url) {

@@ -102,15 +102,22 @@ static int32_t relative_offset(const cv_zone *student, const cv_zone *home, int6
 	return cv_zone_offset(student, t) - cv_zone_offset(home, t);
 }
 
-/* The first transition of either zone in [from, to), or 0. */
-static int64_t first_change(const cv_zone *a, const cv_zone *b, int64_t from, int64_t to)
+/* The first transition of either zone in [from, to), or 0; *which is the zone
+ * that changes then (a when both do at once). */
+static int64_t first_change(const cv_zone **which, const cv_zone *a, const cv_zone *b,
+			    int64_t from, int64_t to)
 {
 	cv_transition ta, tb;
 	int64_t lo = from < to ? from : to, hi = from < to ? to : from, best = 0;
-	if (cv_zone_transitions(&ta, 1, a, lo, hi))
+	*which = NULL;
+	if (cv_zone_transitions(&ta, 1, a, lo, hi)) {
 		best = ta.at;
-	if (cv_zone_transitions(&tb, 1, b, lo, hi) && (!best || tb.at < best))
+		*which = a;
+	}
+	if (cv_zone_transitions(&tb, 1, b, lo, hi) && (!best || tb.at < best)) {
 		best = tb.at;
+		*which = b;
+	}
 	return best;
 }
 
@@ -145,7 +152,7 @@ static void explain(cv_expect *e, const cv_plan *p, const cv_student *st, const 
 	}
 	if (near && relative_offset(zone, home, near->start) != relative_offset(zone, home, o->start)) {
 		e->miss = CV_MISS_CLOCKS;
-		e->clock_change = first_change(zone, home, near->start, o->start);
+		e->clock_change = first_change(&e->clock_zone, zone, home, near->start, o->start);
 		return;
 	}
 	e->miss = CV_MISS_HOURS;

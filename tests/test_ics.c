@@ -642,6 +642,7 @@ static void test_student_live_and_recording_track(void **state)
 	expect(p, 0, 0, 1, CV_MISS_AWAY, 0);                              /* 9 March */
 	expect(p, 0, 0, 2, CV_MISS_CLOCKS, test_utc(2027, 3, 14, 7, 0)); /* 16 March */
 	expect(p, 0, 0, 3, CV_MISS_NONE, 0);                              /* 30 March */
+	p->expect_arrays[0][2].clock_zone = c->zone; /* New York's change, not Tokyo's */
 	text = student(p, 0);
 	assert_null(strstr(text, "yui@"));
 	cal = parse_valid(text);
@@ -690,12 +691,13 @@ static void test_student_live_and_recording_track(void **state)
 	assert_contains(text_prop(ev, ICAL_DESCRIPTION_PROPERTY), "Post a response in the forum");
 	assert_alarm(ev, -86400, NULL);
 
-	/* The clock change is named with its date. */
+	/* The clock change is named: whose clocks, and the date in that zone. */
 	ev = event_by_uid(cal, "fx101-s1-tk-20270316-rec@example.org");
 	assert_non_null(ev);
 	desc = text_prop(ev, ICAL_DESCRIPTION_PROPERTY);
 	assert_contains(desc, cv_miss_text(CV_MISS_CLOCKS));
-	assert_contains(desc, "2027-03-14");
+	assert_contains(desc, "the course's clocks, America/New_York, change on 2027-03-14");
+	assert_null(strstr(desc, "your clocks"));
 	assert_non_null(event_by_uid(cal, "fx101-s1-tk-20270316-due@example.org"));
 
 	free_uids(seen, nseen);

@@ -18,6 +18,38 @@ static int64_t occ_start(const cv_plan *p, const cv_expect *e)
 	return p->sessions[e->session].occurrences[e->occurrence].start;
 }
 
+/* Mon 18:00 UTC is 19:00 in Berlin until Berlin's own change on 28 March
+ * (01:00Z), then 20:00: a 19:00-20:00 student misses the weeks after, and
+ * the reason names the student's zone. */
+static void test_missed_weeks_name_the_students_own_clock_change(void **state)
+{
+	cv_course *c = fx_course("UTC", "2027-03-15", "2027-04-11", "Mon 18:00-19:00", 60, 60);
+	cv_roster *r = fx_roster();
+	cv_plan *p;
+	const cv_student_plan *sp;
+	size_t i, missed = 0;
+	(void)state;
+	fx_student(r, "berlin", "Europe/Berlin", "Mon 19:00-20:00", NULL, NULL, 1);
+	p = plan_of(c, r);
+	sp = &p->students[0];
+	for (i = 0; i < sp->nexpects; i++) {
+		const cv_expect *e = &sp->expects[i];
+		int64_t t = occ_start(p, e);
+		if (t < test_utc(2027, 3, 28, 1, 0)) {
+			assert_int_equal(e->miss, CV_MISS_NONE);
+		} else {
+			assert_int_equal(e->miss, CV_MISS_CLOCKS);
+			assert_int_equal(e->clock_change, test_utc(2027, 3, 28, 1, 0));
+			assert_ptr_equal(e->clock_zone, cv_avail_zone(r->students[0].avail));
+			missed++;
+		}
+	}
+	assert_int_equal(missed, 2); /* 29 March and 5 April */
+	cv_plan_free(p);
+	fx_roster_free(r);
+	cv_course_free(c);
+}
+
 /* Mon 14:00 New York; Berlin 19:30-21:00 misses the two weeks between the
  * US and EU changes, and the reason names the US change (07:00Z, 14 March). */
 static void test_missed_weeks_name_the_clock_change(void **state)
@@ -41,6 +73,7 @@ static void test_missed_weeks_name_the_clock_change(void **state)
 		if (t == test_utc(2027, 3, 15, 18, 0) || t == test_utc(2027, 3, 22, 18, 0)) {
 			assert_int_equal(e->miss, CV_MISS_CLOCKS);
 			assert_int_equal(e->clock_change, test_utc(2027, 3, 14, 7, 0));
+			assert_ptr_equal(e->clock_zone, c->zone); /* New York's, not Berlin's */
 		} else {
 			assert_int_equal(e->miss, CV_MISS_NONE);
 		}
@@ -127,6 +160,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_missed_weeks_name_the_clock_change),
+		cmocka_unit_test(test_missed_weeks_name_the_students_own_clock_change),
 		cmocka_unit_test(test_away_dates_and_hours_are_reasons),
 		cmocka_unit_test(test_students_take_their_best_section),
 		cmocka_unit_test(test_series_expects_every_session_in_time_order),

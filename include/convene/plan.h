@@ -49,6 +49,8 @@ typedef struct cv_expect {
 	cv_miss miss;       /* CV_MISS_NONE when attended live */
 	int64_t clock_change; /* for CV_MISS_CLOCKS: the UTC instant of the change that
 				 moved it (the student's or the home zone's), else 0 */
+	const cv_zone *clock_zone; /* whose clocks changed then: the student's zone or the
+				      course's home zone (borrowed), else NULL */
 	int preferred;      /* attended inside a preferred window */
 } cv_expect;
 
