@@ -672,10 +672,10 @@ static int lagrange_prunes(search *s, size_t depth, size_t from, size_t r, const
 		}
 		if (best < target)
 			return 1;
-		if (depth == 0 && it % 10 == 9) {
-			/* a bound that closes less than a tenth of its gap in ten steps will
+		if (depth == 0 && it % 5 == 0) {
+			/* a bound that closes less than a sixth of its gap in five steps will
 			 * not prune or drop enough to pay for more steps */
-			if (best - target > 0.9 * checkpoint)
+			if (best - target > 0.85 * checkpoint)
 				break;
 			checkpoint = best - target;
 		}
