@@ -135,6 +135,7 @@ typedef struct ics {
 	icaltimetype from, to; /* VTIMEZONE truncation range, UTC */
 	icaltimetype dtstamp;
 	UDateFormat *fmt;      /* the student's locale, or NULL for ISO dates */
+	UDateFormat *zfmt;     /* the zone's generic name in that locale ("vvvv"), or NULL */
 	int oom;
 } ics;
 
@@ -467,6 +468,53 @@ static void human_time(const ics *w, char *buf, size_t size, int64_t wall)
 	}
 }
 
+/*
+ * The zone as people say it in the student's language, then its IANA name:
+ * "Mitteleuropäische Zeit, Europe/Berlin".  ICU only names the zone here (its
+ * generic, offset-free name); the time beside it came from tzdata.  A zone
+ * ICU does not know (its data is older than the system's) or names only by
+ * an offset keeps the IANA name alone.
+ */
+static void zone_label(const ics *w, char *buf, size_t size, const cv_zone *zone, int64_t at)
+{
+	if (w->zfmt) {
+		UChar u[ICS_DATE_MAX];
+		char name[ICS_DATE_MAX];
+		UErrorCode st = U_ZERO_ERROR;
+		int32_t n = udat_format(w->zfmt, (UDate)at * 1000.0, u, ICS_DATE_MAX, NULL, &st);
+		if (U_SUCCESS(st) && n > 0 && n < ICS_DATE_MAX) {
+			u_strToUTF8(name, (int32_t)sizeof(name), NULL, u, n, &st);
+			if (U_SUCCESS(st) && st != U_STRING_NOT_TERMINATED_WARNING &&
+			    !strstr(name, "GMT") && !strstr(name, "UTC") && !strstr(name, "Unknown")) {
+				snprintf(buf, size, "%s, %s", name, cv_zone_name(zone));
+				return;
+			}
+		}
+	}
+	snprintf(buf, size, "%s", cv_zone_name(zone));
+}
+
+/* A "vvvv" formatter for the zone's generic name in `locale`, or NULL. */
+static UDateFormat *zone_formatter(const char *locale, const cv_zone *zone)
+{
+	static const UChar pattern[] = {'v', 'v', 'v', 'v', 0};
+	UChar id[128];
+	UErrorCode st = U_ZERO_ERROR;
+	UDateFormat *f;
+	const char *name = cv_zone_name(zone);
+
+	if (!locale || !*locale || strlen(name) >= sizeof(id) / sizeof(id[0]))
+		return NULL;
+	u_uastrcpy(id, name);
+	f = udat_open(UDAT_PATTERN, UDAT_PATTERN, locale, id, -1, pattern, -1, &st);
+	if (U_FAILURE(st)) {
+		if (f)
+			udat_close(f);
+		return NULL;
+	}
+	return f;
+}
+
 /* A formatter for `locale` ("" for none), Gregorian whatever the locale's default calendar. */
 static UDateFormat *formatter(const char *locale)
 {
@@ -558,6 +606,8 @@ static void ics_close(ics *w)
 		icalcomponent_free(w->cal);
 	if (w->fmt)
 		udat_close(w->fmt);
+	if (w->zfmt)
+		udat_close(w->zfmt);
 	memset(w, 0, sizeof(*w));
 }
 
@@ -798,7 +848,7 @@ static void student_uid(char *buf, size_t size, const cv_plan *p, const cv_sessi
 static void live_event(ics *w, const cv_student *st, const cv_session *s, const cv_occurrence *o)
 {
 	const cv_course *c = w->plan->course;
-	char uid[ICS_UID_MAX], when[ICS_DATE_MAX];
+	char uid[ICS_UID_MAX], when[ICS_DATE_MAX], zone[2 * ICS_DATE_MAX];
 	icalcomponent *ev;
 	sbuf b = {0};
 
@@ -817,8 +867,9 @@ static void live_event(ics *w, const cv_student *st, const cv_session *s, const 
 	add_conference(w, ev, c->join_url);
 
 	human_time(w, when, sizeof(when), cv_zone_to_wall(st->zone, o->start));
+	zone_label(w, zone, sizeof(zone), st->zone, o->start);
 	sb_text(&b, course_title(c), 0);
-	sb_printf(&b, ", live: %s (%s), %u minutes.\n", when, cv_zone_name(st->zone), s->duration);
+	sb_printf(&b, ", live: %s (%s), %u minutes.\n", when, zone, s->duration);
 	if (c->join_url && *c->join_url) {
 		sb_printf(&b, "Join: ");
 		sb_text(&b, c->join_url, 0);
@@ -847,11 +898,12 @@ static void missed_text(sbuf *b, const ics *w, const cv_student *st, const cv_ex
 			const cv_occurrence *o)
 {
 	const cv_course *c = w->plan->course;
-	char when[ICS_DATE_MAX], date[16];
+	char when[ICS_DATE_MAX], date[16], zone[2 * ICS_DATE_MAX];
 
 	human_time(w, when, sizeof(when), cv_zone_to_wall(st->zone, o->start));
-	sb_printf(b, "You cannot attend the live session of %s (%s) because %s", when,
-		  cv_zone_name(st->zone), cv_miss_text(e->miss));
+	zone_label(w, zone, sizeof(zone), st->zone, o->start);
+	sb_printf(b, "You cannot attend the live session of %s (%s) because %s", when, zone,
+		  cv_miss_text(e->miss));
 	if (e->miss == CV_MISS_CLOCKS && e->clock_change && e->clock_zone) {
 		/* Name whose clocks change, on that zone's own date: a New York change
 		 * at 07:00Z falls on the Saturday in Honolulu. */
@@ -959,6 +1011,8 @@ int cv_ics_student(char **out, size_t *len, const cv_plan *plan, size_t student,
 	free(name.p);
 	if (!rc)
 		w.fmt = formatter(st->locale);
+	if (!rc && w.fmt)
+		w.zfmt = zone_formatter(st->locale, st->zone);
 	for (i = 0; !rc && i < sp->nexpects; i++) {
 		const cv_expect *e = &sp->expects[i];
 		const cv_session *s;

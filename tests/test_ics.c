@@ -966,18 +966,23 @@ static void test_locale_formats_description_dates(void **state)
 	cal = parse_valid(text);
 	assert_contains(text_prop(icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT),
 				  ICAL_DESCRIPTION_PROPERTY), "Dienstag");
+	/* the zone's generic name in the student's language, then its IANA name */
+	assert_contains(text_prop(icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT),
+				  ICAL_DESCRIPTION_PROPERTY), "(Mitteleuropäische Zeit, Europe/Berlin)");
 	icalcomponent_free(cal);
 	free(text);
 	text = student(p, 1);
 	cal = parse_valid(text);
 	assert_contains(text_prop(icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT),
 				  ICAL_DESCRIPTION_PROPERTY), "水曜日");
+	assert_contains(text_prop(icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT),
+				  ICAL_DESCRIPTION_PROPERTY), "(日本標準時, Asia/Tokyo)");
 	icalcomponent_free(cal);
 	free(text);
 	text = student(p, 2);
 	cal = parse_valid(text);
 	assert_contains(text_prop(icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT),
-				  ICAL_DESCRIPTION_PROPERTY), "Tue 2027-03-02 20:00");
+				  ICAL_DESCRIPTION_PROPERTY), "Tue 2027-03-02 20:00 (Europe/Berlin)");
 	icalcomponent_free(cal);
 	free(text);
 	cv_plan_free(p);
