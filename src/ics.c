@@ -33,6 +33,7 @@
 #include <unicode/ustring.h>
 
 #include "convene/ics.h"
+#include "ics_history_int.h"
 #include "utf8_int.h"
 
 #define ICS_PRODID "-//convene//convene 0.1//EN"
@@ -136,6 +137,8 @@ typedef struct ics {
 	icaltimetype dtstamp;
 	UDateFormat *fmt;      /* the student's locale, or NULL for ISO dates */
 	UDateFormat *zfmt;     /* the zone's generic name in that locale ("vvvv"), or NULL */
+	const cv_ics_history *prior; /* the calendar this one replaces, or NULL (borrowed) */
+	cv_ics_changes *changes;     /* the caller's, or NULL */
 	int oom;
 } ics;
 
@@ -382,7 +385,7 @@ static icalcomponent *event_new(ics *w, const char *uid, int transparent)
 		return NULL;
 	}
 	add_text(w, ev, ICAL_UID_PROPERTY, uid);
-	add_prop(w, ev, icalproperty_new_dtstamp(w->dtstamp));
+	/* DTSTAMP and LAST-MODIFIED come in ics_finish(), against the previous calendar */
 	add_prop(w, ev, icalproperty_new_sequence(0));
 	add_prop(w, ev, icalproperty_new_status(ICAL_STATUS_CONFIRMED));
 	add_prop(w, ev, icalproperty_new_transp(transparent ? ICAL_TRANSP_TRANSPARENT
@@ -570,6 +573,8 @@ static int ics_open(ics *w, const cv_plan *plan, const cv_ics_options *options,
 	memset(w, 0, sizeof(*w));
 	w->plan = plan;
 	w->dtstamp = utc_time(options ? options->dtstamp : 0);
+	w->prior = options ? options->prior : NULL;
+	w->changes = options ? options->changes : NULL;
 	set_range(w);
 	w->cal = icalcomponent_new_vcalendar();
 	w->events = icalcomponent_new_vcalendar();
@@ -626,9 +631,22 @@ static int ics_finish(ics *w, char **out, size_t *len)
 			w->zones[i].vtz = NULL;
 		}
 	}
+	if (w->changes)
+		memset(w->changes, 0, sizeof(*w->changes));
 	while ((e = icalcomponent_get_first_component(w->events, ICAL_ANY_COMPONENT))) {
 		icalcomponent_remove_component(w->events, e);
+		/* revision stamps last: they depend on the content before them */
+		switch (ics_history_stamp(w->prior, e, w->dtstamp)) {
+		case ICS_EVENT_NEW: if (w->changes) w->changes->added++; break;
+		case ICS_EVENT_SAME: if (w->changes) w->changes->unchanged++; break;
+		default: if (w->changes) w->changes->changed++; break;
+		}
 		icalcomponent_add_component(w->cal, e);
+	}
+	if (w->changes) {
+		size_t had = cv_ics_history_events(w->prior);
+		size_t kept = w->changes->unchanged + w->changes->changed;
+		w->changes->removed = had > kept ? had - kept : 0;
 	}
 	text = icalcomponent_as_ical_string_r(w->cal);
 	if (!text)

@@ -107,7 +107,7 @@ static void set_str(char **field, const char *value)
 
 static char *instructor(const cv_plan *p)
 {
-	cv_ics_options o = {DTSTAMP};
+	cv_ics_options o = {DTSTAMP, NULL, NULL};
 	char *text = NULL;
 	size_t len = 0;
 	assert_int_equal(cv_ics_instructor(&text, &len, p, &o), CV_OK);
@@ -118,7 +118,7 @@ static char *instructor(const cv_plan *p)
 
 static char *student(const cv_plan *p, size_t i)
 {
-	cv_ics_options o = {DTSTAMP};
+	cv_ics_options o = {DTSTAMP, NULL, NULL};
 	char *text = NULL;
 	size_t len = 0;
 	assert_int_equal(cv_ics_student(&text, &len, p, i, &o), CV_OK);
@@ -998,7 +998,7 @@ static void test_output_is_deterministic(void **state)
 	cv_plan *p;
 	char *a, *b;
 	size_t len;
-	cv_ics_options o = {DTSTAMP};
+	cv_ics_options o = {DTSTAMP, NULL, NULL};
 	(void)state;
 	fx_student(r, "a", "Asia/Tokyo", "Mon-Sun 00:00-24:00", NULL, NULL, 1);
 	p = plan_new(c, r);

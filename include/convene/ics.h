@@ -17,8 +17,40 @@
 extern "C" {
 #endif
 
+/*
+ * The events of a previously published calendar (UID, SEQUENCE, DTSTAMP,
+ * LAST-MODIFIED and a fingerprint of the content), so that a regeneration
+ * revises only the events that changed.
+ */
+typedef struct cv_ics_history cv_ics_history;
+
+/* Largest previous calendar cv_ics_history_new() reads. */
+#define CV_ICS_HISTORY_MAX ((size_t)64 << 20)
+
+/*
+ * Read the previously published calendar text[0..len).  Returns 0 with *out
+ * set (caller frees with cv_ics_history_free()), CV_EDATA when the text is
+ * not an iCalendar object or longer than CV_ICS_HISTORY_MAX (publish then
+ * treats every event as new), or CV_ENOMEM.
+ */
+int cv_ics_history_new(cv_ics_history **out, const char *text, size_t len);
+void cv_ics_history_free(cv_ics_history *history);
+/* How many events with a UID the previous calendar had (0 for NULL). */
+size_t cv_ics_history_events(const cv_ics_history *history);
+
+/* What cv_ics_instructor()/cv_ics_student() found against the history. */
+typedef struct cv_ics_changes {
+	size_t added, changed, unchanged; /* events of the new calendar */
+	size_t removed;                   /* events of the history the new calendar lacks */
+} cv_ics_changes;
+
 typedef struct cv_ics_options {
 	int64_t dtstamp;  /* UTC instant written as DTSTAMP (SOURCE_DATE_EPOCH or now) */
+	const cv_ics_history *prior; /* NULL, or the calendar this one replaces (borrowed):
+				      * an event whose content is unchanged keeps its
+				      * SEQUENCE, DTSTAMP and LAST-MODIFIED; a changed one
+				      * gets SEQUENCE + 1 and dtstamp; a new one 0 */
+	cv_ics_changes *changes; /* NULL, or filled with what changed (owned by the caller) */
 } cv_ics_options;
 
 /*

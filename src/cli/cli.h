@@ -9,6 +9,7 @@ typedef struct cli_options {
 	const char *out;        /* --out DIR */
 	int json;               /* --json */
 	int quiet;              /* --quiet: no progress on stderr */
+	int dry_run;            /* publish --dry-run: say what would change, write nothing */
 	double time_limit;      /* --time-limit SECONDS */
 	const char *pins[CV_COUNT_MAX]; /* --pin "Tue 14:00" */
 	size_t npins;
@@ -41,6 +42,13 @@ int cli_itip_student(cli_itip *t, cv_publish *pub, const cv_student *st, const c
 /* Cancellations for students gone from the roster, and itip/recipients.tsv. */
 int cli_itip_finish(cli_itip *t, cv_publish *pub, const cv_roster *roster, cv_errors *errs);
 void cli_itip_free(cli_itip *t);
+
+/*
+ * Read DIR/rel (a previously published file) into *out, NUL-terminated,
+ * malloc'd (caller frees).  Returns 0, CV_ENOINPUT when the file does not
+ * exist, CV_EIO when it cannot be read or is longer than max bytes, CV_ENOMEM.
+ */
+int cli_read_published(char **out, size_t *len, const char *dir, const char *rel, size_t max);
 
 /* Each returns a process exit code. */
 int cli_check(const cli_options *o);

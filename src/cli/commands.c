@@ -5,6 +5,7 @@
 #include <strings.h>
 #include <time.h>
 #include <sys/stat.h>
+#include <dirent.h>
 
 #include "cli.h"
 
@@ -332,21 +333,133 @@ static int64_t dtstamp(void)
 	return (int64_t)time(NULL);
 }
 
-static int publish_one(cv_publish *pub, const char *path, char *text, size_t len, cv_errors *errs)
+/* One publish run: the set being staged and what it changes. */
+typedef struct publish_run {
+	const cli_options *o;
+	cv_publish *pub;
+	cv_errors *errs;
+	size_t added, changed, unchanged;     /* calendar files */
+	size_t ev_added, ev_changed, ev_removed;
+} publish_run;
+
+/*
+ * The calendar that DIR/rel replaces: its text (NULL when there is none) and
+ * its events' history.  A file convene cannot read as a calendar does not
+ * stop the publish: its events count as new, and the user is told.
+ */
+static int previous(char **text, size_t *len, cv_ics_history **hist, const char *dir,
+		    const char *rel)
 {
-	int rc = cv_publish_add(pub, path, text, len, errs);
-	free(text);
+	int rc = cli_read_published(text, len, dir, rel, CV_ICS_HISTORY_MAX);
+
+	*hist = NULL;
+	if (rc == CV_ENOINPUT) {
+		*text = NULL;
+		return CV_OK;
+	}
+	if (rc == CV_OK)
+		rc = cv_ics_history_new(hist, *text, *len);
+	else
+		*text = NULL;
+	if (rc == CV_ENOMEM)
+		return rc;
+	if (rc)
+		fprintf(stderr, "convene: %s/%s: not a calendar convene can read; its events count "
+			"as new\n", dir, rel);
+	return CV_OK;
+}
+
+/*
+ * Write one calendar, made by `make` against the one it replaces, into the
+ * set (revision stamps move only for events that changed), and count or,
+ * for --dry-run, print what changes.  `*made` receives the text (caller
+ * frees) for --itip; NULL when the caller does not need it.
+ */
+static int publish_calendar(publish_run *r, const char *rel, const cv_plan *plan, size_t student,
+			    int instructor, int64_t stamp, char **made, size_t *made_len)
+{
+	cv_ics_options io;
+	cv_ics_changes ch;
+	cv_ics_history *hist = NULL;
+	char *old = NULL, *text = NULL;
+	size_t old_len = 0, len = 0;
+	int rc = previous(&old, &old_len, &hist, r->o->out, rel), same, had;
+
+	if (rc)
+		return rc;
+	memset(&io, 0, sizeof(io));
+	io.dtstamp = stamp;
+	io.prior = hist;
+	io.changes = &ch;
+	rc = instructor ? cv_ics_instructor(&text, &len, plan, &io)
+			: cv_ics_student(&text, &len, plan, student, &io);
+	cv_ics_history_free(hist);
+	if (rc) {
+		free(old);
+		return rc;
+	}
+	had = old != NULL;
+	same = had && old_len == len && !memcmp(old, text, len);
+	free(old);
+	if (!had)
+		r->added++;
+	else if (same)
+		r->unchanged++;
+	else
+		r->changed++;
+	r->ev_added += ch.added;
+	r->ev_changed += ch.changed;
+	r->ev_removed += ch.removed;
+	if (r->o->dry_run && !same)
+		printf("%-9s %s: %zu events new, %zu changed, %zu removed, %zu unchanged\n",
+		       !had ? "new" : "changed", rel, ch.added, ch.changed, ch.removed,
+		       ch.unchanged);
+	rc = cv_publish_add(r->pub, rel, text, len, r->errs);
+	if (!rc && made) {
+		*made = text;
+		*made_len = len;
+	} else {
+		free(text);
+	}
 	return rc;
+}
+
+/* --dry-run: the published student calendars the new set no longer has. */
+static size_t list_removed(const char *dir, const cv_roster *roster)
+{
+	char path[4096];
+	DIR *d;
+	struct dirent *e;
+	size_t n = 0;
+
+	snprintf(path, sizeof(path), "%s/students", dir);
+	d = opendir(path);
+	if (!d)
+		return 0;
+	while ((e = readdir(d))) {
+		char id[256];
+		size_t l = strlen(e->d_name);
+		if (l < 5 || l - 4 >= sizeof(id) || strcmp(e->d_name + l - 4, ".ics"))
+			continue;
+		memcpy(id, e->d_name, l - 4);
+		id[l - 4] = '\0';
+		if (!cv_roster_find(roster, id)) {
+			printf("%-9s students/%s\n", "removed", e->d_name);
+			n++;
+		}
+	}
+	closedir(d);
+	return n;
 }
 
 int cli_publish(const cli_options *o)
 {
-	cv_ics_options io;
-	cv_publish *pub = NULL;
+	publish_run run;
 	cli_itip itip;
 	loaded l;
 	char *text, path[CV_PUBLISH_PATH_MAX];
-	size_t len, i;
+	size_t len, i, removed = 0;
+	int64_t stamp;
 	int code = 0, rc;
 
 	if (plan_course(&l, o, &code))
@@ -355,40 +468,58 @@ int cli_publish(const cli_options *o)
 		unload(&l);
 		return cv_exit_code(CV_ENOSLOT);
 	}
-	io.dtstamp = dtstamp();
+	stamp = dtstamp();
 	memset(&itip, 0, sizeof(itip));
-	rc = cv_publish_open(&pub, o->out, l.errs);
+	memset(&run, 0, sizeof(run));
+	run.o = o;
+	run.errs = l.errs;
+	rc = cv_publish_open(&run.pub, o->out, l.errs);
 	if (!rc && o->itip)
-		rc = cli_itip_init(&itip, o->out, l.course, io.dtstamp);
-	if (!rc && !(rc = cv_ics_instructor(&text, &len, l.plan, &io)))
-		rc = publish_one(pub, "instructor.ics", text, len, l.errs);
+		rc = cli_itip_init(&itip, o->out, l.course, stamp);
+	if (!rc)
+		rc = publish_calendar(&run, "instructor.ics", l.plan, 0, 1, stamp, NULL, NULL);
 	for (i = 0; !rc && i < l.plan->nstudents; i++) {
 		snprintf(path, sizeof(path), "students/%s.ics", l.roster->students[i].id);
-		rc = cv_ics_student(&text, &len, l.plan, i, &io);
+		text = NULL;
+		rc = publish_calendar(&run, path, l.plan, i, 0, stamp, o->itip ? &text : NULL, &len);
 		/* --itip reads the previous DIR/students/<id>.ics: before the commit replaces it. */
-		if (!rc && o->itip &&
-		    (rc = cli_itip_student(&itip, pub, &l.roster->students[l.plan->students[i].student],
-					   text, len, l.errs)))
-			free(text);
-		if (!rc)
-			rc = publish_one(pub, path, text, len, l.errs);
+		if (!rc && o->itip)
+			rc = cli_itip_student(&itip, run.pub,
+					      &l.roster->students[l.plan->students[i].student], text,
+					      len, l.errs);
+		free(text);
 	}
 	if (!rc && o->itip)
-		rc = cli_itip_finish(&itip, pub, l.roster, l.errs);
-	if (!rc)
-		rc = cv_publish_commit(pub, l.errs);
-	cv_publish_free(pub);
+		rc = cli_itip_finish(&itip, run.pub, l.roster, l.errs);
+	if (!rc && o->dry_run)
+		removed = list_removed(o->out, l.roster);
+	else if (!rc)
+		rc = cv_publish_commit(run.pub, l.errs);
+	cv_publish_free(run.pub); /* a dry run's staged set goes with it */
 	if (itip.warnings)
 		cv_errors_print(itip.warnings, stderr);
 	cli_itip_free(&itip);
 	if (rc)
 		return fail(&l, rc);
+	if (o->dry_run) {
+		printf("dry run: %zu calendars new, %zu changed, %zu unchanged, %zu removed; "
+		       "events: %zu new, %zu changed, %zu removed; nothing written to %s\n",
+		       run.added, run.changed, run.unchanged, removed, run.ev_added, run.ev_changed,
+		       run.ev_removed, o->out);
+		if (o->itip)
+			printf("dry run: %zu invitations and %zu cancellations would be written\n",
+			       itip.requests, itip.cancels);
+		unload(&l);
+		return fflush(stdout) ? cv_exit_code(CV_EIO) : 0;
+	}
 	if (!o->quiet && o->itip)
 		fprintf(stderr, "%s: %zu invitations and %zu cancellations to e-mail in %s/itip\n",
 			o->course, itip.requests, itip.cancels, o->out);
 	if (!o->quiet)
-		fprintf(stderr, "%s: published %zu calendars to %s\n", o->course,
-			l.plan->nstudents + 1, o->out);
+		fprintf(stderr, "%s: published %zu calendars to %s (%zu new, %zu changed, %zu "
+			"unchanged; events: %zu new, %zu changed, %zu removed)\n", o->course,
+			l.plan->nstudents + 1, o->out, run.added, run.changed, run.unchanged,
+			run.ev_added, run.ev_changed, run.ev_removed);
 	unload(&l);
 	return 0;
 }

@@ -19,55 +19,6 @@
 
 #define RECIPIENTS "itip/recipients.tsv"
 
-/* Read DIR/rel into *out (NUL-terminated, malloc'd).  Returns 0, CV_ENOINPUT
- * when the file does not exist, CV_EIO when it cannot be read or is too long. */
-static int read_published(char **out, size_t *len, const char *dir, const char *rel)
-{
-	char path[4096 + CV_PUBLISH_PATH_MAX];
-	FILE *f;
-	char *buf = NULL;
-	size_t n = 0, cap = 0;
-	int err;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, rel);
-	f = fopen(path, "rb");
-	if (!f)
-		return errno == ENOENT || errno == ENOTDIR ? CV_ENOINPUT : CV_EIO;
-	for (;;) {
-		size_t got;
-		if (n + 4096 + 1 > cap) {
-			char *p;
-			cap = cap ? cap * 2 : 65536;
-			if (cap > CV_ITIP_CALENDAR_MAX + 4096 + 1) {
-				free(buf);
-				fclose(f);
-				return CV_EIO;
-			}
-			p = realloc(buf, cap);
-			if (!p) {
-				free(buf);
-				fclose(f);
-				return CV_ENOMEM;
-			}
-			buf = p;
-		}
-		got = fread(buf + n, 1, 4096, f);
-		n += got;
-		if (got < 4096)
-			break;
-	}
-	err = ferror(f);
-	fclose(f);
-	if (err || n > CV_ITIP_CALENDAR_MAX) {
-		free(buf);
-		return CV_EIO;
-	}
-	buf[n] = '\0';
-	*out = buf;
-	*len = n;
-	return CV_OK;
-}
-
 /*
  * Build and stage the messages for one recipient.  A previous calendar that
  * does not parse is reported and treated as absent (every event is sent
@@ -148,7 +99,7 @@ int cli_itip_student(cli_itip *t, cv_publish *pub, const cv_student *st, const c
 		return CV_OK;
 	}
 	snprintf(rel, sizeof(rel), "students/%s.ics", st->id);
-	rc = read_published(&prev, &prev_len, t->dir, rel);
+	rc = cli_read_published(&prev, &prev_len, t->dir, rel, CV_ITIP_CALENDAR_MAX);
 	if (rc == CV_ENOMEM)
 		return rc;
 	if (rc == CV_EIO)
@@ -189,7 +140,7 @@ static int cancel_departed(cli_itip *t, cv_publish *pub, const cv_roster *roster
 		if (cv_roster_find(roster, id))
 			continue;
 		if (have_list < 0) {
-			rc = read_published(&list, &list_len, t->dir, RECIPIENTS);
+			rc = cli_read_published(&list, &list_len, t->dir, RECIPIENTS, CV_ITIP_CALENDAR_MAX);
 			have_list = rc == CV_OK;
 			if (rc == CV_ENOMEM)
 				break;
@@ -204,7 +155,7 @@ static int cancel_departed(cli_itip *t, cv_publish *pub, const cv_roster *roster
 				       "by e-mail", id, t->dir, RECIPIENTS);
 			continue;
 		}
-		rc = read_published(&prev, &prev_len, t->dir, rel);
+		rc = cli_read_published(&prev, &prev_len, t->dir, rel, CV_ITIP_CALENDAR_MAX);
 		if (rc == CV_OK) {
 			to.name = name;
 			to.email = email;

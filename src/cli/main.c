@@ -15,7 +15,8 @@ static const char usage_text[] =
 	"       convene solve COURSE [--json] [--time-limit SECONDS] [--pin \"Tue 14:00\"]...\n"
 	"                      [--exclude \"Fri\" | \"Mon 08:00-10:00\"]... [--top N] [--stats]\n"
 	"                      [--export-lp FILE]\n"
-	"       convene publish COURSE --out DIR [--time-limit SECONDS] [--pin ...] [--itip]\n"
+	"       convene publish COURSE --out DIR [--dry-run] [--time-limit SECONDS] [--pin ...]\n"
+	"                      [--itip]\n"
 	"       convene zones [PATTERN]\n"
 	"       convene --version | --help\n"
 	"\n"
@@ -99,6 +100,8 @@ int main(int argc, char **argv)
 			o.stats = 1;
 		} else if (!strcmp(a, "--itip")) {
 			o.itip = 1;
+		} else if (!strcmp(a, "--dry-run") || !strcmp(a, "-n")) {
+			o.dry_run = 1;
 		} else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
 			o.quiet = 1;
 		} else if (!strcmp(a, "--out") || !strcmp(a, "-o")) {

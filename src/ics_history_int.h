@@ -1,0 +1,21 @@
+/*
+ * ics_history_int.h - private: how ics.c stamps each event against the
+ * previously published calendar (ics_history.c).  Not API.
+ */
+#ifndef CONVENE_ICS_HISTORY_INT_H
+#define CONVENE_ICS_HISTORY_INT_H
+
+#include <libical/ical.h>
+#include "convene/ics.h"
+
+enum { ICS_EVENT_NEW, ICS_EVENT_SAME, ICS_EVENT_CHANGED };
+
+/*
+ * Give event `ev` its SEQUENCE, DTSTAMP and LAST-MODIFIED: those of the
+ * previous event with its UID when the content is the same; the previous
+ * SEQUENCE + 1 and `now` when it changed; 0 and `now` when it is new (h may
+ * be NULL: every event is new).  Returns ICS_EVENT_NEW, _SAME or _CHANGED.
+ */
+int ics_history_stamp(const cv_ics_history *h, icalcomponent *ev, icaltimetype now);
+
+#endif

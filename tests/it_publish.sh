@@ -1,0 +1,188 @@
+#!/bin/sh
+# it_publish.sh BUILD - regeneration that cron can trust: a rerun rewrites
+# nothing (no SOURCE_DATE_EPOCH needed), a roster change rewrites only the
+# calendars it touches with SEQUENCE up and UIDs kept (checked with Debian's
+# python3-icalendar), a departed student's file goes, --dry-run says exactly
+# what the real run then does, and an interrupted run leaves a whole set.
+set -u
+build=${1:-build}
+bin="$build/convene"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+py=/usr/bin/python3
+
+ok() { echo "ok - $1"; }
+notok() { echo "not ok - $1"; }
+
+cp -r examples "$tmp/c"
+rm -rf "$tmp/c/out" "$tmp/c/out.lock"
+out="$tmp/out"
+course="$tmp/c/course.ini"
+# inode and mtime of every published file, one line each
+snapshot() { (cd "$out" && find . -type f | sort | xargs stat -c '%n %i %Y') >"$1"; }
+
+unset SOURCE_DATE_EPOCH
+"$bin" publish "$course" --out "$out" --quiet || notok "first publish"
+snapshot "$tmp/s1"
+cp -r "$out" "$tmp/before"
+sleep 1.1
+"$bin" publish "$course" --out "$out" --quiet || notok "second publish"
+snapshot "$tmp/s2"
+if cmp -s "$tmp/s1" "$tmp/s2"; then
+	ok "a rerun on unchanged input rewrites no file (inodes and mtimes kept, no SOURCE_DATE_EPOCH)"
+else
+	notok "a rerun rewrote files:"; diff "$tmp/s1" "$tmp/s2" | head -5 | sed 's/^/# /'
+fi
+"$bin" publish "$course" --out "$out" --dry-run >"$tmp/dry0" 2>&1
+if grep -q "0 calendars new, 0 changed, 46 unchanged, 0 removed" "$tmp/dry0"; then
+	ok "--dry-run on unchanged input reports no change"
+else
+	notok "--dry-run on unchanged input"; sed 's/^/# /' "$tmp/dry0" | head -5
+fi
+
+# s10 is away on 2 March as well; s45 leaves the roster.
+sed -i 's/^s10,\(.*\),2027-02-08..2027-02-10,pt_BR,/s10,\1,2027-02-08..2027-02-10; 2027-03-02,pt_BR,/' \
+	"$tmp/c/students.csv"
+sed -i '/^s45,/d' "$tmp/c/students.csv"
+"$bin" publish "$course" --out "$out" --dry-run >"$tmp/dry" 2>"$tmp/dry.err"
+rc=$?
+snapshot "$tmp/s3"
+if [ "$rc" -eq 0 ] && cmp -s "$tmp/s2" "$tmp/s3" && [ -z "$(ls -a "$tmp" | grep '^\.out\.')" ]; then
+	ok "--dry-run writes nothing and leaves no staging behind"
+else
+	notok "--dry-run exit $rc or changed the directory"
+fi
+grep -E '^(new|changed|removed) ' "$tmp/dry" | awk '{print $1, $2}' | sed 's/:$//' | sort >"$tmp/dry.files"
+printf 'changed instructor.ics\nchanged students/s10.ics\nremoved students/s45.ics\n' >"$tmp/want.files"
+if cmp -s "$tmp/dry.files" "$tmp/want.files"; then
+	ok "--dry-run names the two changed calendars and the removed one"
+else
+	notok "--dry-run listed:"; sed 's/^/# /' "$tmp/dry"
+fi
+
+SOURCE_DATE_EPOCH=2000000000 "$bin" publish "$course" --out "$out" --quiet || notok "publish after the change"
+snapshot "$tmp/s4"
+# which files got a new inode or mtime
+join -j 1 "$tmp/s2" "$tmp/s4" | awk '$2 != $4 || $3 != $5 {print $1}' | sed 's|^\./||' | sort >"$tmp/rewritten"
+printf 'instructor.ics\nstudents/s10.ics\n' >"$tmp/want.rewritten"
+if cmp -s "$tmp/rewritten" "$tmp/want.rewritten"; then
+	ok "only the calendars the change touches are rewritten"
+else
+	notok "rewritten:"; sed 's/^/# /' "$tmp/rewritten"
+fi
+if [ ! -e "$out/students/s45.ics" ] && [ "$(ls "$out/students" | wc -l)" -eq 44 ] &&
+	! grep -q "Mia Chen" "$out/instructor.ics"; then
+	ok "the departed student's calendar is gone and the instructor's no longer names her"
+else
+	notok "the departed student's traces remain"
+fi
+
+# SEQUENCE, DTSTAMP and UIDs, read by python3-icalendar
+"$py" - "$tmp/before" "$out" "$tmp/dry" <<'EOF'
+import sys, os
+from icalendar import Calendar
+
+before, after, dry = sys.argv[1:4]
+
+def events(path):
+    with open(path, "rb") as f:
+        cal = Calendar.from_ical(f.read())
+    return {str(e["UID"]): e for e in cal.walk("VEVENT")}
+
+STAMPS = (b"DTSTAMP", b"SEQUENCE", b"LAST-MODIFIED")
+
+def content(e):
+    lines = e.to_ical().replace(b"\r\n ", b"").split(b"\r\n")
+    return [l for l in lines if not l.startswith(STAMPS)]
+
+def stamp(e):
+    return e.decoded("DTSTAMP")
+
+fails = 0
+def check(cond, what):
+    global fails
+    print(("ok - " if cond else "not ok - ") + what)
+    fails += not cond
+
+counts = {"new": 0, "changed": 0, "removed": 0}
+for rel in ("instructor.ics", "students/s10.ics"):
+    old, new = events(os.path.join(before, rel)), events(os.path.join(after, rel))
+    kept = [u for u in new if u in old]
+    same = [u for u in kept if content(new[u]) == content(old[u])]
+    changed = [u for u in kept if u not in same]
+    added = [u for u in new if u not in old]
+    removed = [u for u in old if u not in new]
+    counts["new"] += len(added); counts["changed"] += len(changed); counts["removed"] += len(removed)
+    check(all(int(new[u]["SEQUENCE"]) == int(old[u]["SEQUENCE"]) and stamp(new[u]) == stamp(old[u])
+              and new[u]["LAST-MODIFIED"].to_ical() == old[u]["LAST-MODIFIED"].to_ical()
+              for u in same) and same,
+          "%s: %d unchanged events keep SEQUENCE, DTSTAMP and LAST-MODIFIED" % (rel, len(same)))
+    check(all(int(new[u]["SEQUENCE"]) == int(old[u]["SEQUENCE"]) + 1 and
+              stamp(new[u]).year == 2033 and new[u].decoded("LAST-MODIFIED").year == 2033
+              for u in changed),
+          "%s: %d changed events have SEQUENCE + 1 and a new DTSTAMP and LAST-MODIFIED" % (rel, len(changed)))
+    check(all(int(new[u]["SEQUENCE"]) == 0 for u in added),
+          "%s: %d new events start at SEQUENCE 0" % (rel, len(added)))
+    if rel == "instructor.ics":
+        check(len(changed) == 1 and not added and not removed,
+              "instructor.ics: the section that lost a student changed, its UID kept")
+    else:
+        check(len(removed) == 1 and removed[0].endswith("20270302-live@example.edu") and
+              sorted(u.rsplit("-", 1)[1] for u in added) == ["due@example.edu", "rec@example.edu"],
+              "s10: the 2 March live event gives way to its recording and due events")
+text = open(dry).read()
+check("events: %d new, %d changed, %d removed" % (counts["new"], counts["changed"], counts["removed"]) in text,
+      "--dry-run's event counts are what the real run did")
+# unchanged students' files are byte-identical to the first run's
+same_files = all(open(os.path.join(before, "students", f), "rb").read() ==
+                 open(os.path.join(after, "students", f), "rb").read()
+                 for f in os.listdir(os.path.join(after, "students")) if f != "s10.ics")
+check(same_files, "every other student's calendar is byte-identical to the first run's")
+sys.exit(0)
+EOF
+
+# A crashed run leaves its staging and old sets and an unheld lock file:
+# the next run cleans up and publishes.
+mkdir -p "$tmp/.out.new-999999/students" "$tmp/.out.old-999998"
+echo junk >"$tmp/.out.new-999999/students/x.ics"
+touch "$out.lock"
+if "$bin" publish "$course" --out "$out" --quiet && [ ! -e "$tmp/.out.new-999999" ] &&
+	[ ! -e "$tmp/.out.old-999998" ] && [ -s "$out/instructor.ics" ]; then
+	ok "a crashed run's staging and old sets are removed by the next run"
+else
+	notok "stale sets after a crash"; ls -a "$tmp" | sed 's/^/# /'
+fi
+
+# kill -9 in the middle of a big publish: the directory holds one whole set,
+# the old or the new, never a mix; the next run succeeds.
+if [ -f bench/gen.py ]; then
+	"$py" bench/gen.py "$tmp/big" 3000 2 7 >/dev/null
+	big="$tmp/bigout"
+	SOURCE_DATE_EPOCH=1000000000 "$bin" publish "$tmp/big/course.ini" --out "$big" --quiet
+	(cd "$big" && find . -type f | sort | xargs md5sum) >"$tmp/old.sums"
+	sed -i 's/^\(L0000001,[^,]*\),[^,]*/\1,Mon-Sun 00:00-24:00/' "$tmp/big/students.csv"
+	SOURCE_DATE_EPOCH=1000000001 "$bin" publish "$tmp/big/course.ini" --out "$big" --quiet &
+	pid=$!
+	sleep 0.3
+	kill -9 "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	(cd "$big" && find . -type f | sort | xargs md5sum) >"$tmp/mid.sums"
+	if cmp -s "$tmp/old.sums" "$tmp/mid.sums"; then
+		ok "kill -9 during publish leaves the old set whole"
+	else
+		# the kill came after the switch: then the set must be the new one, whole
+		SOURCE_DATE_EPOCH=1000000001 "$bin" publish "$tmp/big/course.ini" --out "$tmp/ref" --quiet
+		(cd "$tmp/ref" && find . -type f | sort | xargs md5sum) >"$tmp/new.sums"
+		if cmp -s "$tmp/new.sums" "$tmp/mid.sums"; then
+			ok "kill -9 during publish leaves a whole set (the new one: the switch had happened)"
+		else
+			notok "kill -9 left a mixed set"
+		fi
+	fi
+	if SOURCE_DATE_EPOCH=1000000001 "$bin" publish "$tmp/big/course.ini" --out "$big" --quiet &&
+		[ -z "$(ls -a "$tmp" | grep '^\.bigout\.')" ]; then
+		ok "the run after a killed one succeeds and leaves no staging"
+	else
+		notok "the run after a killed one"
+	fi
+fi
