@@ -990,6 +990,67 @@ static void test_locale_formats_description_dates(void **state)
 	cv_course_free(c);
 }
 
+/* Regenerating against the previous calendar: the same plan at a later
+ * DTSTAMP gives the same bytes; a changed occurrence is revised (SEQUENCE 1,
+ * the new DTSTAMP), the others keep their stamps; a garbled old file is refused. */
+static void test_history_revises_only_changed_events(void **state)
+{
+	cv_course *c = ny_course();
+	cv_roster *r = fx_roster();
+	cv_plan *p;
+	cv_ics_history *h = NULL;
+	cv_ics_changes ch;
+	cv_ics_options o = {DTSTAMP + 86400, NULL, &ch};
+	char *first, *again = NULL, *revised = NULL;
+	size_t len;
+	icalcomponent *cal;
+	(void)state;
+	fx_student(r, "tk", "Asia/Tokyo", "Mon-Sun 00:00-24:00", NULL, NULL, 1);
+	p = plan_new(c, r);
+	add_session(p, 1, 14, 0);
+	assign(p, 0, 0);
+	expect(p, 0, 0, 0, CV_MISS_NONE, 0);
+	expect(p, 0, 0, 1, CV_MISS_NONE, 0);
+	first = student(p, 0);
+	assert_int_equal(cv_ics_history_new(&h, first, strlen(first)), CV_OK);
+	assert_int_equal(cv_ics_history_events(h), 2);
+	o.prior = h;
+	assert_int_equal(cv_ics_student(&again, &len, p, 0, &o), CV_OK);
+	assert_string_equal(again, first);
+	assert_int_equal(ch.unchanged, 2);
+	assert_int_equal(ch.added + ch.changed + ch.removed, 0);
+
+	p->expect_arrays[0][1].miss = CV_MISS_AWAY; /* 9 March: now missed */
+	p->students[0].nlive--;
+	assert_int_equal(cv_ics_student(&revised, &len, p, 0, &o), CV_OK);
+	assert_int_equal(ch.unchanged, 1);
+	assert_int_equal(ch.added, 2);   /* its recording and due events */
+	assert_int_equal(ch.removed, 1); /* its live event */
+	cal = parse_valid(revised);
+	{
+		icalcomponent *kept = event_by_uid(cal, "fx101-s1-tk-20270302-live@example.org");
+		icalcomponent *rec = event_by_uid(cal, "fx101-s1-tk-20270309-rec@example.org");
+		assert_non_null(kept);
+		assert_non_null(rec);
+		assert_int_equal(icalcomponent_get_sequence(kept), 0);
+		assert_int_equal(icaltime_as_timet(icalproperty_get_dtstamp(
+			icalcomponent_get_first_property(kept, ICAL_DTSTAMP_PROPERTY))), DTSTAMP);
+		assert_int_equal(icaltime_as_timet(icalproperty_get_dtstamp(
+			icalcomponent_get_first_property(rec, ICAL_DTSTAMP_PROPERTY))), DTSTAMP + 86400);
+		assert_null(event_by_uid(cal, "fx101-s1-tk-20270309-live@example.org"));
+	}
+	icalcomponent_free(cal);
+	assert_int_equal(cv_ics_history_new(&(cv_ics_history *){NULL}, "not a calendar", 14), CV_EDATA);
+	cv_ics_history_free(h);
+	cv_ics_history_free(NULL);
+	free(first);
+	free(again);
+	free(revised);
+	cv_plan_free(p);
+	fx_roster_free(r);
+	cv_course_free(c);
+}
+
 /* The same plan and DTSTAMP give byte-identical calendars; a bad index is refused. */
 static void test_output_is_deterministic(void **state)
 {
@@ -1106,6 +1167,7 @@ int main(void)
 		cmocka_unit_test(test_vtimezone_is_truncated_to_the_term),
 		cmocka_unit_test(test_long_utf8_text_folds_safely),
 		cmocka_unit_test(test_locale_formats_description_dates),
+		cmocka_unit_test(test_history_revises_only_changed_events),
 		cmocka_unit_test(test_output_is_deterministic),
 		cmocka_unit_test(test_solved_plan_calendars_match_the_plan),
 	};
