@@ -22,6 +22,7 @@
  * instant under RFC 5545 section 3.3.5, which rules out the second half of
  * a fall-back overlap.  Nothing is floating.
  */
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -833,6 +834,147 @@ static void session_event(ics *w, const cv_session *s)
 	free(hit);
 }
 
+#define ICS_NAMES_PER_OCCURRENCE 200 /* listed by name; the rest are counted */
+
+/* A short word for why a student follows the recording, for the instructor. */
+static const char *miss_word(cv_miss m)
+{
+	switch (m) {
+	case CV_MISS_AWAY: return "away";
+	case CV_MISS_BUSY: return "busy";
+	case CV_MISS_CLOCKS: return "clock change";
+	case CV_MISS_HOURS: return "outside their hours";
+	case CV_MISS_NONE: break;
+	}
+	return "?";
+}
+
+/*
+ * Who follows the recording, week by week: for every home week in which
+ * some student misses a session, one transparent all-day event on its
+ * Monday (UID "<course>-rec-<YYYYMMDD>@<domain>") that lists, per session
+ * occurrence, the students who miss it and why (names or ids, never e-mail
+ * addresses).  One pass over the students' expectations, so a MOOC's
+ * instructor file costs what the roster does.
+ */
+static void recording_weeks(ics *w)
+{
+	const cv_plan *p = w->plan;
+	const cv_course *c = p->course;
+	size_t si, oi, i, j, nocc = 0, *base, *count;
+	sbuf *names;
+
+	base = calloc(p->nsessions + 1, sizeof(*base));
+	if (!base) {
+		w->oom = 1;
+		return;
+	}
+	for (si = 0; si < p->nsessions; si++) {
+		base[si] = nocc;
+		nocc += p->sessions[si].noccurrences;
+	}
+	count = calloc(nocc + 1, sizeof(*count));
+	names = calloc(nocc + 1, sizeof(*names));
+	if (!count || !names) {
+		w->oom = 1;
+		free(base);
+		free(count);
+		free(names);
+		return;
+	}
+	for (i = 0; i < p->nstudents; i++) {
+		const cv_student_plan *sp = &p->students[i];
+		const cv_student *st = &p->roster->students[sp->student];
+		for (j = 0; j < sp->nexpects; j++) {
+			const cv_expect *e = &sp->expects[j];
+			size_t k;
+			if (e->miss == CV_MISS_NONE || e->session >= p->nsessions ||
+			    e->occurrence >= p->sessions[e->session].noccurrences)
+				continue;
+			k = base[e->session] + e->occurrence;
+			if (count[k]++ < ICS_NAMES_PER_OCCURRENCE) {
+				sb_printf(&names[k], "%s", count[k] > 1 ? ", " : "");
+				sb_text(&names[k], student_label(st), 0);
+				sb_printf(&names[k], " (%s)", miss_word(e->miss));
+			}
+		}
+	}
+	/* weeks in term order: occurrences carry their term week */
+	for (;;) {
+		unsigned week = UINT_MAX;
+		int32_t monday = 0;
+		size_t total = 0;
+		sbuf b = {0};
+		char uid[ICS_UID_MAX], date[16];
+		icalcomponent *ev;
+		icaltimetype t;
+		int y;
+		unsigned m, d;
+
+		for (si = 0; si < p->nsessions; si++)
+			for (oi = 0; oi < p->sessions[si].noccurrences; oi++) {
+				const cv_occurrence *o = &p->sessions[si].occurrences[oi];
+				if (count[base[si] + oi] && o->week < week)
+					week = o->week;
+			}
+		if (week == UINT_MAX)
+			break;
+		for (si = 0; si < p->nsessions; si++)
+			for (oi = 0; oi < p->sessions[si].noccurrences; oi++) {
+				const cv_session *s = &p->sessions[si];
+				const cv_occurrence *o = &s->occurrences[oi];
+				size_t k = base[si] + oi;
+				if (!count[k] || o->week != week)
+					continue;
+				monday = o->date - (int32_t)cv_weekday(o->date);
+				total += count[k];
+				cv_date_format(date, sizeof(date), o->date);
+				sb_printf(&b, "%s %s %02u:%02u (%s %u), %zu: ",
+					  cv_weekday_name(s->slot.weekday), date, s->slot.start / 60u,
+					  s->slot.start % 60u,
+					  c->mode == CV_MODE_SERIES ? "session" : "section", s->index,
+					  count[k]);
+				sb_add(&b, names[k].p ? names[k].p : "", names[k].len);
+				if (count[k] > ICS_NAMES_PER_OCCURRENCE)
+					sb_printf(&b, " and %zu more",
+						  count[k] - ICS_NAMES_PER_OCCURRENCE);
+				sb_printf(&b, ".\n");
+				count[k] = 0; /* this week is done */
+			}
+		uid_date(date, sizeof(date), monday);
+		snprintf(uid, sizeof(uid), "%s-rec-%s@%s", c->id, date, course_domain(c));
+		ev = event_new(w, uid, 1);
+		if (ev) {
+			char summary[128];
+			cv_civil_from_days(&y, &m, &d, monday);
+			t = icaltime_null_date();
+			t.year = y;
+			t.month = (int)m;
+			t.day = (int)d;
+			add_prop(w, ev, icalproperty_new_dtstart(t));
+			cv_civil_from_days(&y, &m, &d, monday + 1);
+			t.year = y;
+			t.month = (int)m;
+			t.day = (int)d;
+			add_prop(w, ev, icalproperty_new_dtend(t));
+			snprintf(summary, sizeof(summary), "Recording track this week: %zu missed "
+				 "attendance%s", total, total == 1 ? "" : "s");
+			add_text(w, ev, ICAL_SUMMARY_PROPERTY, summary);
+			if (!b.oom)
+				add_text(w, ev, ICAL_DESCRIPTION_PROPERTY, b.p);
+		}
+		w->oom |= b.oom;
+		free(b.p);
+	}
+	for (i = 0; i < nocc; i++) {
+		w->oom |= names[i].oom;
+		free(names[i].p);
+	}
+	free(base);
+	free(count);
+	free(names);
+}
+
 int cv_ics_instructor(char **out, size_t *len, const cv_plan *plan, const cv_ics_options *options)
 {
 	ics w;
@@ -846,6 +988,10 @@ int cv_ics_instructor(char **out, size_t *len, const cv_plan *plan, const cv_ics
 		if (w.oom)
 			rc = CV_ENOMEM;
 	}
+	if (!rc)
+		recording_weeks(&w);
+	if (!rc && w.oom)
+		rc = CV_ENOMEM;
 	if (!rc)
 		rc = ics_finish(&w, out, len);
 	ics_close(&w);

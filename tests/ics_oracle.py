@@ -199,6 +199,11 @@ def uid_of(ev):
     return str(ev["UID"])
 
 
+def is_week_note(ev):
+    """The instructor's weekly "Recording track" summary: an all-day note."""
+    return "-rec-" in uid_of(ev) and "-s" not in uid_of(ev).split("-rec-")[1]
+
+
 def main():
     if len(sys.argv) not in (3, 4):
         print("usage: ics_oracle.py DIR PLAN.json [COURSE.ini]", file=sys.stderr)
@@ -255,6 +260,8 @@ def main():
             if u in seen:
                 problems.append("UID %s in %s and %s" % (u, seen[u], name))
             seen[u] = name
+            if name == "instructor.ics" and is_week_note(ev):
+                continue  # an all-day note, not a reminder
             if not any(str(a.get("ACTION", "")) == "DISPLAY" for a in ev.walk("VALARM")):
                 problems.append("%s: %s has no display VALARM" % (name, u))
     report(not problems, "UIDs are unique across all files and every event has a VALARM",
@@ -266,6 +273,8 @@ def main():
     got = {}
     if cal is not None:
         for ev in expand(cal, lo, hi):
+            if is_week_note(ev):
+                continue
             m = re.search(r"-s(\d+)@", uid_of(ev))
             if not m:
                 problems.append("instructor: unexpected UID " + uid_of(ev))
@@ -358,9 +367,36 @@ def main():
     # The VTIMEZONEs in each file agree with the system tzdata at every event instant.
     problems = []
     for name, scal in cals.items():
-        instants = [to_utc(ev["DTSTART"].dt) for ev in expand(scal, lo, hi)]
+        instants = [to_utc(ev["DTSTART"].dt) for ev in expand(scal, lo, hi) if not is_week_note(ev)]
         problems += check_vtimezones(name, scal, instants)
     report(not problems, "each VTIMEZONE gives tzdata's offset at every event", "\n".join(problems))
+
+    # The weekly recording summaries count, per home week, exactly the plan's
+    # alternative occurrences (student x occurrence) of that week.
+    problems = []
+    if cal is not None:
+        home_zone = ZoneInfo(home)
+        want = {}
+        for st in plan["students"]:
+            for a in st["alternative"]:
+                d = instant(a).astimezone(home_zone).date()
+                monday = d - dt.timedelta(days=d.weekday())
+                want[monday] = want.get(monday, 0) + 1
+        have = {}
+        for ev in cal.walk("VEVENT"):
+            if not is_week_note(ev):
+                continue
+            start = ev["DTSTART"].dt
+            if isinstance(start, dt.datetime) or start.weekday() != 0:
+                problems.append("%s: not an all-day event on a Monday" % uid_of(ev))
+            if str(ev.get("TRANSP")) != "TRANSPARENT":
+                problems.append("%s: not transparent" % uid_of(ev))
+            m = re.search(r": (\d+) missed", str(ev["SUMMARY"]))
+            have[start] = int(m.group(1)) if m else -1
+        if want != have:
+            problems.append("weeks: want %s, have %s" % (sorted(want.items())[:4], sorted(have.items())[:4]))
+    report(not problems, "the instructor's weekly recording notes count each week's missed occurrences",
+           "\n".join(problems))
 
     if course is not None:
         roster = os.path.join(os.path.dirname(sys.argv[3]), course.get("course", "roster"))

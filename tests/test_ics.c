@@ -353,7 +353,7 @@ static void assert_zones_declared(icalcomponent *cal, icalcomponent *c)
 			if (tz) {
 				assert_non_null(vtimezone(cal, tz));
 				assert_null(strstr(tz, "freeassociation"));
-			} else {
+			} else if (!t.is_date) { /* all-day notes are dates, not floating times */
 				assert_true(icaltime_is_utc(t));
 			}
 		}
@@ -366,6 +366,17 @@ static void assert_zones_declared(icalcomponent *cal, icalcomponent *c)
 static size_t count_events(icalcomponent *cal)
 {
 	return (size_t)icalcomponent_count_components(cal, ICAL_VEVENT_COMPONENT);
+}
+
+/* The instructor's session events, without the weekly recording notes. */
+static size_t count_sessions(icalcomponent *cal)
+{
+	icalcomponent *ev;
+	size_t n = 0;
+	for (ev = icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT); ev;
+	     ev = icalcomponent_get_next_component(cal, ICAL_VEVENT_COMPONENT))
+		n += !strstr(icalcomponent_get_uid(ev), "-rec-");
+	return n;
 }
 
 /* UIDs pairwise distinct, also across calendars: `seen` collects them. */
@@ -732,6 +743,29 @@ static void test_student_without_live_sessions_gets_every_recording(void **state
 	text = instructor(p);
 	cal = parse_valid(text);
 	collect_uids(cal, seen, &nseen, 64);
+	/* The instructor's weekly notes: one per week (here each week has one
+	 * occurrence), on its Monday, naming who follows the recording. */
+	{
+		size_t notes = 0;
+		for (ev = icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT); ev;
+		     ev = icalcomponent_get_next_component(cal, ICAL_VEVENT_COMPONENT)) {
+			icaltimetype t;
+			if (!strstr(icalcomponent_get_uid(ev), "-rec-"))
+				continue;
+			notes++;
+			t = icalcomponent_get_dtstart(ev);
+			assert_true(t.is_date);
+			assert_int_equal(icaltime_day_of_week(t), 2); /* libical: 1 = Sunday */
+			assert_string_equal(text_prop(ev, ICAL_SUMMARY_PROPERTY),
+					    "Recording track this week: 1 missed attendance");
+			assert_contains(text_prop(ev, ICAL_DESCRIPTION_PROPERTY),
+					"never (outside their hours)");
+			assert_null(strstr(text_prop(ev, ICAL_DESCRIPTION_PROPERTY), "live ("));
+			assert_int_equal(icalproperty_get_transp(icalcomponent_get_first_property(
+				ev, ICAL_TRANSP_PROPERTY)), ICAL_TRANSP_TRANSPARENT);
+		}
+		assert_int_equal(notes, p->sessions[0].noccurrences);
+	}
 	icalcomponent_free(cal);
 	free(text);
 	for (i = 0; i < 2; i++) {
@@ -757,7 +791,7 @@ static void test_student_without_live_sessions_gets_every_recording(void **state
 		icalcomponent_free(cal);
 		free(text);
 	}
-	assert_int_equal(nseen, 1 + 3 * p->sessions[0].noccurrences);
+	assert_int_equal(nseen, 1 + 4 * p->sessions[0].noccurrences); /* + the weekly notes */
 	free_uids(seen, nseen);
 	cv_plan_free(p);
 	fx_roster_free(r);
@@ -1110,7 +1144,7 @@ static void test_solved_plan_calendars_match_the_plan(void **state)
 	text = instructor(p);
 	cal = parse_valid(text);
 	assert_zones_declared(cal, cal);
-	assert_int_equal(count_events(cal), p->nsessions);
+	assert_int_equal(count_sessions(cal), p->nsessions);
 	n = expand(got, cal, icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT));
 	assert_int_equal(n, p->sessions[0].noccurrences);
 	for (i = 0; i < n; i++)
