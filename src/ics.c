@@ -35,6 +35,7 @@
 
 #include "convene/ics.h"
 #include "ics_history_int.h"
+#include "ics_vtimezone_int.h"
 #include "utf8_int.h"
 
 #define ICS_PRODID "-//convene//convene 0.1//EN"
@@ -226,35 +227,16 @@ static void add_text(ics *w, icalcomponent *c, icalproperty_kind kind, const cha
  */
 static icalcomponent *vtimezone_for(ics *w, const cv_zone *zone)
 {
-	const char *name = cv_zone_name(zone);
-	icaltimezone *z = icaltimezone_get_builtin_timezone(name);
-	icalcomponent *src, *vtz;
-	icalproperty *p, *next;
+	icaltimezone *z = icaltimezone_get_builtin_timezone(cv_zone_name(zone));
+	icalcomponent *vtz;
 
-	if (!z || z == icaltimezone_get_utc_timezone())
+	/* UTC needs no VTIMEZONE: its times are written with Z */
+	if (z && z == icaltimezone_get_utc_timezone())
 		return NULL;
-	src = icaltimezone_get_component(z);
-	if (!src)
-		return NULL;
-	vtz = icalcomponent_new_clone(src);
-	if (!vtz) {
+	vtz = ics_vtimezone_build(zone, (int64_t)icaltime_as_timet(w->from),
+				  (int64_t)icaltime_as_timet(w->to));
+	if (!vtz)
 		w->oom = 1;
-		return NULL;
-	}
-	icaltimezone_truncate_vtimezone(vtz, w->from, w->to, 1);
-	p = icalcomponent_get_first_property(vtz, ICAL_TZID_PROPERTY);
-	if (p)
-		icalproperty_set_tzid(p, name);
-	else
-		add_prop(w, vtz, icalproperty_new_tzid(name));
-	/* X-LIC-LOCATION only repeats the name for libical's own use. */
-	for (p = icalcomponent_get_first_property(vtz, ICAL_X_PROPERTY); p; p = next) {
-		next = icalcomponent_get_next_property(vtz, ICAL_X_PROPERTY);
-		if (!strcmp(icalproperty_get_x_name(p), "X-LIC-LOCATION")) {
-			icalcomponent_remove_property(vtz, p);
-			icalproperty_free(p);
-		}
-	}
 	return vtz;
 }
 

@@ -53,3 +53,45 @@ check() {
 # fixture has no join link, one section and a holiday across two changes.
 check example examples/course.ini
 check small tests/data/small_course.ini
+
+# Zones whose VTIMEZONE libical would get wrong (its RRULE guesses): the
+# calendars carry convene's own, and the oracle evaluates them against
+# zoneinfo at every event.  Easter moved its 2021 change; after 2037 only the
+# TZif footer rules speak for Nuuk, Santiago, Lord Howe, Chatham, St Johns.
+hard() {
+	name=$1 home=$2 start=$3 end=$4
+	src="$tmp/src-$name"
+	mkdir -p "$src"
+	cat >"$src/course.ini" <<EOF2
+[course]
+id = $name
+title = Hard zones $name
+timezone = $home
+start = $start
+end = $end
+roster = students.csv
+uid-domain = example.org
+[sessions]
+mode = sections
+count = 2
+duration = 60m
+granularity = 60m
+window = Mon-Fri 00:00-24:00
+[recording]
+available-after = 2h
+[alternative]
+due = 3d
+EOF2
+	{
+		echo "id,timezone,available"
+		i=0
+		for z in Pacific/Easter America/Nuuk Australia/Lord_Howe Pacific/Chatham America/Santiago \
+			Europe/Dublin Africa/Casablanca Asia/Gaza America/St_Johns Asia/Kathmandu; do
+			i=$((i + 1))
+			echo "h$i,$z,Mon-Fri 09:00-12:00"
+		done
+	} >"$src/students.csv"
+	check "$name" "$src/course.ini"
+}
+hard easter2021 Pacific/Easter 2021-02-01 2021-05-28
+hard nuuk2040 America/Nuuk 2040-02-06 2040-11-30
