@@ -36,6 +36,7 @@
 #include "convene/ics.h"
 #include "ics_history_int.h"
 #include "ics_vtimezone_int.h"
+#include "sbuf_int.h"
 #include "utf8_int.h"
 
 #define ICS_PRODID "-//convene//convene 0.1//EN"
@@ -47,50 +48,6 @@
 #define ICS_DUE_MINUTES 15    /* length of a "Due" event */
 #define ICS_DUE_ALARM_MAX 1440 /* remind of a deadline at most a day early */
 #define ICS_UNTIL_SLACK (3 * 3600) /* seconds past the last instance, > any DST shift */
-
-/* A growing text buffer; an allocation failure is remembered, not returned. */
-typedef struct sbuf {
-	char *p;
-	size_t len, cap;
-	int oom;
-} sbuf;
-
-static void sb_add(sbuf *b, const char *s, size_t n)
-{
-	if (b->oom)
-		return;
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 256;
-		char *p;
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		p = realloc(b->p, cap);
-		if (!p) {
-			b->oom = 1;
-			return;
-		}
-		b->p = p;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-}
-
-static void sb_printf(sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void sb_printf(sbuf *b, const char *fmt, ...)
-{
-	char tmp[512];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
-	sb_add(b, tmp, (size_t)n < sizeof(tmp) ? (size_t)n : sizeof(tmp) - 1);
-}
 
 /*
  * Append user text (titles, names, URLs).  The readers already refuse bad
@@ -114,12 +71,12 @@ static void sb_text(sbuf *b, const char *s, int lines)
 			i += k;
 			continue;
 		}
-		sb_add(b, s + run, i - run);
-		sb_add(b, bad, 3);
+		cv_sb_add(b, s + run, i - run);
+		cv_sb_add(b, bad, 3);
 		i += k ? k : 1;
 		run = i;
 	}
-	sb_add(b, s + run, n - run);
+	cv_sb_add(b, s + run, n - run);
 }
 
 /* One zone a calendar refers to. */
@@ -373,7 +330,7 @@ static icalcomponent *event_new(ics *w, const char *uid, int transparent)
 	add_prop(w, ev, icalproperty_new_status(ICAL_STATUS_CONFIRMED));
 	add_prop(w, ev, icalproperty_new_transp(transparent ? ICAL_TRANSP_TRANSPARENT
 							    : ICAL_TRANSP_OPAQUE));
-	sb_printf(&b, "mailto:noreply@%s", course_domain(c));
+	cv_sb_printf(&b, "mailto:noreply@%s", course_domain(c));
 	p = b.oom ? NULL : icalproperty_new_organizer(b.p);
 	b.len = 0;
 	sb_text(&b, course_title(c), 0);
@@ -656,7 +613,7 @@ static const char *student_label(const cv_student *st)
 static void session_summary(sbuf *b, const cv_plan *p, const cv_session *s)
 {
 	sb_text(b, course_title(p->course), 0);
-	sb_printf(b, ": %s %u", p->course->mode == CV_MODE_SERIES ? "session" : "section", s->index);
+	cv_sb_printf(b, ": %s %u", p->course->mode == CV_MODE_SERIES ? "session" : "section", s->index);
 }
 
 /* The home-zone wall time of a session on home date `day`. */
@@ -761,53 +718,53 @@ static void session_event(ics *w, const cv_session *s)
 
 	/* The description: when, the weeks off, the links, who is expected. */
 	sb_text(&b, course_title(c), 0);
-	sb_printf(&b, ", %s %u of %zu: every %s at %02u:%02u (%s), %u minutes, %zu times",
+	cv_sb_printf(&b, ", %s %u of %zu: every %s at %02u:%02u (%s), %u minutes, %zu times",
 		  c->mode == CV_MODE_SERIES ? "session" : "section", s->index, p->nsessions,
 		  cv_weekday_name(s->slot.weekday), s->slot.start / 60u, s->slot.start % 60u,
 		  cv_zone_name(zone), s->duration, s->noccurrences);
 	cv_date_format(date, sizeof(date), o[0].date);
-	sb_printf(&b, " from %s", date);
+	cv_sb_printf(&b, " from %s", date);
 	cv_date_format(date, sizeof(date), o[s->noccurrences - 1].date);
-	sb_printf(&b, " to %s.\n", date);
+	cv_sb_printf(&b, " to %s.\n", date);
 	if (nholes) {
-		sb_printf(&b, "No session on");
+		cv_sb_printf(&b, "No session on");
 		for (i = 1, shown = 0; i < last; i++) {
 			if (hit[i])
 				continue;
 			cv_date_format(date, sizeof(date), o[0].date + 7 * (int32_t)i);
-			sb_printf(&b, "%s %s", shown++ ? "," : "", date);
+			cv_sb_printf(&b, "%s %s", shown++ ? "," : "", date);
 		}
-		sb_printf(&b, ".\n");
+		cv_sb_printf(&b, ".\n");
 	}
 	if (c->join_url && *c->join_url) {
-		sb_printf(&b, "Join: ");
+		cv_sb_printf(&b, "Join: ");
 		sb_text(&b, c->join_url, 0);
-		sb_printf(&b, "\n");
+		cv_sb_printf(&b, "\n");
 	}
-	sb_printf(&b, "Start the recording when the session begins");
+	cv_sb_printf(&b, "Start the recording when the session begins");
 	if (c->recording_url && *c->recording_url) {
-		sb_printf(&b, "; recordings go to ");
+		cv_sb_printf(&b, "; recordings go to ");
 		sb_text(&b, c->recording_url, 0);
 	}
-	sb_printf(&b, ".\n");
+	cv_sb_printf(&b, ".\n");
 	/* Names or ids only: the roster's e-mail addresses stay out of calendars. */
-	sb_printf(&b, "Students (%zu): ", s->nstudents);
+	cv_sb_printf(&b, "Students (%zu): ", s->nstudents);
 	for (i = 0; i < s->nstudents; i++) {
 		const cv_student *st;
 		if (s->students[i] >= p->roster->count)
 			continue;
 		if (b.len > ICS_TEXT_MAX) {
-			sb_printf(&b, " and %zu more", s->nstudents - i);
+			cv_sb_printf(&b, " and %zu more", s->nstudents - i);
 			break;
 		}
 		st = &p->roster->students[s->students[i]];
 		if (i)
-			sb_printf(&b, ", ");
+			cv_sb_printf(&b, ", ");
 		sb_text(&b, student_label(st), 0);
 	}
 	if (!s->nstudents)
-		sb_printf(&b, "none");
-	sb_printf(&b, ".");
+		cv_sb_printf(&b, "none");
+	cv_sb_printf(&b, ".");
 	if (!b.oom)
 		add_text(w, ev, ICAL_DESCRIPTION_PROPERTY, b.p);
 	add_alarm(w, ev, ICS_ALARM_MINUTES, "Start the recording");
@@ -875,9 +832,9 @@ static void recording_weeks(ics *w)
 				continue;
 			k = base[e->session] + e->occurrence;
 			if (count[k]++ < ICS_NAMES_PER_OCCURRENCE) {
-				sb_printf(&names[k], "%s", count[k] > 1 ? ", " : "");
+				cv_sb_printf(&names[k], "%s", count[k] > 1 ? ", " : "");
 				sb_text(&names[k], student_label(st), 0);
-				sb_printf(&names[k], " (%s)", miss_word(e->miss));
+				cv_sb_printf(&names[k], " (%s)", miss_word(e->miss));
 			}
 		}
 	}
@@ -911,16 +868,16 @@ static void recording_weeks(ics *w)
 				monday = o->date - (int32_t)cv_weekday(o->date);
 				total += count[k];
 				cv_date_format(date, sizeof(date), o->date);
-				sb_printf(&b, "%s %s %02u:%02u (%s %u), %zu: ",
+				cv_sb_printf(&b, "%s %s %02u:%02u (%s %u), %zu: ",
 					  cv_weekday_name(s->slot.weekday), date, s->slot.start / 60u,
 					  s->slot.start % 60u,
 					  c->mode == CV_MODE_SERIES ? "session" : "section", s->index,
 					  count[k]);
-				sb_add(&b, names[k].p ? names[k].p : "", names[k].len);
+				cv_sb_add(&b, names[k].p ? names[k].p : "", names[k].len);
 				if (count[k] > ICS_NAMES_PER_OCCURRENCE)
-					sb_printf(&b, " and %zu more",
+					cv_sb_printf(&b, " and %zu more",
 						  count[k] - ICS_NAMES_PER_OCCURRENCE);
-				sb_printf(&b, ".\n");
+				cv_sb_printf(&b, ".\n");
 				count[k] = 0; /* this week is done */
 			}
 		uid_date(date, sizeof(date), monday);
@@ -1015,16 +972,16 @@ static void live_event(ics *w, const cv_student *st, const cv_session *s, const 
 	human_time(w, when, sizeof(when), cv_zone_to_wall(st->zone, o->start));
 	zone_label(w, zone, sizeof(zone), st->zone, o->start);
 	sb_text(&b, course_title(c), 0);
-	sb_printf(&b, ", live: %s (%s), %u minutes.\n", when, zone, s->duration);
+	cv_sb_printf(&b, ", live: %s (%s), %u minutes.\n", when, zone, s->duration);
 	if (c->join_url && *c->join_url) {
-		sb_printf(&b, "Join: ");
+		cv_sb_printf(&b, "Join: ");
 		sb_text(&b, c->join_url, 0);
-		sb_printf(&b, "\n");
+		cv_sb_printf(&b, "\n");
 	}
 	if (c->recording_url && *c->recording_url) {
-		sb_printf(&b, "Recordings: ");
+		cv_sb_printf(&b, "Recordings: ");
 		sb_text(&b, c->recording_url, 0);
-		sb_printf(&b, "\n");
+		cv_sb_printf(&b, "\n");
 	}
 	if (!b.oom && b.len)
 		b.p[--b.len] = '\0';
@@ -1032,7 +989,7 @@ static void live_event(ics *w, const cv_student *st, const cv_session *s, const 
 		add_text(w, ev, ICAL_DESCRIPTION_PROPERTY, b.p);
 	b.len = 0;
 	sb_text(&b, course_title(c), 0);
-	sb_printf(&b, " starts in %d minutes", ICS_ALARM_MINUTES);
+	cv_sb_printf(&b, " starts in %d minutes", ICS_ALARM_MINUTES);
 	if (!b.oom)
 		add_alarm(w, ev, ICS_ALARM_MINUTES, b.p);
 	w->oom |= b.oom;
@@ -1048,7 +1005,7 @@ static void missed_text(sbuf *b, const ics *w, const cv_student *st, const cv_ex
 
 	human_time(w, when, sizeof(when), cv_zone_to_wall(st->zone, o->start));
 	zone_label(w, zone, sizeof(zone), st->zone, o->start);
-	sb_printf(b, "You cannot attend the live session of %s (%s) because %s", when, zone,
+	cv_sb_printf(b, "You cannot attend the live session of %s (%s) because %s", when, zone,
 		  cv_miss_text(e->miss));
 	if (e->miss == CV_MISS_CLOCKS && e->clock_change && e->clock_zone) {
 		/* Name whose clocks change, on that zone's own date: a New York change
@@ -1056,22 +1013,22 @@ static void missed_text(sbuf *b, const ics *w, const cv_student *st, const cv_ex
 		cv_date_format(date, sizeof(date),
 			       cv_day_of(cv_zone_to_wall(e->clock_zone, e->clock_change)));
 		if (e->clock_zone == st->zone)
-			sb_printf(b, " (your clocks change on %s)", date);
+			cv_sb_printf(b, " (your clocks change on %s)", date);
 		else
-			sb_printf(b, " (the course's clocks, %s, change on %s)",
+			cv_sb_printf(b, " (the course's clocks, %s, change on %s)",
 				  cv_zone_name(e->clock_zone), date);
 	}
-	sb_printf(b, ".\n");
+	cv_sb_printf(b, ".\n");
 	if (c->recording_url && *c->recording_url) {
-		sb_printf(b, "Recording: ");
+		cv_sb_printf(b, "Recording: ");
 		sb_text(b, c->recording_url, 0);
-		sb_printf(b, "\n");
+		cv_sb_printf(b, "\n");
 	}
 	human_time(w, when, sizeof(when),
 		   cv_zone_to_wall(st->zone, o->end + (int64_t)c->alternative_due * 60));
 	sb_text(b, c->alternative_task && *c->alternative_task ? c->alternative_task
 			: "Watch the recording and post a response in the discussion forum", 1);
-	sb_printf(b, "; due %s.", when);
+	cv_sb_printf(b, "; due %s.", when);
 }
 
 /*
@@ -1099,9 +1056,9 @@ static void missed_events(ics *w, const cv_student *st, const cv_session *s, con
 		put_instant(w, ev, ICAL_DTSTART_PROPERTY, st->zone,
 			    o->end + (int64_t)c->recording_after * 60);
 		put_duration(w, ev, s->duration);
-		sb_printf(&sum, "Watch the recording: ");
+		cv_sb_printf(&sum, "Watch the recording: ");
 		sb_text(&sum, course_title(c), 0);
-		sb_printf(&sum, " (%s)", date);
+		cv_sb_printf(&sum, " (%s)", date);
 		if (!sum.oom) {
 			add_text(w, ev, ICAL_SUMMARY_PROPERTY, sum.p);
 			add_alarm(w, ev, 0, sum.p);
@@ -1118,9 +1075,9 @@ static void missed_events(ics *w, const cv_student *st, const cv_session *s, con
 			    o->end + (int64_t)c->alternative_due * 60);
 		put_duration(w, ev, ICS_DUE_MINUTES);
 		sum.len = 0;
-		sb_printf(&sum, "Due: discussion response - ");
+		cv_sb_printf(&sum, "Due: discussion response - ");
 		sb_text(&sum, course_title(c), 0);
-		sb_printf(&sum, " (%s)", date);
+		cv_sb_printf(&sum, " (%s)", date);
 		if (!sum.oom) {
 			add_text(w, ev, ICAL_SUMMARY_PROPERTY, sum.p);
 			add_alarm(w, ev, (int)early, sum.p);
@@ -1149,7 +1106,7 @@ int cv_ics_student(char **out, size_t *len, const cv_plan *plan, size_t student,
 	sp = &plan->students[student];
 	st = &plan->roster->students[sp->student];
 	sb_text(&name, course_title(plan->course), 0);
-	sb_printf(&name, " - ");
+	cv_sb_printf(&name, " - ");
 	sb_text(&name, student_label(st), 0);
 	if (name.oom)
 		return CV_ENOMEM;

@@ -30,6 +30,7 @@
 #include "convene/civil.h"
 #include "convene/course.h"
 #include "convene/itip.h"
+#include "sbuf_int.h"
 #include "utf8_int.h"
 
 #define ITIP_PRODID "-//convene//convene 0.1//EN"
@@ -40,54 +41,6 @@
 #define ITIP_B64_LINE 76     /* RFC 2045's limit */
 #define ITIP_LISTED_MAX 30   /* events listed in the text part */
 
-/* A growing text buffer; an allocation failure is remembered, not returned. */
-typedef struct sbuf {
-	char *p;
-	size_t len, cap;
-	int oom;
-} sbuf;
-
-static void sb_add(sbuf *b, const char *s, size_t n)
-{
-	if (b->oom)
-		return;
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 256;
-		char *p;
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		p = realloc(b->p, cap);
-		if (!p) {
-			b->oom = 1;
-			return;
-		}
-		b->p = p;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-}
-
-static void sb_str(sbuf *b, const char *s)
-{
-	sb_add(b, s, strlen(s));
-}
-
-static void sb_printf(sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void sb_printf(sbuf *b, const char *fmt, ...)
-{
-	char tmp[512];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
-	sb_add(b, tmp, (size_t)n < sizeof(tmp) ? (size_t)n : sizeof(tmp) - 1);
-}
 
 /* Base64 of p[0..n), in lines of at most `line` characters ended by CRLF (0: one line, no CRLF). */
 static void sb_base64(sbuf *b, const unsigned char *p, size_t n, size_t line)
@@ -106,15 +59,15 @@ static void sb_base64(sbuf *b, const unsigned char *p, size_t n, size_t line)
 		q[1] = a[v >> 12 & 63];
 		q[2] = i + 1 < n ? a[v >> 6 & 63] : '=';
 		q[3] = i + 2 < n ? a[v & 63] : '=';
-		sb_add(b, q, 4);
+		cv_sb_add(b, q, 4);
 		col += 4;
 		if (line && col >= line) {
-			sb_add(b, "\r\n", 2);
+			cv_sb_add(b, "\r\n", 2);
 			col = 0;
 		}
 	}
 	if (line && col)
-		sb_add(b, "\r\n", 2);
+		cv_sb_add(b, "\r\n", 2);
 }
 
 /* FNV-1a, 64 bits: a stable fingerprint for Message-IDs and boundaries (not security). */
@@ -199,10 +152,10 @@ static void sb_words(sbuf *b, const char *s)
 			j += k;
 		}
 		if (i)
-			sb_str(b, "\r\n ");
-		sb_str(b, "=?UTF-8?B?");
+			cv_sb_str(b, "\r\n ");
+		cv_sb_str(b, "=?UTF-8?B?");
 		sb_base64(b, u + i, j - i, 0);
-		sb_str(b, "?=");
+		cv_sb_str(b, "?=");
 		if (j == i)
 			break; /* empty text */
 		i = j;
@@ -218,13 +171,13 @@ static void sb_phrase(sbuf *b, const char *s)
 		sb_words(b, s);
 		return;
 	}
-	sb_str(b, "\"");
+	cv_sb_str(b, "\"");
 	for (i = 0; s[i]; i++) {
 		if (s[i] == '"' || s[i] == '\\')
-			sb_str(b, "\\");
-		sb_add(b, &s[i], 1);
+			cv_sb_str(b, "\\");
+		cv_sb_add(b, &s[i], 1);
 	}
-	sb_str(b, "\"");
+	cv_sb_str(b, "\"");
 }
 
 /* An address header: `Name <addr>` or the bare address; the address goes on a
@@ -233,15 +186,15 @@ static void sb_mailbox(sbuf *b, const char *header, const char *name, const char
 {
 	size_t start;
 
-	sb_printf(b, "%s: ", header);
+	cv_sb_printf(b, "%s: ", header);
 	if (name && *name) {
 		sb_phrase(b, name);
 		for (start = b->oom ? 0 : b->len; start > 0 && b->p[start - 1] != '\n'; start--)
 			;
-		sb_str(b, !b->oom && b->len - start + strlen(addr) + 3 > ITIP_LINE_SHOULD ? "\r\n "
+		cv_sb_str(b, !b->oom && b->len - start + strlen(addr) + 3 > ITIP_LINE_SHOULD ? "\r\n "
 											    : " ");
 	}
-	sb_printf(b, "<%s>\r\n", addr);
+	cv_sb_printf(b, "<%s>\r\n", addr);
 }
 
 /* RFC 5322 date-time in UTC: "Fri, 15 Jan 2027 08:00:00 +0000". */
@@ -255,7 +208,7 @@ static void sb_date(sbuf *b, int64_t t)
 	int y;
 
 	cv_civil_from_days(&y, &m, &d, day);
-	sb_printf(b, "%s, %u %s %04d %02d:%02d:%02d +0000", cv_weekday_name(cv_weekday(day)), d,
+	cv_sb_printf(b, "%s, %u %s %04d %02d:%02d:%02d +0000", cv_weekday_name(cv_weekday(day)), d,
 		  months[(m - 1) % 12], y, (int)(s / 3600), (int)(s / 60 % 60), (int)(s % 60));
 }
 
@@ -370,7 +323,7 @@ static void sb_component(sbuf *b, icalcomponent *c)
 		b->oom = 1;
 		return;
 	}
-	sb_str(b, s);
+	cv_sb_str(b, s);
 	icalmemory_free_buffer(s);
 }
 
@@ -578,27 +531,27 @@ static void list_event(message *m, icalcomponent *ev)
 	if (m->count > ITIP_LISTED_MAX)
 		return;
 	if (m->count == ITIP_LISTED_MAX) {
-		sb_str(&m->list, "- ...\r\n");
+		cv_sb_str(&m->list, "- ...\r\n");
 		return;
 	}
-	sb_str(&m->list, summary && *summary ? "- " : "- (no title)");
+	cv_sb_str(&m->list, summary && *summary ? "- " : "- (no title)");
 	if (summary)
-		sb_str(&m->list, summary);
+		cv_sb_str(&m->list, summary);
 	if (p) {
 		icaltimetype t = icalproperty_get_dtstart(p);
 		icalparameter *a = icalproperty_get_first_parameter(p, ICAL_TZID_PARAMETER);
-		sb_printf(&m->list, ", %04d-%02d-%02d", t.year, t.month, t.day);
+		cv_sb_printf(&m->list, ", %04d-%02d-%02d", t.year, t.month, t.day);
 		if (!t.is_date)
-			sb_printf(&m->list, " %02d:%02d", t.hour, t.minute);
+			cv_sb_printf(&m->list, " %02d:%02d", t.hour, t.minute);
 		if (a && icalparameter_get_tzid(a)) {
-			sb_str(&m->list, " (");
-			sb_str(&m->list, icalparameter_get_tzid(a));
-			sb_str(&m->list, ")");
+			cv_sb_str(&m->list, " (");
+			cv_sb_str(&m->list, icalparameter_get_tzid(a));
+			cv_sb_str(&m->list, ")");
 		} else if (!t.is_date && icaltime_is_utc(t)) {
-			sb_str(&m->list, " (UTC)");
+			cv_sb_str(&m->list, " (UTC)");
 		}
 	}
-	sb_str(&m->list, "\r\n");
+	cv_sb_str(&m->list, "\r\n");
 }
 
 /*
@@ -642,7 +595,7 @@ static void message_add(message *m, icalcomponent *src, int seq, int cancel)
 			put_param(m, p, icalparameter_new_cn(m->title));
 		put(m, ev, p);
 	}
-	sb_printf(&uri, "mailto:%s", m->to->email);
+	cv_sb_printf(&uri, "mailto:%s", m->to->email);
 	p = uri.oom ? NULL : icalproperty_new_attendee(uri.p);
 	free(uri.p);
 	if (p) {
@@ -700,50 +653,50 @@ static int message_finish(message *m, char **out, size_t *len, size_t changed)
 	snprintf(id, sizeof(id), "%016llx%016llx", (unsigned long long)h1, (unsigned long long)h2);
 	snprintf(boundary, sizeof(boundary), "=_convene_%016llx", (unsigned long long)(h1 ^ h2));
 
-	/* Names and titles through sb_str(): sb_printf() would cut them at 511 bytes. */
+	/* Names and titles through cv_sb_str(): cv_sb_printf() would cut them at 511 bytes. */
 	if (m->to->name && *m->to->name) {
-		sb_str(&text, m->to->name);
-		sb_str(&text, ",\r\n\r\n");
+		cv_sb_str(&text, m->to->name);
+		cv_sb_str(&text, ",\r\n\r\n");
 	}
-	sb_str(&text, m->title);
+	cv_sb_str(&text, m->title);
 	if (!strcmp(m->method, "CANCEL")) {
-		sb_printf(&text, ": the %zu event%s below %s cancelled and will be removed from "
+		cv_sb_printf(&text, ": the %zu event%s below %s cancelled and will be removed from "
 				 "your calendar.\r\n\r\n", m->count, m->count == 1 ? "" : "s",
 			  m->count == 1 ? "is" : "are");
 	} else {
-		sb_printf(&text, ": the attached invitation puts the %zu event%s below in your "
+		cv_sb_printf(&text, ": the attached invitation puts the %zu event%s below in your "
 				 "calendar", m->count, m->count == 1 ? "" : "s");
 		if (changed)
-			sb_printf(&text, " (%zu of them changed since the last message)", changed);
-		sb_str(&text, ".\r\n\r\n");
+			cv_sb_printf(&text, " (%zu of them changed since the last message)", changed);
+		cv_sb_str(&text, ".\r\n\r\n");
 	}
-	sb_add(&text, m->list.p ? m->list.p : "", m->list.len);
-	sb_str(&text, "\r\nThis message was sent automatically; replies are not read.\r\n");
+	cv_sb_add(&text, m->list.p ? m->list.p : "", m->list.len);
+	cv_sb_str(&text, "\r\nThis message was sent automatically; replies are not read.\r\n");
 
 	sb_mailbox(&b, "From", m->title, m->from);
 	sb_mailbox(&b, "To", m->to->name, m->to->email);
-	sb_str(&subj, subject);
-	sb_str(&subj, m->title);
-	sb_str(&b, "Subject: ");
+	cv_sb_str(&subj, subject);
+	cv_sb_str(&subj, m->title);
+	cv_sb_str(&b, "Subject: ");
 	if (!subj.oom && header_raw(subj.p))
-		sb_str(&b, subj.p);
+		cv_sb_str(&b, subj.p);
 	else if (!subj.oom)
 		sb_words(&b, subj.p);
-	sb_str(&b, "\r\nDate: ");
+	cv_sb_str(&b, "\r\nDate: ");
 	sb_date(&b, m->opt->date);
-	sb_printf(&b, "\r\nMessage-ID: <%s.%s@%s>\r\n", id,
+	cv_sb_printf(&b, "\r\nMessage-ID: <%s.%s@%s>\r\n", id,
 		  !strcmp(m->method, "CANCEL") ? "cancel" : "request", m->domain);
-	sb_str(&b, "MIME-Version: 1.0\r\n");
+	cv_sb_str(&b, "MIME-Version: 1.0\r\n");
 	/* RFC 3834: no vacation auto-replies to a no-reply address. */
-	sb_str(&b, "Auto-Submitted: auto-generated\r\n");
-	sb_printf(&b, "Content-Type: multipart/alternative; boundary=\"%s\"\r\n\r\n", boundary);
-	sb_printf(&b, "--%s\r\nContent-Type: text/plain; charset=UTF-8\r\n"
+	cv_sb_str(&b, "Auto-Submitted: auto-generated\r\n");
+	cv_sb_printf(&b, "Content-Type: multipart/alternative; boundary=\"%s\"\r\n\r\n", boundary);
+	cv_sb_printf(&b, "--%s\r\nContent-Type: text/plain; charset=UTF-8\r\n"
 		      "Content-Transfer-Encoding: base64\r\n\r\n", boundary);
 	sb_base64(&b, (const unsigned char *)(text.p ? text.p : ""), text.len, ITIP_B64_LINE);
-	sb_printf(&b, "--%s\r\nContent-Type: text/calendar; charset=UTF-8; method=%s\r\n"
+	cv_sb_printf(&b, "--%s\r\nContent-Type: text/calendar; charset=UTF-8; method=%s\r\n"
 		      "Content-Transfer-Encoding: base64\r\n\r\n", boundary, m->method);
 	sb_base64(&b, (const unsigned char *)ics, strlen(ics), ITIP_B64_LINE);
-	sb_printf(&b, "--%s--\r\n", boundary);
+	cv_sb_printf(&b, "--%s--\r\n", boundary);
 	icalmemory_free_buffer(ics);
 	free(subj.p);
 	free(text.p);
@@ -915,18 +868,18 @@ int cv_itip_recipients_format(char **out, size_t *len, const cv_roster *roster)
 	sbuf b = {0};
 	size_t i, j;
 
-	sb_str(&b, "# convene itip recipients: id, name and e-mail address separated by tabs\n");
+	cv_sb_str(&b, "# convene itip recipients: id, name and e-mail address separated by tabs\n");
 	for (i = 0; roster && i < roster->count; i++) {
 		const cv_student *st = &roster->students[i];
 		const char *name = st->name ? st->name : "";
 		if (!cv_itip_email_valid(st->email))
 			continue;
-		sb_printf(&b, "%s\t", st->id);
+		cv_sb_printf(&b, "%s\t", st->id);
 		for (j = 0; name[j]; j++) {
 			unsigned char c = (unsigned char)name[j];
-			sb_add(&b, c < 0x20 || c == 0x7f ? " " : &name[j], 1);
+			cv_sb_add(&b, c < 0x20 || c == 0x7f ? " " : &name[j], 1);
 		}
-		sb_printf(&b, "\t%s\n", st->email);
+		cv_sb_printf(&b, "\t%s\n", st->email);
 	}
 	if (b.oom) {
 		free(b.p);
