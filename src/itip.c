@@ -41,7 +41,6 @@
 #define ITIP_B64_LINE 76     /* RFC 2045's limit */
 #define ITIP_LISTED_MAX 30   /* events listed in the text part */
 
-
 /* Base64 of p[0..n), in lines of at most `line` characters ended by CRLF (0: one line, no CRLF). */
 static void sb_base64(sbuf *b, const unsigned char *p, size_t n, size_t line)
 {
@@ -496,6 +495,22 @@ static void put_param(message *m, icalproperty *p, icalparameter *a)
 	icalproperty_add_parameter(p, a);
 }
 
+/* A message of `method` to `to` about the events of calendar `src` (borrowed). */
+static void message_init(message *m, const char *method, const cv_itip_recipient *to,
+			 const cv_itip_options *o, const char *organizer, const char *from,
+			 const char *domain, icalcomponent *src)
+{
+	memset(m, 0, sizeof(*m));
+	m->method = method;
+	m->to = to;
+	m->opt = o;
+	m->organizer = organizer;
+	m->from = from;
+	m->domain = domain;
+	m->title = o->title && *o->title ? o->title : "Course";
+	m->src = src;
+}
+
 static int message_open(message *m, icalproperty_method method)
 {
 	icalproperty *prodid = icalcomponent_get_first_property(m->src, ICAL_PRODID_PROPERTY);
@@ -779,15 +794,7 @@ int cv_itip_build(cv_itip_mail *out, const cv_itip_recipient *to, const char *cu
 
 	if (cur.cal) {
 		message m;
-		memset(&m, 0, sizeof(m));
-		m.method = "REQUEST";
-		m.to = to;
-		m.opt = o;
-		m.organizer = organizer;
-		m.from = from;
-		m.domain = domain;
-		m.title = o->title && *o->title ? o->title : "Course";
-		m.src = cur.cal;
+		message_init(&m, "REQUEST", to, o, organizer, from, domain, cur.cal);
 		rc = message_open(&m, ICAL_METHOD_REQUEST);
 		for (i = 0; !rc && i < cur.n; i++) {
 			const event *e = &cur.v[i];
@@ -816,15 +823,7 @@ int cv_itip_build(cv_itip_mail *out, const cv_itip_recipient *to, const char *cu
 
 	if (!rc && prev.cal) {
 		message m;
-		memset(&m, 0, sizeof(m));
-		m.method = "CANCEL";
-		m.to = to;
-		m.opt = o;
-		m.organizer = organizer;
-		m.from = from;
-		m.domain = domain;
-		m.title = o->title && *o->title ? o->title : "Course";
-		m.src = prev.cal;
+		message_init(&m, "CANCEL", to, o, organizer, from, domain, prev.cal);
 		rc = message_open(&m, ICAL_METHOD_CANCEL);
 		for (i = 0; !rc && i < prev.n; i++) {
 			const event *e = &prev.v[i];
