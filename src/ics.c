@@ -17,10 +17,10 @@
  *   recurrence engine mishandles EXDATE, and each carries its own reason.
  *
  * Every time is written with a TZID naming a bare IANA zone whose VTIMEZONE
- * (from libical, i.e. the system tzdata, truncated to the term) is in the
- * file, or in UTC: a local time is used only when it reads back as the same
- * instant under RFC 5545 section 3.3.5, which rules out the second half of
- * a fall-back overlap.  Nothing is floating.
+ * (the tz module's transitions, truncated to the term: ics_vtimezone.c) is
+ * in the file, or in UTC: a local time is used only when it reads back as
+ * the same instant under RFC 5545 section 3.3.5, which rules out the second
+ * half of a fall-back overlap.  Nothing is floating.
  */
 #include <limits.h>
 #include <stdarg.h>
@@ -35,7 +35,7 @@
 
 #include "convene/ics.h"
 #include "ics_history_int.h"
-#include "ics_vtimezone_int.h"
+#include "ics_int.h"
 #include "sbuf_int.h"
 #include "utf8_int.h"
 
@@ -178,17 +178,16 @@ static void add_text(ics *w, icalcomponent *c, icalproperty_kind kind, const cha
 }
 
 /*
- * The VTIMEZONE of `zone` from libical, truncated to the calendar's range,
- * with a bare IANA TZID.  NULL when libical has none (UTC) or memory ran out
- * (w->oom is then set).
+ * The VTIMEZONE of `zone`, written from the tz module's own transitions
+ * (ics_vtimezone.c: libical's would carry its RRULE guesses) and truncated
+ * to the calendar's range, with a bare IANA TZID.  NULL for UTC, whose
+ * times are written with Z, or when memory ran out (w->oom is then set).
  */
 static icalcomponent *vtimezone_for(ics *w, const cv_zone *zone)
 {
-	icaltimezone *z = icaltimezone_get_builtin_timezone(cv_zone_name(zone));
 	icalcomponent *vtz;
 
-	/* UTC needs no VTIMEZONE: its times are written with Z */
-	if (z && z == icaltimezone_get_utc_timezone())
+	if (!strcmp(cv_zone_name(zone), "UTC"))
 		return NULL;
 	vtz = ics_vtimezone_build(zone, (int64_t)icaltime_as_timet(w->from),
 				  (int64_t)icaltime_as_timet(w->to));
@@ -325,8 +324,7 @@ static icalcomponent *event_new(ics *w, const char *uid, int transparent)
 		return NULL;
 	}
 	add_text(w, ev, ICAL_UID_PROPERTY, uid);
-	/* DTSTAMP and LAST-MODIFIED come in ics_finish(), against the previous calendar */
-	add_prop(w, ev, icalproperty_new_sequence(0));
+	/* SEQUENCE, DTSTAMP and LAST-MODIFIED come in ics_finish(), against the previous calendar */
 	add_prop(w, ev, icalproperty_new_status(ICAL_STATUS_CONFIRMED));
 	add_prop(w, ev, icalproperty_new_transp(transparent ? ICAL_TRANSP_TRANSPARENT
 							    : ICAL_TRANSP_OPAQUE));
@@ -574,14 +572,19 @@ static int ics_finish(ics *w, char **out, size_t *len)
 	if (w->changes)
 		memset(w->changes, 0, sizeof(*w->changes));
 	while ((e = icalcomponent_get_first_component(w->events, ICAL_ANY_COMPONENT))) {
+		int how;
 		icalcomponent_remove_component(w->events, e);
+		icalcomponent_add_component(w->cal, e); /* freed with the calendar */
 		/* revision stamps last: they depend on the content before them */
-		switch (ics_history_stamp(w->prior, e, w->dtstamp)) {
-		case ICS_EVENT_NEW: if (w->changes) w->changes->added++; break;
-		case ICS_EVENT_SAME: if (w->changes) w->changes->unchanged++; break;
-		default: if (w->changes) w->changes->changed++; break;
-		}
-		icalcomponent_add_component(w->cal, e);
+		how = ics_history_stamp(w->prior, e, w->dtstamp);
+		if (how < 0)
+			return how;
+		if (w->changes && how == ICS_EVENT_NEW)
+			w->changes->added++;
+		else if (w->changes && how == ICS_EVENT_SAME)
+			w->changes->unchanged++;
+		else if (w->changes)
+			w->changes->changed++;
 	}
 	if (w->changes) {
 		size_t had = cv_ics_history_events(w->prior);
@@ -774,8 +777,13 @@ static void session_event(ics *w, const cv_session *s)
 }
 
 #define ICS_NAMES_PER_OCCURRENCE 200 /* listed by name; the rest are counted */
+/* bytes of names listed per occurrence: a week's note stays near ICS_TEXT_MAX */
+#define ICS_NAMES_TEXT_MAX (ICS_TEXT_MAX / CV_COUNT_MAX)
 
-/* A short word for why a student follows the recording, for the instructor. */
+/*
+ * A short word for why a student follows the recording, for the instructor
+ * (cv_miss_text() speaks to the student: "you are away that day").
+ */
 static const char *miss_word(cv_miss m)
 {
 	switch (m) {
@@ -788,20 +796,30 @@ static const char *miss_word(cv_miss m)
 	return "?";
 }
 
+/* One session occurrence in the weekly notes: who misses it. */
+typedef struct rec_occ {
+	size_t count;  /* students who miss it */
+	size_t listed; /* of them, named in `names` */
+	sbuf names;    /* "Name (why), Name (why)" */
+} rec_occ;
+
 /*
  * Who follows the recording, week by week: for every home week in which
  * some student misses a session, one transparent all-day event on its
- * Monday (UID "<course>-rec-<YYYYMMDD>@<domain>") that lists, per session
- * occurrence, the students who miss it and why (names or ids, never e-mail
- * addresses).  One pass over the students' expectations, so a MOOC's
+ * Monday (UID "<course>-rec-<YYYYMMDD>@<domain>", SUMMARY "Recording track
+ * this week: M missed attendances by N students") that lists, per session
+ * occurrence, the students who miss it and why: names or ids, never e-mail
+ * addresses, at most ICS_NAMES_PER_OCCURRENCE names or ICS_NAMES_TEXT_MAX
+ * bytes of them, then "and K more".  A week without a missed occurrence has
+ * no note.  One pass over the students' expectations, so a MOOC's
  * instructor file costs what the roster does.
  */
 static void recording_weeks(ics *w)
 {
 	const cv_plan *p = w->plan;
 	const cv_course *c = p->course;
-	size_t si, oi, i, j, nocc = 0, *base, *count;
-	sbuf *names;
+	size_t si, oi, i, j, nocc = 0, nweeks = 0, *base, *students, *stamp;
+	rec_occ *occ;
 
 	base = calloc(p->nsessions + 1, sizeof(*base));
 	if (!base) {
@@ -811,30 +829,42 @@ static void recording_weeks(ics *w)
 	for (si = 0; si < p->nsessions; si++) {
 		base[si] = nocc;
 		nocc += p->sessions[si].noccurrences;
+		for (oi = 0; oi < p->sessions[si].noccurrences; oi++)
+			if (p->sessions[si].occurrences[oi].week >= nweeks)
+				nweeks = (size_t)p->sessions[si].occurrences[oi].week + 1;
 	}
-	count = calloc(nocc + 1, sizeof(*count));
-	names = calloc(nocc + 1, sizeof(*names));
-	if (!count || !names) {
+	occ = calloc(nocc + 1, sizeof(*occ));
+	students = calloc(nweeks + 1, sizeof(*students)); /* distinct students per week */
+	stamp = calloc(nweeks + 1, sizeof(*stamp));       /* last student counted, + 1 */
+	if (!occ || !students || !stamp) {
 		w->oom = 1;
-		free(base);
-		free(count);
-		free(names);
-		return;
+		goto done;
 	}
 	for (i = 0; i < p->nstudents; i++) {
 		const cv_student_plan *sp = &p->students[i];
-		const cv_student *st = &p->roster->students[sp->student];
+		const cv_student *st;
+		if (sp->student >= p->roster->count)
+			continue;
+		st = &p->roster->students[sp->student];
 		for (j = 0; j < sp->nexpects; j++) {
 			const cv_expect *e = &sp->expects[j];
-			size_t k;
+			rec_occ *r;
+			unsigned week;
 			if (e->miss == CV_MISS_NONE || e->session >= p->nsessions ||
 			    e->occurrence >= p->sessions[e->session].noccurrences)
 				continue;
-			k = base[e->session] + e->occurrence;
-			if (count[k]++ < ICS_NAMES_PER_OCCURRENCE) {
-				cv_sb_printf(&names[k], "%s", count[k] > 1 ? ", " : "");
-				sb_text(&names[k], student_label(st), 0);
-				cv_sb_printf(&names[k], " (%s)", miss_word(e->miss));
+			week = p->sessions[e->session].occurrences[e->occurrence].week;
+			if (stamp[week] != i + 1) {
+				stamp[week] = i + 1;
+				students[week]++;
+			}
+			r = &occ[base[e->session] + e->occurrence];
+			r->count++;
+			if (r->listed < ICS_NAMES_PER_OCCURRENCE && r->names.len < ICS_NAMES_TEXT_MAX) {
+				cv_sb_printf(&r->names, "%s", r->listed ? ", " : "");
+				sb_text(&r->names, student_label(st), 0);
+				cv_sb_printf(&r->names, " (%s)", miss_word(e->miss));
+				r->listed++;
 			}
 		}
 	}
@@ -844,7 +874,7 @@ static void recording_weeks(ics *w)
 		int32_t monday = 0;
 		size_t total = 0;
 		sbuf b = {0};
-		char uid[ICS_UID_MAX], date[16];
+		char uid[ICS_UID_MAX], date[16], summary[160];
 		icalcomponent *ev;
 		icaltimetype t;
 		int y;
@@ -853,7 +883,7 @@ static void recording_weeks(ics *w)
 		for (si = 0; si < p->nsessions; si++)
 			for (oi = 0; oi < p->sessions[si].noccurrences; oi++) {
 				const cv_occurrence *o = &p->sessions[si].occurrences[oi];
-				if (count[base[si] + oi] && o->week < week)
+				if (occ[base[si] + oi].count && o->week < week)
 					week = o->week;
 			}
 		if (week == UINT_MAX)
@@ -862,29 +892,27 @@ static void recording_weeks(ics *w)
 			for (oi = 0; oi < p->sessions[si].noccurrences; oi++) {
 				const cv_session *s = &p->sessions[si];
 				const cv_occurrence *o = &s->occurrences[oi];
-				size_t k = base[si] + oi;
-				if (!count[k] || o->week != week)
+				rec_occ *r = &occ[base[si] + oi];
+				if (!r->count || o->week != week)
 					continue;
 				monday = o->date - (int32_t)cv_weekday(o->date);
-				total += count[k];
+				total += r->count;
 				cv_date_format(date, sizeof(date), o->date);
 				cv_sb_printf(&b, "%s %s %02u:%02u (%s %u), %zu: ",
 					  cv_weekday_name(s->slot.weekday), date, s->slot.start / 60u,
 					  s->slot.start % 60u,
 					  c->mode == CV_MODE_SERIES ? "session" : "section", s->index,
-					  count[k]);
-				cv_sb_add(&b, names[k].p ? names[k].p : "", names[k].len);
-				if (count[k] > ICS_NAMES_PER_OCCURRENCE)
-					cv_sb_printf(&b, " and %zu more",
-						  count[k] - ICS_NAMES_PER_OCCURRENCE);
+					  r->count);
+				cv_sb_add(&b, r->names.p ? r->names.p : "", r->names.len);
+				if (r->count > r->listed)
+					cv_sb_printf(&b, " and %zu more", r->count - r->listed);
 				cv_sb_printf(&b, ".\n");
-				count[k] = 0; /* this week is done */
+				r->count = 0; /* this week is done */
 			}
 		uid_date(date, sizeof(date), monday);
 		snprintf(uid, sizeof(uid), "%s-rec-%s@%s", c->id, date, course_domain(c));
 		ev = event_new(w, uid, 1);
 		if (ev) {
-			char summary[128];
 			cv_civil_from_days(&y, &m, &d, monday);
 			t = icaltime_null_date();
 			t.year = y;
@@ -896,22 +924,28 @@ static void recording_weeks(ics *w)
 			t.month = (int)m;
 			t.day = (int)d;
 			add_prop(w, ev, icalproperty_new_dtend(t));
-			snprintf(summary, sizeof(summary), "Recording track this week: %zu missed "
-				 "attendance%s", total, total == 1 ? "" : "s");
+			snprintf(summary, sizeof(summary),
+				 "Recording track this week: %zu missed attendance%s by %zu student%s",
+				 total, total == 1 ? "" : "s", students[week],
+				 students[week] == 1 ? "" : "s");
 			add_text(w, ev, ICAL_SUMMARY_PROPERTY, summary);
+			if (!b.oom && b.len)
+				b.p[--b.len] = '\0'; /* the last line's newline */
 			if (!b.oom)
 				add_text(w, ev, ICAL_DESCRIPTION_PROPERTY, b.p);
 		}
 		w->oom |= b.oom;
 		free(b.p);
 	}
-	for (i = 0; i < nocc; i++) {
-		w->oom |= names[i].oom;
-		free(names[i].p);
+done:
+	for (i = 0; occ && i < nocc; i++) {
+		w->oom |= occ[i].names.oom;
+		free(occ[i].names.p);
 	}
 	free(base);
-	free(count);
-	free(names);
+	free(occ);
+	free(students);
+	free(stamp);
 }
 
 int cv_ics_instructor(char **out, size_t *len, const cv_plan *plan, const cv_ics_options *options)

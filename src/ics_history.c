@@ -7,6 +7,7 @@
  * fingerprints the old and the new events, so a rerun on unchanged input
  * reproduces the old file byte for byte and publish leaves it untouched.
  */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <libical/ical.h>
@@ -46,20 +47,21 @@ static void remove_all(icalcomponent *c, icalproperty_kind kind)
 	}
 }
 
-/* The event's content: everything but the revision stamps.  0 on failure. */
+/*
+ * The event's content: everything but the revision stamps, which are
+ * removed from `ev` (the caller's to put back).  0 on failure.  Both
+ * sides strip in place rather than fingerprint a copy: cloning every
+ * event of a MOOC's calendars twice cost more than the parse.
+ */
 static uint64_t fingerprint(icalcomponent *ev)
 {
-	icalcomponent *copy = icalcomponent_new_clone(ev);
 	char *text;
 	uint64_t h;
 
-	if (!copy)
-		return 0;
-	remove_all(copy, ICAL_DTSTAMP_PROPERTY);
-	remove_all(copy, ICAL_SEQUENCE_PROPERTY);
-	remove_all(copy, ICAL_LASTMODIFIED_PROPERTY);
-	text = icalcomponent_as_ical_string_r(copy);
-	icalcomponent_free(copy);
+	remove_all(ev, ICAL_DTSTAMP_PROPERTY);
+	remove_all(ev, ICAL_SEQUENCE_PROPERTY);
+	remove_all(ev, ICAL_LASTMODIFIED_PROPERTY);
+	text = icalcomponent_as_ical_string_r(ev);
 	if (!text)
 		return 0;
 	h = fnv1a(text);
@@ -119,7 +121,6 @@ int cv_ics_history_new(cv_ics_history **out, const char *text, size_t len)
 		if (!x->uid)
 			goto oom;
 		h->n++;
-		x->fingerprint = fingerprint(ev);
 		x->sequence = icalcomponent_get_sequence(ev);
 		if (x->sequence < 0)
 			x->sequence = 0;
@@ -127,6 +128,7 @@ int cv_ics_history_new(cv_ics_history **out, const char *text, size_t len)
 		x->dtstamp = p ? icalproperty_get_dtstamp(p) : icaltime_null_time();
 		p = icalcomponent_get_first_property(ev, ICAL_LASTMODIFIED_PROPERTY);
 		x->last_modified = p ? icalproperty_get_lastmodified(p) : icaltime_null_time();
+		x->fingerprint = fingerprint(ev); /* last: it strips the stamps just read */
 	}
 	icalcomponent_free(cal);
 	if (h->n)
@@ -164,13 +166,35 @@ static const entry *find(const cv_ics_history *h, const char *uid)
 	return bsearch(&key, h->e, h->n, sizeof(*h->e), entry_cmp);
 }
 
-static void set_time(icalcomponent *ev, icalproperty_kind kind, icaltimetype t)
+/* Replace `kind` (DTSTAMP or LAST-MODIFIED) of ev by t; a null t removes it.  0 or -1 (memory). */
+static int set_time(icalcomponent *ev, icalproperty_kind kind, icaltimetype t)
 {
+	icalproperty *p;
+
 	remove_all(ev, kind);
 	if (icaltime_is_null_time(t))
-		return;
-	icalcomponent_add_property(ev, kind == ICAL_DTSTAMP_PROPERTY ? icalproperty_new_dtstamp(t)
-								     : icalproperty_new_lastmodified(t));
+		return 0;
+	p = kind == ICAL_DTSTAMP_PROPERTY ? icalproperty_new_dtstamp(t)
+					  : icalproperty_new_lastmodified(t);
+	if (!p)
+		return -1;
+	icalcomponent_add_property(ev, p);
+	return 0;
+}
+
+/* Put the three revision stamps on ev (which has none).  0 or -1 (memory). */
+static int put_stamps(icalcomponent *ev, int sequence, icaltimetype dtstamp,
+		      icaltimetype last_modified)
+{
+	icalproperty *p = icalproperty_new_sequence(sequence);
+
+	if (!p)
+		return -1;
+	icalcomponent_add_property(ev, p);
+	if (set_time(ev, ICAL_DTSTAMP_PROPERTY, dtstamp) < 0 ||
+	    set_time(ev, ICAL_LASTMODIFIED_PROPERTY, last_modified) < 0)
+		return -1;
+	return 0;
 }
 
 int ics_history_stamp(const cv_ics_history *h, icalcomponent *ev, icaltimetype now)
@@ -178,22 +202,17 @@ int ics_history_stamp(const cv_ics_history *h, icalcomponent *ev, icaltimetype n
 	const entry *old = find(h, icalcomponent_get_uid(ev));
 	uint64_t fp;
 
-	if (!old) {
-		icalcomponent_set_sequence(ev, 0);
-		set_time(ev, ICAL_DTSTAMP_PROPERTY, now);
-		set_time(ev, ICAL_LASTMODIFIED_PROPERTY, now);
-		return ICS_EVENT_NEW;
-	}
+	/* strips the stamps, so they are added fresh, after the content, in every case */
 	fp = fingerprint(ev);
-	if (fp && fp == old->fingerprint) {
-		icalcomponent_set_sequence(ev, old->sequence);
-		set_time(ev, ICAL_DTSTAMP_PROPERTY,
-			 icaltime_is_null_time(old->dtstamp) ? now : old->dtstamp);
-		set_time(ev, ICAL_LASTMODIFIED_PROPERTY, old->last_modified);
-		return ICS_EVENT_SAME;
-	}
-	icalcomponent_set_sequence(ev, old->sequence + 1);
-	set_time(ev, ICAL_DTSTAMP_PROPERTY, now);
-	set_time(ev, ICAL_LASTMODIFIED_PROPERTY, now);
-	return ICS_EVENT_CHANGED;
+	if (!fp)
+		return CV_ENOMEM;
+	if (!old)
+		return put_stamps(ev, 0, now, now) < 0 ? CV_ENOMEM : ICS_EVENT_NEW;
+	if (fp == old->fingerprint)
+		return put_stamps(ev, old->sequence,
+				  icaltime_is_null_time(old->dtstamp) ? now : old->dtstamp,
+				  old->last_modified) < 0 ? CV_ENOMEM : ICS_EVENT_SAME;
+	/* a foreign file's SEQUENCE can be anything: never overflow */
+	return put_stamps(ev, old->sequence < INT_MAX ? old->sequence + 1 : INT_MAX, now, now) < 0
+		       ? CV_ENOMEM : ICS_EVENT_CHANGED;
 }

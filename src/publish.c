@@ -14,6 +14,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,17 +35,153 @@
 /* Largest single write(); Linux writes at most about 2 GiB per call anyway. */
 #define WRITE_CHUNK (1u << 30)
 
+/* One path of the set: a file and what it does to the published one, or a directory. */
+typedef struct staged {
+	char *rel;
+	unsigned char is_dir;
+	unsigned char change; /* cv_publish_change of a file */
+} staged;
+
 struct cv_publish {
 	char *dir;       /* as given, without trailing slashes */
 	char *parent;    /* the directory that holds dir, its lock and staging */
 	char *base;      /* dir's last component */
 	char *lockpath;  /* dir + ".lock" */
-	char *staging;   /* parent/.base.new-<pid> */
-	int lockfd;      /* holds the flock until cv_publish_free() */
+	char *staging;   /* parent/.base.new-<pid>; NULL in a dry run */
+	int lockfd;      /* holds the flock until cv_publish_free(); -1 when none */
+	int dry;         /* cv_publish_open_dry(): compare only, write nothing */
 	int committed;
 	unsigned long tmp_seq;
 	size_t added, changed, unchanged, removed;
+	/*
+	 * Every path of the set in the order added, with a hash index (slots
+	 * hold index + 1; 0 is empty): a dry run has no staging directory to
+	 * ask, and the listing of changes needs the names.
+	 */
+	staged *paths;
+	size_t npaths, cap, *slots, nslots;
+	char **gone;     /* after the commit: the files the switch removed, sorted */
+	size_t ngone;
 };
+
+/* ---- the set's paths ---- */
+
+static size_t hash_path(const char *s, size_t len)
+{
+	uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 1099511628211ULL;
+	}
+	return (size_t)h;
+}
+
+/* The entry of rel[0..len), or NULL. */
+static const staged *set_find(const cv_publish *pub, const char *rel, size_t len)
+{
+	size_t i;
+
+	if (!pub->nslots)
+		return NULL;
+	for (i = hash_path(rel, len) & (pub->nslots - 1); pub->slots[i];
+	     i = (i + 1) & (pub->nslots - 1)) {
+		const staged *e = &pub->paths[pub->slots[i] - 1];
+		if (!strncmp(e->rel, rel, len) && !e->rel[len])
+			return e;
+	}
+	return NULL;
+}
+
+static void set_index(cv_publish *pub, size_t k)
+{
+	size_t i = hash_path(pub->paths[k].rel, strlen(pub->paths[k].rel)) & (pub->nslots - 1);
+
+	while (pub->slots[i])
+		i = (i + 1) & (pub->nslots - 1);
+	pub->slots[i] = k + 1;
+}
+
+/* Record rel[0..len), absent so far.  Returns 0 or CV_ENOMEM. */
+static int set_put(cv_publish *pub, const char *rel, size_t len, int is_dir, int change)
+{
+	staged *e;
+
+	if (pub->npaths == pub->cap) {
+		size_t cap = pub->cap ? pub->cap * 2 : 64;
+		staged *p = realloc(pub->paths, cap * sizeof(*p));
+		if (!p)
+			return CV_ENOMEM;
+		pub->paths = p;
+		pub->cap = cap;
+	}
+	/* at most half full, so probes stay short */
+	if (2 * (pub->npaths + 1) > pub->nslots) {
+		size_t n = pub->nslots ? pub->nslots * 2 : 128, k;
+		size_t *slots = calloc(n, sizeof(*slots));
+		if (!slots)
+			return CV_ENOMEM;
+		free(pub->slots);
+		pub->slots = slots;
+		pub->nslots = n;
+		for (k = 0; k < pub->npaths; k++)
+			set_index(pub, k);
+	}
+	e = &pub->paths[pub->npaths];
+	e->rel = strndup(rel, len);
+	if (!e->rel)
+		return CV_ENOMEM;
+	e->is_dir = (unsigned char)is_dir;
+	e->change = (unsigned char)change;
+	set_index(pub, pub->npaths++);
+	return CV_OK;
+}
+
+/*
+ * Whether `relpath` can join the set: not there yet, and none of its
+ * leading components is a file of the set.  Returns 0 or CV_EDATA.
+ */
+static int set_check(const cv_publish *pub, const char *relpath, cv_errors *errs)
+{
+	cv_where w = {pub->dir, 0, 0};
+	const staged *e = set_find(pub, relpath, strlen(relpath));
+	const char *s;
+
+	if (e)
+		return cv_errors_add(errs, CV_EDATA, &w, 0, e->is_dir ?
+				     "\"%s\" is a directory in this set and cannot also be a file" :
+				     "\"%s\" was added twice", relpath);
+	for (s = strchr(relpath, '/'); s; s = strchr(s + 1, '/')) {
+		e = set_find(pub, relpath, (size_t)(s - relpath));
+		if (e && !e->is_dir)
+			return cv_errors_add(errs, CV_EDATA, &w, 0,
+					     "\"%.*s\" is a file in this set and cannot also be a "
+					     "directory", (int)(s - relpath), relpath);
+	}
+	return CV_OK;
+}
+
+/* Record the file `relpath` and the directories leading to it.  Returns 0 or CV_ENOMEM. */
+static int set_add_file(cv_publish *pub, const char *relpath, cv_publish_change change)
+{
+	const char *s;
+	int rc;
+
+	for (s = strchr(relpath, '/'); s; s = strchr(s + 1, '/')) {
+		size_t n = (size_t)(s - relpath);
+		if (!set_find(pub, relpath, n) && (rc = set_put(pub, relpath, n, 1, 0)))
+			return rc;
+	}
+	return set_put(pub, relpath, strlen(relpath), 0, (int)change);
+}
+
+/* 1 when `rel` is a file of the set. */
+static int set_has_file(const cv_publish *pub, const char *rel)
+{
+	const staged *e = set_find(pub, rel, strlen(rel));
+	return e && !e->is_dir;
+}
 
 /* ---- small helpers ---- */
 
@@ -216,86 +353,126 @@ static int fsync_tree(int fd, int depth)
 	return err ? -1 : 0;
 }
 
+/* A growing list of paths. */
+typedef struct names {
+	char **v;
+	size_t n, cap;
+} names;
+
+static void names_free(char **v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+static int names_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 /*
- * Count the non-directories under `oldfd` that have no non-directory of the
- * same relative path under `newfd` (-1: there is no such directory there).
- * Consumes both descriptors.  Returns 0 or -1 with errno set.
+ * Add to `out` every non-directory under the directory `fd` (whose path in
+ * the set is `prefix`, NULL at the top) that is not a file of the set.
+ * Consumes fd.  Returns 0, CV_ENOMEM, or CV_EIO with errno set.
  */
-static int count_missing(int oldfd, int newfd, size_t *n, int depth)
+static int walk_gone(const cv_publish *pub, int fd, const char *prefix, int depth, names *out)
 {
 	struct dirent *e;
 	struct stat st;
-	DIR *d;
-	int err = 0;
+	DIR *d = depth > DEPTH_MAX ? NULL : fdopendir(fd);
+	int rc = CV_OK, err = 0;
 
-	d = depth > DEPTH_MAX ? NULL : fdopendir(oldfd);
 	if (!d) {
 		err = depth > DEPTH_MAX ? ELOOP : errno;
-		close(oldfd);
-		if (newfd >= 0)
-			close(newfd);
+		close(fd);
 		errno = err;
-		return -1;
+		return CV_EIO;
 	}
 	for (;;) {
+		char *rel;
 		errno = 0;
 		e = readdir(d);
 		if (!e) {
 			err = errno;
+			rc = err ? CV_EIO : CV_OK;
 			break;
 		}
 		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
 			continue;
-		if (fstatat(oldfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+		if (fstatat(fd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
 			if (errno == ENOENT)
 				continue;
 			err = errno;
+			rc = CV_EIO;
+			break;
+		}
+		rel = prefix ? path_join(prefix, e->d_name) : strdup(e->d_name);
+		if (!rel) {
+			rc = CV_ENOMEM;
 			break;
 		}
 		if (S_ISDIR(st.st_mode)) {
-			int flags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
-			int sub_old = openat(oldfd, e->d_name, flags);
-			int sub_new = newfd >= 0 ? openat(newfd, e->d_name, flags) : -1;
-			if (sub_old < 0) {
-				err = errno;
-				if (sub_new >= 0)
-					close(sub_new);
+			int sub = openat(fd, e->d_name,
+					 O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			rc = sub < 0 ? CV_EIO : walk_gone(pub, sub, rel, depth + 1, out);
+			err = errno;
+			free(rel);
+			if (rc)
 				break;
-			}
-			if (count_missing(sub_old, sub_new, n, depth + 1) < 0) {
-				err = errno;
-				break;
-			}
-		} else if (newfd < 0 || fstatat(newfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
-			   S_ISDIR(st.st_mode)) {
-			(*n)++;
+			continue;
 		}
+		if (set_has_file(pub, rel)) {
+			free(rel);
+			continue;
+		}
+		if (out->n == out->cap) {
+			size_t cap = out->cap ? out->cap * 2 : 16;
+			char **v = realloc(out->v, cap * sizeof(*v));
+			if (!v) {
+				free(rel);
+				rc = CV_ENOMEM;
+				break;
+			}
+			out->v = v;
+			out->cap = cap;
+		}
+		out->v[out->n++] = rel;
 	}
 	closedir(d);
-	if (newfd >= 0)
-		close(newfd);
 	errno = err;
-	return err ? -1 : 0;
+	return rc;
 }
 
-/* Published files under `dir` that the staged set lacks; 0 when dir does not exist. */
-static int count_removed(const cv_publish *pub, size_t *n)
+/*
+ * The published files under `dir` that the set lacks, sorted (none when
+ * dir does not exist).  Returns 0 with *out (caller frees with names_free())
+ * and *n set, CV_ENOMEM, or CV_EIO with errno set.
+ */
+static int collect_gone(const cv_publish *pub, char ***out, size_t *n)
 {
-	int flags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
-	int oldfd, newfd;
+	names l = {NULL, 0, 0};
+	int fd, rc;
 
+	*out = NULL;
 	*n = 0;
-	oldfd = open(pub->dir, flags);
-	if (oldfd < 0)
-		return errno == ENOENT || errno == ENOTDIR || errno == ELOOP ? 0 : -1;
-	newfd = open(pub->staging, flags);
-	if (newfd < 0) {
+	fd = open(pub->dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT || errno == ENOTDIR || errno == ELOOP ? CV_OK : CV_EIO;
+	rc = walk_gone(pub, fd, NULL, 0, &l);
+	if (rc) {
 		int err = errno;
-		close(oldfd);
+		names_free(l.v, l.n);
 		errno = err;
-		return -1;
+		return rc;
 	}
-	return count_missing(oldfd, newfd, n, 0);
+	if (l.n)
+		qsort(l.v, l.n, sizeof(*l.v), names_cmp);
+	*out = l.v;
+	*n = l.n;
+	return CV_OK;
 }
 
 /* 1 if `name` is ".<base>.<kind>-<digits>", a staging or old set of a run. */
@@ -375,9 +552,11 @@ static int not_a_directory(const cv_publish *pub, const struct stat *st, cv_erro
 
 void cv_publish_free(cv_publish *pub)
 {
+	size_t i;
+
 	if (!pub)
 		return;
-	if (!pub->committed && pub->staging && pub->lockfd >= 0)
+	if (!pub->dry && !pub->committed && pub->staging && pub->lockfd >= 0)
 		rm_tree(AT_FDCWD, pub->staging, 0);
 	/*
 	 * The lock file stays: unlinking it would let a third run lock a new
@@ -390,6 +569,11 @@ void cv_publish_free(cv_publish *pub)
 	free(pub->base);
 	free(pub->lockpath);
 	free(pub->staging);
+	for (i = 0; i < pub->npaths; i++)
+		free(pub->paths[i].rel);
+	free(pub->paths);
+	free(pub->slots);
+	names_free(pub->gone, pub->ngone);
 	free(pub);
 }
 
@@ -475,6 +659,55 @@ fail:
 	/* Nothing was staged: keep free() from removing a staging path we do not own. */
 	free(pub->staging);
 	pub->staging = NULL;
+	cv_publish_free(pub);
+	return rc;
+}
+
+int cv_publish_open_dry(cv_publish **out, const char *dir, cv_errors *errs)
+{
+	cv_publish *pub = calloc(1, sizeof(*pub));
+	struct stat st;
+	int rc;
+
+	if (!pub)
+		return CV_ENOMEM;
+	pub->lockfd = -1;
+	pub->dry = 1;
+	rc = split_dir(pub, dir, errs);
+	/* No staging directory: a dry run writes nothing. */
+	free(pub->staging);
+	pub->staging = NULL;
+	if (rc)
+		goto fail;
+	/*
+	 * Never create the lock file.  Without one no run has published here
+	 * (or one is only starting: its switch is atomic, so at worst this
+	 * report compares some files with the set before it and some after).
+	 */
+	pub->lockfd = open(pub->lockpath, O_RDONLY | O_CLOEXEC);
+	if (pub->lockfd < 0 && errno != ENOENT) {
+		rc = fail_errno(errs, CV_ECANTCREAT, pub->lockpath, "cannot open the lock file",
+				errno);
+		goto fail;
+	}
+	/* Shared: dry runs do not exclude each other, a real run excludes them. */
+	if (pub->lockfd >= 0 && flock(pub->lockfd, LOCK_SH | LOCK_NB) < 0) {
+		cv_where w = {pub->lockpath, 0, 0};
+		if (errno == EWOULDBLOCK)
+			rc = cv_errors_add(errs, CV_ELOCKED, &w, 0,
+					   "another convene run holds this lock and is writing "
+					   "%s; try again when it has finished", pub->dir);
+		else
+			rc = fail_errno(errs, CV_ECANTCREAT, pub->lockpath, "cannot lock", errno);
+		goto fail;
+	}
+	if (lstat(pub->dir, &st) == 0 && !S_ISDIR(st.st_mode)) {
+		rc = not_a_directory(pub, &st, errs);
+		goto fail;
+	}
+	*out = pub;
+	return CV_OK;
+fail:
 	cv_publish_free(pub);
 	return rc;
 }
@@ -648,6 +881,7 @@ int cv_publish_add(cv_publish *pub, const char *relpath, const void *data, size_
 	cv_where w = {pub->dir, 0, 0};
 	char *path = NULL, *old = NULL;
 	enum old_state state;
+	cv_publish_change change;
 	struct stat st;
 	int rc;
 
@@ -657,11 +891,21 @@ int cv_publish_add(cv_publish *pub, const char *relpath, const void *data, size_
 	if (!relpath || (!data && len))
 		return cv_errors_add(errs, CV_EDATA, &w, 0, "no file name or no data to write");
 	rc = check_relpath(pub, relpath, errs);
+	if (!rc)
+		rc = set_check(pub, relpath, errs);
 	if (rc)
 		return rc;
-	path = path_join(pub->staging, relpath);
 	old = path_join(pub->dir, relpath);
-	if (!path || !old) {
+	if (!old)
+		return CV_ENOMEM;
+	if (pub->dry) {
+		state = compare_old(old, data, len);
+		change = state == OLD_NONE ? CV_PUBLISH_ADDED : state == OLD_SAME ?
+			 CV_PUBLISH_UNCHANGED : CV_PUBLISH_CHANGED;
+		goto record;
+	}
+	path = path_join(pub->staging, relpath);
+	if (!path) {
 		rc = CV_ENOMEM;
 		goto out;
 	}
@@ -685,18 +929,24 @@ int cv_publish_add(cv_publish *pub, const char *relpath, const void *data, size_
 	 * without hard links) writing a copy is still correct.
 	 */
 	if (state == OLD_SAME && link(old, path) == 0) {
-		pub->unchanged++;
-		goto out;
+		change = CV_PUBLISH_UNCHANGED;
+		goto record;
 	}
 	rc = write_file(pub, path, data, len, errs);
-	if (!rc) {
-		if (state == OLD_NONE)
-			pub->added++;
-		else if (state == OLD_DIFFERENT)
-			pub->changed++;
-		else
-			pub->unchanged++;
-	}
+	if (rc)
+		goto out;
+	change = state == OLD_NONE ? CV_PUBLISH_ADDED : state == OLD_DIFFERENT ?
+		 CV_PUBLISH_CHANGED : CV_PUBLISH_UNCHANGED;
+record:
+	rc = set_add_file(pub, relpath, change);
+	if (rc)
+		goto out;
+	if (change == CV_PUBLISH_ADDED)
+		pub->added++;
+	else if (change == CV_PUBLISH_CHANGED)
+		pub->changed++;
+	else
+		pub->unchanged++;
 out:
 	free(path);
 	free(old);
@@ -763,23 +1013,34 @@ static int switch_set(cv_publish *pub, char **old_at, cv_errors *errs)
 int cv_publish_commit(cv_publish *pub, cv_errors *errs)
 {
 	cv_where w = {pub->dir, 0, 0};
-	char *old = NULL;
-	size_t removed;
+	char *old = NULL, **gone = NULL;
+	size_t ngone = 0;
 	int fd, rc;
 
+	if (pub->dry)
+		return cv_errors_add(errs, CV_EUSAGE, &w, 0,
+				     "a dry run writes nothing and cannot be switched into place");
 	if (pub->committed)
 		return cv_errors_add(errs, CV_ECANTCREAT, &w, 0,
 				     "the set was already switched into place");
 	fd = open(pub->staging, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0 || fsync_tree(fd, 0) < 0)
 		return fail_errno(errs, CV_EIO, pub->staging, "cannot write (fsync)", errno);
-	if (count_removed(pub, &removed) < 0)
+	/* What the switch removes, while the old set is still where it was. */
+	rc = collect_gone(pub, &gone, &ngone);
+	if (rc == CV_EIO)
 		return fail_errno(errs, CV_EIO, pub->dir, "cannot read", errno);
-	rc = switch_set(pub, &old, errs);
 	if (rc)
 		return rc;
+	rc = switch_set(pub, &old, errs);
+	if (rc) {
+		names_free(gone, ngone);
+		return rc;
+	}
 	pub->committed = 1;
-	pub->removed = removed;
+	pub->gone = gone;
+	pub->ngone = ngone;
+	pub->removed = ngone;
 	/* Make the switch itself durable before the old set goes. */
 	fd = open(pub->parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0 || fsync(fd) < 0)
@@ -801,8 +1062,13 @@ int cv_publish_changes(const cv_publish *pub, size_t *added, size_t *changed,
 {
 	size_t gone = pub->removed;
 
-	if (!pub->committed && count_removed(pub, &gone) < 0)
-		return CV_EIO;
+	if (!pub->committed) {
+		char **v;
+		int rc = collect_gone(pub, &v, &gone);
+		if (rc)
+			return rc;
+		names_free(v, gone);
+	}
 	if (added)
 		*added = pub->added;
 	if (changed)
@@ -812,4 +1078,32 @@ int cv_publish_changes(const cv_publish *pub, size_t *added, size_t *changed,
 	if (removed)
 		*removed = gone;
 	return CV_OK;
+}
+
+void cv_publish_counts(const cv_publish *pub, size_t *added, size_t *changed, size_t *unchanged)
+{
+	if (added)
+		*added = pub->added;
+	if (changed)
+		*changed = pub->changed;
+	if (unchanged)
+		*unchanged = pub->unchanged;
+}
+
+int cv_publish_list_changes(const cv_publish *pub, cv_publish_visit fn, void *ctx)
+{
+	char **gone = pub->gone;
+	size_t ngone = pub->ngone, i;
+	int rc = CV_OK;
+
+	if (!pub->committed && (rc = collect_gone(pub, &gone, &ngone)))
+		return rc;
+	for (i = 0; !rc && i < pub->npaths; i++)
+		if (!pub->paths[i].is_dir)
+			rc = fn(ctx, (cv_publish_change)pub->paths[i].change, pub->paths[i].rel);
+	for (i = 0; !rc && i < ngone; i++)
+		rc = fn(ctx, CV_PUBLISH_REMOVED, gone[i]);
+	if (!pub->committed)
+		names_free(gone, ngone);
+	return rc;
 }

@@ -34,10 +34,43 @@ else
 	notok "a rerun rewrote files:"; diff "$tmp/s1" "$tmp/s2" | head -5 | sed 's/^/# /'
 fi
 "$bin" publish "$course" --out "$out" --dry-run >"$tmp/dry0" 2>&1
-if grep -q "0 calendars new, 0 changed, 46 unchanged, 0 removed" "$tmp/dry0"; then
-	ok "--dry-run on unchanged input reports no change"
+nfiles=$(wc -l <"$tmp/s2")
+if grep -q "^dry run: 0 files new, 0 changed, $nfiles unchanged, 0 removed" "$tmp/dry0" &&
+	[ "$(grep -c '^unchanged ' "$tmp/dry0")" -eq "$nfiles" ] &&
+	[ "$(grep -vc '^unchanged \|^dry run: ' "$tmp/dry0")" -eq 0 ]; then
+	ok "--dry-run on unchanged input lists all $nfiles files as unchanged and nothing else"
 else
 	notok "--dry-run on unchanged input"; sed 's/^/# /' "$tmp/dry0" | head -5
+fi
+
+# A dry run into a directory never published creates nothing at all, lock included.
+mkdir "$tmp/empty"
+"$bin" publish "$course" --out "$tmp/empty/out" --dry-run >"$tmp/dry1" 2>&1
+rc=$?
+if [ "$rc" -eq 0 ] && [ -z "$(ls -A "$tmp/empty")" ] &&
+	grep -q "^dry run: $nfiles files new, 0 changed, 0 unchanged, 0 removed" "$tmp/dry1"; then
+	ok "--dry-run on a new directory lists every file as new and creates nothing, not even the lock"
+else
+	notok "--dry-run on a new directory: exit $rc, left: $(ls -A "$tmp/empty")"
+fi
+
+# The lock: a dry run and a real run both exit 75 while another run holds it.
+if command -v flock >/dev/null; then
+	# the lock goes with the sleep, not with flock(1): wait for both to end
+	flock "$out.lock" sleep 2 &
+	holder=$!
+	sleep 0.5
+	"$bin" publish "$course" --out "$out" --dry-run >/dev/null 2>"$tmp/lock.err"
+	rc1=$?
+	"$bin" publish "$course" --out "$out" --quiet 2>>"$tmp/lock.err"
+	rc2=$?
+	wait "$holder"
+	snapshot "$tmp/s2l"
+	if [ "$rc1" -eq 75 ] && [ "$rc2" -eq 75 ] && cmp -s "$tmp/s2" "$tmp/s2l"; then
+		ok "while another run holds the lock, --dry-run and publish exit 75 and touch nothing"
+	else
+		notok "lock held: dry run exit $rc1, publish exit $rc2"; sed 's/^/# /' "$tmp/lock.err"
+	fi
 fi
 
 # s10 is away on 2 March as well; s45 leaves the roster.
@@ -69,6 +102,19 @@ if cmp -s "$tmp/rewritten" "$tmp/want.rewritten"; then
 	ok "only the calendars the change touches are rewritten"
 else
 	notok "rewritten:"; sed 's/^/# /' "$tmp/rewritten"
+fi
+# What the real run did, from the two snapshots alone (paths, inodes, mtimes),
+# is what --dry-run said it would do, file by file.
+awk 'NR == FNR { old[$1] = $2 " " $3; next }
+     { seen[$1] = 1; print ($1 in old ? (old[$1] == $2 " " $3 ? "unchanged" : "changed") : "new"), $1 }
+     END { for (f in old) if (!(f in seen)) print "removed", f }' "$tmp/s2" "$tmp/s4" |
+	sed 's| \./| |' | sort >"$tmp/did"
+grep -E '^(new|changed|unchanged|removed) ' "$tmp/dry" | awk '{print $1, $2}' | sed 's/:$//' |
+	sort >"$tmp/said"
+if [ -s "$tmp/did" ] && cmp -s "$tmp/did" "$tmp/said"; then
+	ok "--dry-run listed exactly what the real run then did to each of $(wc -l <"$tmp/did") files"
+else
+	notok "--dry-run and the real run differ:"; diff "$tmp/said" "$tmp/did" | sed 's/^/# /' | head
 fi
 if [ ! -e "$out/students/s45.ics" ] && [ "$(ls "$out/students" | wc -l)" -eq 44 ] &&
 	! grep -q "Mia Chen" "$out/instructor.ics"; then
@@ -134,6 +180,13 @@ for rel in ("instructor.ics", "students/s10.ics"):
         check(len(removed) == 1 and removed[0].endswith("20270302-live@example.edu") and
               sorted(u.rsplit("-", 1)[1] for u in added) == ["due@example.edu", "rec@example.edu"],
               "s10: the 2 March live event gives way to its recording and due events")
+def names_her(path):
+    with open(path, "rb") as f:
+        cal = Calendar.from_ical(f.read())
+    return any("Mia Chen" in str(e.get("DESCRIPTION", "")) for e in cal.walk("VEVENT"))
+check(names_her(os.path.join(before, "instructor.ics")) and
+      not names_her(os.path.join(after, "instructor.ics")),
+      "instructor.ics named s45 (Mia Chen) before she left and does not now")
 text = open(dry).read()
 check("events: %d new, %d changed, %d removed" % (counts["new"], counts["changed"], counts["removed"]) in text,
       "--dry-run's event counts are what the real run did")
@@ -144,6 +197,56 @@ same_files = all(open(os.path.join(before, "students", f), "rb").read() ==
 check(same_files, "every other student's calendar is byte-identical to the first run's")
 sys.exit(0)
 EOF
+
+# s10 now reads her calendar in German: every event of hers changes in place
+# (same UIDs, SEQUENCE + 1), nobody else's file is touched.
+cp -r "$out" "$tmp/before2"
+snapshot "$tmp/s5"
+sed -i 's/^\(s10,.*\),pt_BR,/\1,de_DE,/' "$tmp/c/students.csv"
+SOURCE_DATE_EPOCH=2100000000 "$bin" publish "$course" --out "$out" --quiet || notok "publish after the locale change"
+snapshot "$tmp/s6"
+join -j 1 "$tmp/s5" "$tmp/s6" | awk '$2 != $4 || $3 != $5 {print $1}' | sed 's|^\./||' >"$tmp/rewritten2"
+if [ "$(cat "$tmp/rewritten2")" = "students/s10.ics" ]; then
+	ok "a change to one student's own text rewrites only her calendar"
+else
+	notok "rewritten after the locale change:"; sed 's/^/# /' "$tmp/rewritten2"
+fi
+"$py" - "$tmp/before2/students/s10.ics" "$out/students/s10.ics" <<'EOF'
+import sys
+from icalendar import Calendar
+
+def events(path):
+    with open(path, "rb") as f:
+        return {str(e["UID"]): e for e in Calendar.from_ical(f.read()).walk("VEVENT")}
+
+old, new = events(sys.argv[1]), events(sys.argv[2])
+same_uids = sorted(old) == sorted(new) and len(new) > 0
+bumped = all(int(new[u]["SEQUENCE"]) == int(old[u]["SEQUENCE"]) + 1 and
+             new[u].decoded("DTSTAMP").year == 2036 and new[u].decoded("LAST-MODIFIED").year == 2036 and
+             str(new[u]["DESCRIPTION"]) != str(old[u]["DESCRIPTION"])
+             for u in new if u in old)
+print(("ok - " if same_uids else "not ok - ") + "s10: all %d UIDs kept" % len(new))
+print(("ok - " if bumped and same_uids else "not ok - ") +
+      "s10: every event, its text changed, has SEQUENCE + 1 and a new DTSTAMP and LAST-MODIFIED")
+EOF
+
+# A published calendar that is not one (hand-edited, truncated) does not stop
+# the run: its events start again at SEQUENCE 0, and the user is told.
+printf 'BEGIN:VCALENDAR\r\nthis is not\r\n' >"$out/students/s01.ics"
+"$bin" publish "$course" --out "$out" --quiet 2>"$tmp/bad.err"
+rc=$?
+"$py" - "$out/students/s01.ics" <<'EOF' >"$tmp/bad.seq"
+import sys
+from icalendar import Calendar
+cal = Calendar.from_ical(open(sys.argv[1], "rb").read())
+print(sorted(set(int(e["SEQUENCE"]) for e in cal.walk("VEVENT"))))
+EOF
+if [ "$rc" -eq 0 ] && grep -q 'students/s01.ics: not a calendar convene can read' "$tmp/bad.err" &&
+	[ "$(cat "$tmp/bad.seq")" = "[0]" ]; then
+	ok "an unreadable published calendar is replaced, its events at SEQUENCE 0, with a warning"
+else
+	notok "unreadable published calendar: exit $rc, sequences $(cat "$tmp/bad.seq")"; sed 's/^/# /' "$tmp/bad.err"
+fi
 
 # A crashed run leaves its staging and old sets and an unheld lock file:
 # the next run cleans up and publishes.
@@ -167,10 +270,22 @@ if [ -f bench/gen.py ]; then
 	sed -i 's/^\(L0000001,[^,]*\),[^,]*/\1,Mon-Sun 00:00-24:00/' "$tmp/big/students.csv"
 	SOURCE_DATE_EPOCH=1000000001 "$bin" publish "$tmp/big/course.ini" --out "$big" --quiet &
 	pid=$!
-	sleep 0.3
+	# kill it once it has staged a few hundred calendars, well before the switch
+	stage="$tmp/.bigout.new-$pid/students"
+	i=0
+	while [ "$i" -lt 400 ] && [ "$(ls "$stage" 2>/dev/null | wc -l)" -lt 300 ]; do
+		sleep 0.05
+		i=$((i + 1))
+	done
+	staged=$(ls "$stage" 2>/dev/null | wc -l)
 	kill -9 "$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null
 	(cd "$big" && find . -type f | sort | xargs md5sum) >"$tmp/mid.sums"
+	if [ "$staged" -ge 300 ] && [ "$staged" -lt 3000 ] && [ -d "$stage" ]; then
+		ok "the run was killed mid-way: $staged of 3000 calendars staged"
+	else
+		notok "the kill did not land while staging ($staged staged)"
+	fi
 	if cmp -s "$tmp/old.sums" "$tmp/mid.sums"; then
 		ok "kill -9 during publish leaves the old set whole"
 	else
@@ -184,8 +299,11 @@ if [ -f bench/gen.py ]; then
 		fi
 	fi
 	if SOURCE_DATE_EPOCH=1000000001 "$bin" publish "$tmp/big/course.ini" --out "$big" --quiet &&
-		[ -z "$(ls -a "$tmp" | grep '^\.bigout\.')" ]; then
-		ok "the run after a killed one succeeds and leaves no staging"
+		[ -z "$(ls -a "$tmp" | grep '^\.bigout\.')" ] &&
+		[ "$(ls "$big/students" | wc -l)" -eq 3000 ] &&
+		[ "$(md5sum <"$big/students/L0000001.ics" | cut -d' ' -f1)" != \
+		  "$(grep 'students/L0000001.ics$' "$tmp/old.sums" | cut -d' ' -f1)" ]; then
+		ok "the run after a killed one succeeds, publishes the change and leaves no staging"
 	else
 		notok "the run after a killed one"
 	fi

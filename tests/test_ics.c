@@ -757,7 +757,7 @@ static void test_student_without_live_sessions_gets_every_recording(void **state
 			assert_true(t.is_date);
 			assert_int_equal(icaltime_day_of_week(t), 2); /* libical: 1 = Sunday */
 			assert_string_equal(text_prop(ev, ICAL_SUMMARY_PROPERTY),
-					    "Recording track this week: 1 missed attendance");
+					    "Recording track this week: 1 missed attendance by 1 student");
 			assert_contains(text_prop(ev, ICAL_DESCRIPTION_PROPERTY),
 					"never (outside their hours)");
 			assert_null(strstr(text_prop(ev, ICAL_DESCRIPTION_PROPERTY), "live ("));
@@ -1024,6 +1024,147 @@ static void test_locale_formats_description_dates(void **state)
 	cv_course_free(c);
 }
 
+/* SEQUENCE of the event `uid` in `text`, and its DTSTAMP and LAST-MODIFIED as time_t. */
+static int revision_of(const char *text, const char *uid, time_t *dtstamp, time_t *modified)
+{
+	icalcomponent *cal = parse_valid(text), *ev = event_by_uid(cal, uid);
+	icalproperty *p;
+	int seq;
+
+	assert_non_null(ev);
+	seq = icalcomponent_get_sequence(ev);
+	p = icalcomponent_get_first_property(ev, ICAL_DTSTAMP_PROPERTY);
+	assert_non_null(p);
+	*dtstamp = icaltime_as_timet(icalproperty_get_dtstamp(p));
+	p = icalcomponent_get_first_property(ev, ICAL_LASTMODIFIED_PROPERTY);
+	assert_non_null(p);
+	*modified = icaltime_as_timet(icalproperty_get_lastmodified(p));
+	icalcomponent_free(cal);
+	return seq;
+}
+
+/* The student calendar of `p` at `stamp` against the calendar `prior` (NULL: none). */
+static char *revise(const cv_plan *p, const char *prior, int64_t stamp, cv_ics_changes *ch)
+{
+	cv_ics_history *h = NULL;
+	cv_ics_options o = {stamp, NULL, ch};
+	char *text = NULL;
+	size_t len;
+
+	if (prior)
+		assert_int_equal(cv_ics_history_new(&h, prior, strlen(prior)), CV_OK);
+	o.prior = h;
+	assert_int_equal(cv_ics_student(&text, &len, p, 0, &o), CV_OK);
+	cv_ics_history_free(h);
+	return text;
+}
+
+/* An event whose content changes keeps its UID, and each revision moves
+ * SEQUENCE up by one and DTSTAMP and LAST-MODIFIED to the run's time; an
+ * unchanged rerun after that keeps the revised stamps byte for byte. */
+static void test_history_each_revision_bumps_sequence_once(void **state)
+{
+	static const char uid[] = "fx101-s1-tk-20270302-live@example.org";
+	cv_course *c = ny_course();
+	cv_roster *r = fx_roster();
+	cv_plan *p;
+	cv_ics_changes ch;
+	char *v0, *v1, *v2, *v3;
+	time_t stamp, modified;
+	(void)state;
+	fx_student(r, "tk", "Asia/Tokyo", "Mon-Sun 00:00-24:00", NULL, NULL, 1);
+	p = plan_new(c, r);
+	add_session(p, 1, 14, 0);
+	assign(p, 0, 0);
+	expect(p, 0, 0, 0, CV_MISS_NONE, 0);
+	expect(p, 0, 0, 1, CV_MISS_NONE, 0);
+
+	v0 = revise(p, NULL, DTSTAMP, &ch);
+	assert_int_equal(ch.added, 2);
+	assert_int_equal(revision_of(v0, uid, &stamp, &modified), 0);
+	assert_int_equal(stamp, DTSTAMP);
+
+	free(c->join_url); /* the meeting moved: every live event changes */
+	c->join_url = strdup("https://meet.example.org/fx-new");
+	v1 = revise(p, v0, DTSTAMP + 100, &ch);
+	assert_int_equal(ch.changed, 2);
+	assert_int_equal(ch.added + ch.unchanged + ch.removed, 0);
+	assert_int_equal(revision_of(v1, uid, &stamp, &modified), 1);
+	assert_int_equal(stamp, DTSTAMP + 100);
+	assert_int_equal(modified, DTSTAMP + 100);
+
+	free(c->join_url);
+	c->join_url = strdup("https://meet.example.org/fx-third");
+	v2 = revise(p, v1, DTSTAMP + 200, &ch);
+	assert_int_equal(ch.changed, 2);
+	assert_int_equal(revision_of(v2, uid, &stamp, &modified), 2);
+	assert_int_equal(modified, DTSTAMP + 200);
+
+	v3 = revise(p, v2, DTSTAMP + 300, &ch);
+	assert_int_equal(ch.unchanged, 2);
+	assert_string_equal(v3, v2);
+
+	free(v0);
+	free(v1);
+	free(v2);
+	free(v3);
+	cv_plan_free(p);
+	fx_roster_free(r);
+	cv_course_free(c);
+}
+
+/* What is no calendar of ours still lets the calendar be made: an event of
+ * another program with our UID is a previous revision (its SEQUENCE + 1),
+ * its other events count as removed; garbage, a NUL byte and a file over
+ * the limit are refused (publish then treats every event as new). */
+static void test_history_from_foreign_or_bad_text(void **state)
+{
+	static const char foreign[] =
+		"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//other//EN\r\n"
+		"BEGIN:VEVENT\r\nUID:fx101-s1-tk-20270302-live@example.org\r\nSEQUENCE:7\r\n"
+		"DTSTAMP:20260101T000000Z\r\nDTSTART:20270302T190000Z\r\nSUMMARY:old\r\nEND:VEVENT\r\n"
+		"BEGIN:VEVENT\r\nUID:someone-else@example.com\r\nDTSTAMP:20260101T000000Z\r\n"
+		"DTSTART:20270302T190000Z\r\nEND:VEVENT\r\n"
+		"BEGIN:VEVENT\r\nSUMMARY:no uid\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+	cv_course *c = ny_course();
+	cv_roster *r = fx_roster();
+	cv_plan *p;
+	cv_ics_changes ch;
+	cv_ics_history *h = NULL;
+	char *text, *big;
+	time_t stamp, modified;
+	(void)state;
+	fx_student(r, "tk", "Asia/Tokyo", "Mon-Sun 00:00-24:00", NULL, NULL, 1);
+	p = plan_new(c, r);
+	add_session(p, 1, 14, 0);
+	assign(p, 0, 0);
+	expect(p, 0, 0, 0, CV_MISS_NONE, 0);
+
+	text = revise(p, foreign, DTSTAMP, &ch);
+	assert_int_equal(ch.changed, 1);
+	assert_int_equal(ch.removed, 1); /* the UID-less event is not counted */
+	assert_int_equal(revision_of(text, "fx101-s1-tk-20270302-live@example.org", &stamp,
+				     &modified), 8);
+	assert_int_equal(stamp, DTSTAMP);
+	free(text);
+
+	assert_int_equal(cv_ics_history_new(&h, "BEGIN:VCALENDAR\r\nEND", 20), CV_EDATA);
+	assert_int_equal(cv_ics_history_new(&h, "BEGIN:VEVENT\r\nUID:x\r\nEND:VEVENT\r\n", 32),
+			 CV_EDATA); /* an event is not a calendar */
+	assert_int_equal(cv_ics_history_new(&h, "BEGIN:VCALENDAR\0\r\nEND:VCALENDAR\r\n", 32),
+			 CV_EDATA);
+	big = malloc(CV_ICS_HISTORY_MAX + 1);
+	assert_non_null(big);
+	memset(big, ' ', CV_ICS_HISTORY_MAX + 1);
+	memcpy(big, "BEGIN:VCALENDAR\r\n", 17);
+	assert_int_equal(cv_ics_history_new(&h, big, CV_ICS_HISTORY_MAX + 1), CV_EDATA);
+	free(big);
+	assert_null(h);
+	cv_plan_free(p);
+	fx_roster_free(r);
+	cv_course_free(c);
+}
+
 /* Regenerating against the previous calendar: the same plan at a later
  * DTSTAMP gives the same bytes; a changed occurrence is revised (SEQUENCE 1,
  * the new DTSTAMP), the others keep their stamps; a garbled old file is refused. */
@@ -1202,6 +1343,8 @@ int main(void)
 		cmocka_unit_test(test_long_utf8_text_folds_safely),
 		cmocka_unit_test(test_locale_formats_description_dates),
 		cmocka_unit_test(test_history_revises_only_changed_events),
+		cmocka_unit_test(test_history_each_revision_bumps_sequence_once),
+		cmocka_unit_test(test_history_from_foreign_or_bad_text),
 		cmocka_unit_test(test_output_is_deterministic),
 		cmocka_unit_test(test_solved_plan_calendars_match_the_plan),
 	};

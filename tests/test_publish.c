@@ -411,6 +411,184 @@ static void test_empty_file_is_published(void **state)
 	assert_int_equal(st.st_size, 0);
 }
 
+/* ---- dry runs and the list of changes ---- */
+
+/* Collects what cv_publish_list_changes() reports as "<change> <path>\n" lines. */
+static int collect(void *ctx, cv_publish_change change, const char *relpath)
+{
+	static const char *const word[] = {"added", "changed", "unchanged", "removed"};
+	char *out = ctx;
+	size_t n = strlen(out);
+	snprintf(out + n, 1024 - n, "%s %s\n", word[change], relpath);
+	return 0;
+}
+
+static int stop_at_first(void *ctx, cv_publish_change change, const char *relpath)
+{
+	(void)change;
+	(void)relpath;
+	++*(int *)ctx;
+	return 42;
+}
+
+static const char *const set2[][2] = {
+	{"instructor.ics", "instructor v1\n"}, /* unchanged */
+	{"students/s03.ics", "s03 v1\n"},      /* added */
+	{"students/s01.ics", "s01 v2\n"},      /* changed; s02 removed */
+};
+
+static void test_list_changes_names_every_file_in_order_then_the_removed(void **state)
+{
+	fx *f = *state;
+	cv_publish *pub = NULL;
+	char out[1024] = "";
+	size_t i;
+	int calls = 0;
+
+	publish(f->dir, 3, set1);
+	write_text(at(f, "out/students/zz-stray.txt"), "not from us\n");
+	assert_int_equal(cv_publish_open(&pub, f->dir, NULL), CV_OK);
+	for (i = 0; i < 3; i++)
+		assert_int_equal(cv_publish_add(pub, set2[i][0], set2[i][1], strlen(set2[i][1]),
+						NULL), CV_OK);
+	assert_int_equal(cv_publish_list_changes(pub, collect, out), 0);
+	assert_string_equal(out, "unchanged instructor.ics\n"
+				 "added students/s03.ics\n"
+				 "changed students/s01.ics\n"
+				 "removed students/s02.ics\n"
+				 "removed students/zz-stray.txt\n");
+	assert_int_equal(cv_publish_list_changes(pub, stop_at_first, &calls), 42);
+	assert_int_equal(calls, 1);
+	/* After the switch the old set is gone: the list is the one the switch made. */
+	assert_int_equal(cv_publish_commit(pub, NULL), CV_OK);
+	out[0] = '\0';
+	assert_int_equal(cv_publish_list_changes(pub, collect, out), 0);
+	assert_string_equal(out, "unchanged instructor.ics\n"
+				 "added students/s03.ics\n"
+				 "changed students/s01.ics\n"
+				 "removed students/s02.ics\n"
+				 "removed students/zz-stray.txt\n");
+	cv_publish_free(pub);
+	assert_string_equal(listing(at(f, "out/students")), "s01.ics s03.ics");
+}
+
+static void test_a_dry_run_reports_the_changes_and_writes_nothing(void **state)
+{
+	fx *f = *state;
+	cv_publish *pub = NULL;
+	cv_errors *errs = NULL;
+	char out[1024] = "";
+	size_t a, c, u, r, i;
+	struct stat before, after;
+
+	publish(f->dir, 3, set1);
+	assert_int_equal(stat(at(f, "out/students/s01.ics"), &before), 0);
+	assert_int_equal(cv_errors_new(&errs), CV_OK);
+	assert_int_equal(cv_publish_open_dry(&pub, f->dir, errs), CV_OK);
+	/* no staging directory: the parent holds what it held */
+	assert_string_equal(listing(f->root), "out out.lock");
+	for (i = 0; i < 3; i++)
+		assert_int_equal(cv_publish_add(pub, set2[i][0], set2[i][1], strlen(set2[i][1]),
+						NULL), CV_OK);
+	/* the same refusals as a real run, without a staging directory to ask */
+	assert_int_equal(cv_publish_add(pub, "students/s03.ics", "x", 1, NULL), CV_EDATA);
+	assert_int_equal(cv_publish_add(pub, "students", "x", 1, NULL), CV_EDATA);
+	assert_int_equal(cv_publish_add(pub, "instructor.ics/x", "x", 1, NULL), CV_EDATA);
+	assert_int_equal(cv_publish_add(pub, "../x", "x", 1, NULL), CV_EDATA);
+	assert_int_equal(cv_publish_changes(pub, &a, &c, &u, &r), CV_OK);
+	assert_int_equal(a, 1);
+	assert_int_equal(c, 1);
+	assert_int_equal(u, 1);
+	assert_int_equal(r, 1);
+	a = c = u = 99;
+	cv_publish_counts(pub, &a, &c, &u);
+	assert_int_equal(a + c + u, 3);
+	assert_int_equal(cv_publish_list_changes(pub, collect, out), 0);
+	assert_string_equal(out, "unchanged instructor.ics\n"
+				 "added students/s03.ics\n"
+				 "changed students/s01.ics\n"
+				 "removed students/s02.ics\n");
+	assert_int_equal(cv_publish_commit(pub, errs), CV_EUSAGE);
+	cv_publish_free(pub);
+	assert_string_equal(listing(f->root), "out out.lock");
+	assert_string_equal(listing(f->dir), "instructor.ics students");
+	assert_string_equal(listing(at(f, "out/students")), "s01.ics s02.ics");
+	assert_string_equal(slurp(at(f, "out/students/s01.ics")), "s01 v1\n");
+	assert_int_equal(stat(at(f, "out/students/s01.ics"), &after), 0);
+	assert_int_equal(after.st_ino, before.st_ino);
+	assert_int_equal(after.st_mtime, before.st_mtime);
+	cv_errors_free(errs);
+}
+
+static void test_a_dry_run_of_a_new_directory_creates_nothing(void **state)
+{
+	fx *f = *state;
+	cv_publish *pub = NULL;
+	size_t a, c, u, r;
+
+	assert_int_equal(cv_publish_open_dry(&pub, f->dir, NULL), CV_OK);
+	assert_int_equal(cv_publish_add(pub, "instructor.ics", "i", 1, NULL), CV_OK);
+	assert_int_equal(cv_publish_add(pub, "students/s01.ics", "s", 1, NULL), CV_OK);
+	assert_int_equal(cv_publish_changes(pub, &a, &c, &u, &r), CV_OK);
+	assert_int_equal(a, 2);
+	assert_int_equal(c + u + r, 0);
+	cv_publish_free(pub);
+	/* neither the directory, nor its lock file, nor a staging directory */
+	assert_string_equal(listing(f->root), "");
+}
+
+static void test_a_dry_run_leaves_a_crashed_runs_leftovers_alone(void **state)
+{
+	fx *f = *state;
+	cv_publish *pub = NULL;
+
+	publish(f->dir, 1, set1);
+	assert_int_equal(mkdir(at(f, ".out.new-99999"), 0755), 0);
+	assert_int_equal(cv_publish_open_dry(&pub, f->dir, NULL), CV_OK);
+	cv_publish_free(pub);
+	assert_true(exists(at(f, ".out.new-99999")));
+	/* the next real run clears them */
+	assert_int_equal(cv_publish_open(&pub, f->dir, NULL), CV_OK);
+	assert_false(exists(at(f, ".out.new-99999")));
+	cv_publish_free(pub);
+}
+
+static void test_dry_runs_share_the_lock_and_exclude_a_real_run(void **state)
+{
+	fx *f = *state;
+	cv_publish *real = NULL, *dry1 = NULL, *dry2 = NULL;
+	cv_errors *errs = NULL;
+
+	publish(f->dir, 1, set1); /* the lock file exists from now on */
+	assert_int_equal(cv_errors_new(&errs), CV_OK);
+	/* a real run holds the lock: a dry run would read a set being switched */
+	assert_int_equal(cv_publish_open(&real, f->dir, NULL), CV_OK);
+	assert_int_equal(cv_publish_open_dry(&dry1, f->dir, errs), CV_ELOCKED);
+	assert_null(dry1);
+	assert_int_equal(cv_errors_get(errs, 0)->code, CV_ELOCKED);
+	cv_publish_free(real);
+	/* two dry runs at once are fine; a real run waits for them */
+	assert_int_equal(cv_publish_open_dry(&dry1, f->dir, NULL), CV_OK);
+	assert_int_equal(cv_publish_open_dry(&dry2, f->dir, NULL), CV_OK);
+	assert_int_equal(cv_publish_open(&real, f->dir, NULL), CV_ELOCKED);
+	cv_publish_free(dry1);
+	cv_publish_free(dry2);
+	assert_int_equal(cv_publish_open(&real, f->dir, NULL), CV_OK);
+	cv_publish_free(real);
+	cv_errors_free(errs);
+}
+
+static void test_a_dry_run_refuses_a_dir_that_is_a_file(void **state)
+{
+	fx *f = *state;
+	cv_publish *pub = NULL;
+
+	write_text(f->dir, "a file\n");
+	assert_int_equal(cv_publish_open_dry(&pub, f->dir, NULL), CV_ECANTCREAT);
+	assert_null(pub);
+	assert_string_equal(listing(f->root), "out");
+}
+
 /* ---- the lock ---- */
 
 static void test_a_second_open_while_the_first_runs_is_locked(void **state)
@@ -711,6 +889,12 @@ int main(void)
 		T(test_changes_counts_added_changed_unchanged_removed),
 		T(test_changes_on_a_first_publish_are_all_added),
 		T(test_empty_file_is_published),
+		T(test_list_changes_names_every_file_in_order_then_the_removed),
+		T(test_a_dry_run_reports_the_changes_and_writes_nothing),
+		T(test_a_dry_run_of_a_new_directory_creates_nothing),
+		T(test_a_dry_run_leaves_a_crashed_runs_leftovers_alone),
+		T(test_dry_runs_share_the_lock_and_exclude_a_real_run),
+		T(test_a_dry_run_refuses_a_dir_that_is_a_file),
 		T(test_a_second_open_while_the_first_runs_is_locked),
 		T(test_a_lock_held_by_another_process_is_reported),
 		T(test_an_aborted_publish_leaves_the_old_set_and_no_staging),

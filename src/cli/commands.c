@@ -5,7 +5,6 @@
 #include <strings.h>
 #include <time.h>
 #include <sys/stat.h>
-#include <dirent.h>
 
 #include "cli.h"
 
@@ -333,13 +332,20 @@ static int64_t dtstamp(void)
 	return (int64_t)time(NULL);
 }
 
+/* What a calendar's events do, for the --dry-run listing. */
+typedef struct calendar_note {
+	char *rel;
+	cv_ics_changes ch;
+} calendar_note;
+
 /* One publish run: the set being staged and what it changes. */
 typedef struct publish_run {
 	const cli_options *o;
 	cv_publish *pub;
 	cv_errors *errs;
-	size_t added, changed, unchanged;     /* calendar files */
 	size_t ev_added, ev_changed, ev_removed;
+	calendar_note *notes; /* --dry-run: the calendars in the order they were added */
+	size_t nnotes, cap, next;
 } publish_run;
 
 /*
@@ -370,10 +376,11 @@ static int previous(char **text, size_t *len, cv_ics_history **hist, const char 
 }
 
 /*
- * Write one calendar, made by `make` against the one it replaces, into the
- * set (revision stamps move only for events that changed), and count or,
- * for --dry-run, print what changes.  `*made` receives the text (caller
- * frees) for --itip; NULL when the caller does not need it.
+ * Make one calendar (the instructor's, or plan->students[student]'s) against
+ * the one it replaces, so revision stamps move only for events that changed,
+ * and add it to the set; count its events' changes and, for --dry-run,
+ * remember them for the listing.  `*made` receives the text (caller frees)
+ * for --itip; NULL when the caller does not need it.
  */
 static int publish_calendar(publish_run *r, const char *rel, const cv_plan *plan, size_t student,
 			    int instructor, int64_t stamp, char **made, size_t *made_len)
@@ -383,7 +390,7 @@ static int publish_calendar(publish_run *r, const char *rel, const cv_plan *plan
 	cv_ics_history *hist = NULL;
 	char *old = NULL, *text = NULL;
 	size_t old_len = 0, len = 0;
-	int rc = previous(&old, &old_len, &hist, r->o->out, rel), same, had;
+	int rc = previous(&old, &old_len, &hist, r->o->out, rel);
 
 	if (rc)
 		return rc;
@@ -394,26 +401,30 @@ static int publish_calendar(publish_run *r, const char *rel, const cv_plan *plan
 	rc = instructor ? cv_ics_instructor(&text, &len, plan, &io)
 			: cv_ics_student(&text, &len, plan, student, &io);
 	cv_ics_history_free(hist);
-	if (rc) {
-		free(old);
-		return rc;
-	}
-	had = old != NULL;
-	same = had && old_len == len && !memcmp(old, text, len);
 	free(old);
-	if (!had)
-		r->added++;
-	else if (same)
-		r->unchanged++;
-	else
-		r->changed++;
+	if (rc)
+		return rc;
 	r->ev_added += ch.added;
 	r->ev_changed += ch.changed;
 	r->ev_removed += ch.removed;
-	if (r->o->dry_run && !same)
-		printf("%-9s %s: %zu events new, %zu changed, %zu removed, %zu unchanged\n",
-		       !had ? "new" : "changed", rel, ch.added, ch.changed, ch.removed,
-		       ch.unchanged);
+	if (r->o->dry_run) {
+		if (r->nnotes == r->cap) {
+			size_t cap = r->cap ? 2 * r->cap : 64;
+			calendar_note *n = realloc(r->notes, cap * sizeof(*n));
+			if (!n) {
+				free(text);
+				return CV_ENOMEM;
+			}
+			r->notes = n;
+			r->cap = cap;
+		}
+		r->notes[r->nnotes].rel = strdup(rel);
+		if (!r->notes[r->nnotes].rel) {
+			free(text);
+			return CV_ENOMEM;
+		}
+		r->notes[r->nnotes++].ch = ch;
+	}
 	rc = cv_publish_add(r->pub, rel, text, len, r->errs);
 	if (!rc && made) {
 		*made = text;
@@ -424,32 +435,28 @@ static int publish_calendar(publish_run *r, const char *rel, const cv_plan *plan
 	return rc;
 }
 
-/* --dry-run: the published student calendars the new set no longer has. */
-static size_t list_removed(const char *dir, const cv_roster *roster)
+/*
+ * --dry-run: one line per file of the set and per published file it drops,
+ * what the real run would do to it; a changed or new calendar also says
+ * what happens to its events.
+ */
+static int print_change(void *ctx, cv_publish_change change, const char *rel)
 {
-	char path[4096];
-	DIR *d;
-	struct dirent *e;
-	size_t n = 0;
+	static const char *const word[] = {"new", "changed", "unchanged", "removed"};
+	publish_run *r = ctx;
+	const calendar_note *n = NULL;
 
-	snprintf(path, sizeof(path), "%s/students", dir);
-	d = opendir(path);
-	if (!d)
-		return 0;
-	while ((e = readdir(d))) {
-		char id[256];
-		size_t l = strlen(e->d_name);
-		if (l < 5 || l - 4 >= sizeof(id) || strcmp(e->d_name + l - 4, ".ics"))
-			continue;
-		memcpy(id, e->d_name, l - 4);
-		id[l - 4] = '\0';
-		if (!cv_roster_find(roster, id)) {
-			printf("%-9s students/%s\n", "removed", e->d_name);
-			n++;
-		}
-	}
-	closedir(d);
-	return n;
+	/* the calendars come in the order they were added, other files between them */
+	if (change != CV_PUBLISH_REMOVED && r->next < r->nnotes &&
+	    !strcmp(r->notes[r->next].rel, rel))
+		n = &r->notes[r->next++];
+	if (n && change != CV_PUBLISH_UNCHANGED)
+		printf("%-9s %s: %zu events new, %zu changed, %zu removed, %zu unchanged\n",
+		       word[change], rel, n->ch.added, n->ch.changed, n->ch.removed,
+		       n->ch.unchanged);
+	else
+		printf("%-9s %s\n", word[change], rel);
+	return CV_OK;
 }
 
 int cli_publish(const cli_options *o)
@@ -458,7 +465,7 @@ int cli_publish(const cli_options *o)
 	cli_itip itip;
 	loaded l;
 	char *text, path[CV_PUBLISH_PATH_MAX];
-	size_t len, i, removed = 0;
+	size_t len, i, fa = 0, fc = 0, fu = 0, fr = 0;
 	int64_t stamp;
 	int code = 0, rc;
 
@@ -473,7 +480,9 @@ int cli_publish(const cli_options *o)
 	memset(&run, 0, sizeof(run));
 	run.o = o;
 	run.errs = l.errs;
-	rc = cv_publish_open(&run.pub, o->out, l.errs);
+	/* A dry run stages nothing and leaves no lock file behind: DIR stays as it is. */
+	rc = o->dry_run ? cv_publish_open_dry(&run.pub, o->out, l.errs)
+			: cv_publish_open(&run.pub, o->out, l.errs);
 	if (!rc && o->itip)
 		rc = cli_itip_init(&itip, o->out, l.course, stamp);
 	if (!rc)
@@ -492,20 +501,26 @@ int cli_publish(const cli_options *o)
 	if (!rc && o->itip)
 		rc = cli_itip_finish(&itip, run.pub, l.roster, l.errs);
 	if (!rc && o->dry_run)
-		removed = list_removed(o->out, l.roster);
+		rc = cv_publish_list_changes(run.pub, print_change, &run);
 	else if (!rc)
 		rc = cv_publish_commit(run.pub, l.errs);
-	cv_publish_free(run.pub); /* a dry run's staged set goes with it */
+	if (!rc)
+		rc = cv_publish_changes(run.pub, &fa, &fc, &fu, &fr);
+	if (rc == CV_EIO)
+		fprintf(stderr, "convene: %s: cannot read the published files\n", o->out);
+	cv_publish_free(run.pub);
+	for (i = 0; i < run.nnotes; i++)
+		free(run.notes[i].rel);
+	free(run.notes);
 	if (itip.warnings)
 		cv_errors_print(itip.warnings, stderr);
 	cli_itip_free(&itip);
 	if (rc)
 		return fail(&l, rc);
 	if (o->dry_run) {
-		printf("dry run: %zu calendars new, %zu changed, %zu unchanged, %zu removed; "
+		printf("dry run: %zu files new, %zu changed, %zu unchanged, %zu removed; "
 		       "events: %zu new, %zu changed, %zu removed; nothing written to %s\n",
-		       run.added, run.changed, run.unchanged, removed, run.ev_added, run.ev_changed,
-		       run.ev_removed, o->out);
+		       fa, fc, fu, fr, run.ev_added, run.ev_changed, run.ev_removed, o->out);
 		if (o->itip)
 			printf("dry run: %zu invitations and %zu cancellations would be written\n",
 			       itip.requests, itip.cancels);
@@ -516,10 +531,10 @@ int cli_publish(const cli_options *o)
 		fprintf(stderr, "%s: %zu invitations and %zu cancellations to e-mail in %s/itip\n",
 			o->course, itip.requests, itip.cancels, o->out);
 	if (!o->quiet)
-		fprintf(stderr, "%s: published %zu calendars to %s (%zu new, %zu changed, %zu "
-			"unchanged; events: %zu new, %zu changed, %zu removed)\n", o->course,
-			l.plan->nstudents + 1, o->out, run.added, run.changed, run.unchanged,
-			run.ev_added, run.ev_changed, run.ev_removed);
+		fprintf(stderr, "%s: published %zu calendars to %s (files: %zu new, %zu changed, "
+			"%zu unchanged, %zu removed; events: %zu new, %zu changed, %zu removed)\n",
+			o->course, l.plan->nstudents + 1, o->out, fa, fc, fu, fr, run.ev_added,
+			run.ev_changed, run.ev_removed);
 	unload(&l);
 	return 0;
 }

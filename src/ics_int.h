@@ -1,0 +1,29 @@
+/*
+ * ics_int.h - private to the ics module: the VTIMEZONE builder
+ * (ics_vtimezone.c) that src/ics.c uses for every zone a calendar names.
+ * Not API; tests/test_ics_vtimezone.c includes it to test the builder alone.
+ */
+#ifndef CONVENE_ICS_INT_H
+#define CONVENE_ICS_INT_H
+
+#include <stdint.h>
+#include <libical/ical.h>
+
+#include "convene/tz.h"
+
+/*
+ * A VTIMEZONE, TZID the zone's bare IANA name (cv_zone_name()), that gives
+ * the tz module's offset at every instant in [from, to) and says nothing
+ * beyond: the first observance is the change in force at `from` (the last
+ * transition before it), then one STANDARD or DAYLIGHT per distinct change
+ * in the range, its first onset as DTSTART and the others as RDATEs, all in
+ * the local time of the offset before the onset (RFC 5545 section 3.6.5).
+ * A zone with no change in the range gets one STANDARD at its offset.
+ * TZUNTIL (RFC 7808) is `to`.  TZNAME is not written: the tz module does
+ * not keep abbreviations.
+ * Returns a new component (caller frees with icalcomponent_free()), or
+ * NULL when memory runs out or to <= from.
+ */
+icalcomponent *ics_vtimezone_build(const cv_zone *zone, int64_t from, int64_t to);
+
+#endif
