@@ -30,7 +30,9 @@ snapshot >"$tmp/before"
 # check WANT_EXIT FILE NDIAG LOCATION... : run `convene check FILE` in the scratch
 # directory; every LOCATION ("line:col", or "line" / "" for whole-line and whole-file
 # problems) must start a line of stderr as FILE:LOCATION: ; NDIAG is the number of
-# stderr lines (-1: do not count).
+# stderr lines (-1: do not count), not counting the warning that the machine's
+# tzdata release is older than the term (it depends on the machine; it_cli.sh
+# tests it).
 check() {
 	want=$1; file=$2; ndiag=$3; shift 3
 	(cd "$work" && "$bin" check "$file") >"$tmp/out" 2>"$tmp/err"
@@ -49,7 +51,7 @@ check() {
 		fi
 	done
 	if [ "$ndiag" -ge 0 ]; then
-		got=$(wc -l <"$tmp/err")
+		got=$(grep -vc ': warning: the term ends .* but the system tzdata is ' "$tmp/err")
 		if [ "$got" -eq "$ndiag" ]; then echo "ok - $file reports $ndiag problems"
 		else echo "not ok - $file reports $got problems, wanted $ndiag"; sed 's/^/# /' "$tmp/err" | head -40; fi
 	fi

@@ -33,7 +33,7 @@ if cmp -s "$tmp/s1" "$tmp/s2"; then
 else
 	notok "a rerun rewrote files:"; diff "$tmp/s1" "$tmp/s2" | head -5 | sed 's/^/# /'
 fi
-"$bin" publish "$course" --out "$out" --dry-run >"$tmp/dry0" 2>&1
+"$bin" publish "$course" --out "$out" --dry-run >"$tmp/dry0" 2>"$tmp/dry0.err"
 nfiles=$(wc -l <"$tmp/s2")
 if grep -q "^dry run: 0 files new, 0 changed, $nfiles unchanged, 0 removed" "$tmp/dry0" &&
 	[ "$(grep -c '^unchanged ' "$tmp/dry0")" -eq "$nfiles" ] &&
