@@ -267,6 +267,10 @@ static int parse_entry(wlist *l, const char *s, size_t b, size_t end, const cv_w
 		if (l->n == CV_WINDOWS_MAX)
 			return cv_errors_add(errs, CV_EDATA, where, (unsigned)t0,
 					     "more than %d windows", CV_WINDOWS_MAX);
+		/* An end of 00:00 is never after the start, so it is the next
+		 * midnight: the same instant as 24:00, which is how it is kept. */
+		if (stop == 0)
+			stop = 1440;
 		w.days = (uint8_t)days;
 		w.start = (uint16_t)start;
 		w.end = (uint16_t)stop;
@@ -598,11 +602,13 @@ int cv_avail_intervals(cv_interval **out, size_t *n, const cv_avail *a, int64_t 
 	v = malloc(cap * sizeof(*v));
 	if (!v)
 		return CV_ENOMEM;
+	/* Away dates take out whole local days (DESIGN.md time rule 4): a
+	 * window on an away date is gone, an overnight window keeps only the
+	 * part on the date that is not away. */
 	for (d = d0; d <= d1; d++) {
 		unsigned wd = cv_weekday(d);
 		int64_t midnight = (int64_t)d * CV_DAY_SECONDS;
-		if (cv_dates_contain(a->away, a->naway, d))
-			continue;
+		int away_today = cv_dates_contain(a->away, a->naway, d);
 		for (i = 0; i < nwin; i++) {
 			const cv_window *w = &win[i];
 			int64_t ws, we, s, e;
@@ -611,11 +617,18 @@ int cv_avail_intervals(cv_interval **out, size_t *n, const cv_avail *a, int64_t 
 			ws = midnight + (int64_t)w->start * 60;
 			if (w->end > w->start) {
 				/* Ends on the same date, or at the next midnight (24:00). */
+				if (away_today)
+					continue;
 				we = midnight + (int64_t)w->end * 60;
 			} else if (cv_dates_contain(a->away, a->naway, d + 1)) {
 				/* Overnight into an away date: cut at the local midnight. */
+				if (away_today)
+					continue;
 				we = midnight + CV_DAY_SECONDS;
 			} else {
+				/* Overnight out of an away date: from the next midnight on. */
+				if (away_today)
+					ws = midnight + CV_DAY_SECONDS;
 				we = midnight + CV_DAY_SECONDS + (int64_t)w->end * 60;
 			}
 			s = cv_zone_to_utc(a->zone, ws);

@@ -104,33 +104,47 @@ def to_utc(zone, d, minute):
     return wall.replace(tzinfo=zone, fold=0).astimezone(UTC)
 
 
-def intervals(zone, windows, away, first, last):
-    iv = []
-    d = first
-    while d <= last:
-        if d not in away:
-            for days, a, b in windows:
-                if d.weekday() not in days:
-                    continue
-                s = to_utc(zone, d, a)
-                if b <= a:
-                    e = to_utc(zone, d + timedelta(days=1), b)
-                    # an overnight window ending on an away date stops at that midnight
-                    if d + timedelta(days=1) in away:
-                        e = to_utc(zone, d + timedelta(days=1), 0)
-                else:
-                    e = to_utc(zone, d, b)
-                if e > s:
-                    iv.append((s, e))
-        d += timedelta(days=1)
-    iv.sort()
+def merge(iv):
     merged = []
-    for s, e in iv:
+    for s, e in sorted(iv):
         if merged and s <= merged[-1][1]:
             merged[-1] = (merged[-1][0], max(merged[-1][1], e))
         else:
             merged.append((s, e))
     return merged
+
+
+def intervals(zone, windows, away, first, last):
+    """The windows on every local date, minus the whole local days away
+    (DESIGN.md time rule 4), as merged UTC intervals."""
+    iv = []
+    d = first
+    while d <= last:
+        for days, a, b in windows:
+            if d.weekday() not in days:
+                continue
+            s = to_utc(zone, d, a)
+            if b <= a:
+                e = to_utc(zone, d + timedelta(days=1), b)
+            else:
+                e = to_utc(zone, d, b)
+            if e > s:
+                iv.append((s, e))
+        d += timedelta(days=1)
+    out = []
+    for s, e in merge(iv):
+        for day in sorted(away):
+            ds, de = to_utc(zone, day, 0), to_utc(zone, day + timedelta(days=1), 0)
+            if de <= s or ds >= e:
+                continue
+            if ds > s:
+                out.append((s, ds))
+            s = max(s, de)
+            if s >= e:
+                break
+        if s < e:
+            out.append((s, e))
+    return out
 
 
 def covered(iv, s, e):

@@ -117,7 +117,7 @@ static void test_parse_overnight_and_24(void **state)
 	assert_int_equal(w[0].end, 60);
 	assert_int_equal(w[1].end, 1440);
 	assert_int_equal(w[2].start, 0);
-	assert_int_equal(w[2].end, 0); /* not after its start: runs to the next midnight */
+	assert_int_equal(w[2].end, 1440); /* 00:00 is never after a start: the next midnight */
 	free(w);
 }
 
@@ -463,13 +463,40 @@ static void test_overnight_window_cut_at_away_midnight(void **state)
 	cv_avail_free(a);
 }
 
-static void test_window_starting_on_away_date_removed_whole(void **state)
+static void test_overnight_window_out_of_away_date_keeps_next_day(void **state)
 {
-	/* Sun 22:00-01:00 UTC starting on an away Sunday is gone, Monday's hour too. */
+	/* Sun 22:00-01:00 UTC on an away Sunday: Sunday's two hours are gone,
+	 * Monday's hour after midnight is not on the away date and stays. */
 	cv_avail *a = avail("UTC", "Sun 22:00-01:00", "2027-03-07");
-	const int64_t want[] = {test_utc(2027, 3, 14, 22, 0), test_utc(2027, 3, 15, 1, 0)};
+	const int64_t want[] = {
+		test_utc(2027, 3, 8, 0, 0), test_utc(2027, 3, 8, 1, 0),
+		test_utc(2027, 3, 14, 22, 0), test_utc(2027, 3, 15, 1, 0),
+	};
 	(void)state;
-	expect_intervals(a, test_utc(2027, 3, 1, 2, 0), test_utc(2027, 3, 16, 0, 0), 0, want, 1);
+	expect_intervals(a, test_utc(2027, 3, 1, 2, 0), test_utc(2027, 3, 16, 0, 0), 0, want, 2);
+	cv_avail_free(a);
+}
+
+static void test_overnight_window_between_two_away_dates_is_gone(void **state)
+{
+	/* Away Sunday and Monday: nothing of Sunday night is left. */
+	cv_avail *a = avail("Asia/Tokyo", "Sun 22:00-01:00", "2027-03-07..2027-03-08");
+	(void)state;
+	expect_intervals(a, test_utc(2027, 3, 6, 0, 0), test_utc(2027, 3, 9, 0, 0), 0, NULL, 0);
+	cv_avail_free(a);
+}
+
+static void test_midnight_end_written_00_00(void **state)
+{
+	/* "00:00" as an end is the next midnight: Mon 00:00-00:00 is all Monday,
+	 * Mon 22:00-00:00 its last two hours. */
+	cv_avail *a = avail("UTC", "Mon 00:00-00:00; Tue 22:00-00:00", NULL);
+	const int64_t want[] = {
+		test_utc(2027, 3, 1, 0, 0), test_utc(2027, 3, 2, 0, 0),
+		test_utc(2027, 3, 2, 22, 0), test_utc(2027, 3, 3, 0, 0),
+	};
+	(void)state;
+	expect_intervals(a, test_utc(2027, 2, 28, 0, 0), test_utc(2027, 3, 7, 0, 0), 0, want, 2);
 	cv_avail_free(a);
 }
 
@@ -640,7 +667,9 @@ int main(void)
 		cmocka_unit_test(test_away_date_removes_local_day),
 		cmocka_unit_test(test_away_date_uses_local_dates),
 		cmocka_unit_test(test_overnight_window_cut_at_away_midnight),
-		cmocka_unit_test(test_window_starting_on_away_date_removed_whole),
+		cmocka_unit_test(test_overnight_window_out_of_away_date_keeps_next_day),
+		cmocka_unit_test(test_overnight_window_between_two_away_dates_is_gone),
+		cmocka_unit_test(test_midnight_end_written_00_00),
 		cmocka_unit_test(test_busy_is_subtracted),
 		cmocka_unit_test(test_intervals_clipped_to_range),
 		cmocka_unit_test(test_preferred_list_is_separate),

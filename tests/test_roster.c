@@ -162,6 +162,27 @@ static void test_student_availability_is_usable(void **state)
 	cv_roster_free(r);
 }
 
+/* A window ending at 00:00 (all day, or to midnight) loads in both columns. */
+static void test_window_ending_at_00_00(void **state)
+{
+	static const char text[] = "id,timezone,available,preferred\n"
+				   "s1,Europe/Berlin,Mon 00:00-00:00; Tue 22:00-00:00,Mon 00:00-00:00\n";
+	char *path = scratch(text, sizeof(text) - 1);
+	cv_roster *r = load_ok(path);
+	cv_interval *iv;
+	size_t n;
+	(void)state;
+	/* Berlin in March before the change is UTC+1: Monday is Sun 23:00Z to Mon 23:00Z. */
+	assert_int_equal(cv_avail_intervals(&iv, &n, r->students[0].avail, test_utc(2027, 2, 28, 0, 0),
+					    test_utc(2027, 3, 4, 0, 0), 1), CV_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(iv[0].start, test_utc(2027, 2, 28, 23, 0));
+	assert_int_equal(iv[0].end, test_utc(2027, 3, 1, 23, 0));
+	free(iv);
+	cv_roster_free(r);
+	unlink(path);
+}
+
 static void test_many_rows_without_trailing_newline(void **state)
 {
 	size_t cap = 2000 * 48 + 64, pos = 0, i;
@@ -390,6 +411,7 @@ int main(void)
 		cmocka_unit_test(test_good_roster_values),
 		cmocka_unit_test(test_find),
 		cmocka_unit_test(test_student_availability_is_usable),
+		cmocka_unit_test(test_window_ending_at_00_00),
 		cmocka_unit_test(test_many_rows_without_trailing_newline),
 		cmocka_unit_test(test_missing_file_is_enoinput),
 		cmocka_unit_test(test_every_bad_row_reported),
