@@ -289,6 +289,17 @@ static int parse_entry(wlist *l, const char *s, size_t b, size_t end, const cv_w
 	}
 }
 
+int cv_windows_entry_follows(const char *text, size_t len)
+{
+	size_t i = skip_blank(text, 0, len), j = i;
+
+	while (j < len && isalpha((unsigned char)text[j]))
+		j++;
+	if (j == i || day_lookup(text + i, j - i) < 0)
+		return 0;
+	return j == len || is_blank(text[j]) || text[j] == '-' || text[j] == ',';
+}
+
 int cv_windows_parse(cv_window **out, size_t *n, const char *text, const cv_where *where,
 		     cv_errors *errs)
 {

@@ -191,6 +191,21 @@ static void lex_section(state *st, size_t i)
 }
 
 /* Lex a "key = value ; comment" line whose first non-blank byte is at i. */
+/* Whether the text after a ';' in the value of key[0..klen) is another entry of its list. */
+static int list_continues(const char *key, size_t klen, const char *rest, size_t len)
+{
+	size_t i = 0;
+
+	if (klen == 6 && !memcmp(key, "window", 6))
+		return cv_windows_entry_follows(rest, len);
+	if (klen == 8 && !memcmp(key, "holidays", 8)) {
+		while (i < len && is_space(rest[i]))
+			i++;
+		return i < len && rest[i] >= '0' && rest[i] <= '9';
+	}
+	return 0;
+}
+
 static void lex_key(state *st, size_t i)
 {
 	const char *l = st->line;
@@ -218,10 +233,14 @@ static void lex_key(state *st, size_t i)
 	/*
 	 * An inline comment starts at a ';' that follows a blank (so a URL may
 	 * hold ';'), as inih does when built with INI_ALLOW_INLINE_COMMENTS.
+	 * But ';' also separates the entries of a window or holiday list, so
+	 * there a ';' followed by another entry (a day word, a date) is part of
+	 * the value: "Mon-Fri 09:00-10:00 ; Sat 10:00-12:00" keeps Saturday.
 	 */
 	st->value_off = v;
 	for (e = v; e < n; e++) {
-		if (l[e] == ';' && (e == v || is_space(l[e - 1])))
+		if (l[e] == ';' && (e == v || is_space(l[e - 1])) &&
+		    !list_continues(l + i, name_end - i, l + e + 1, n - e - 1))
 			break;
 	}
 	while (e > v && is_space(l[e - 1]))
@@ -510,9 +529,26 @@ static void set_value(state *st, int k, const cv_where *w, const char *v)
 		c->roster_path = resolve(st, v);
 		c->roster_line = st->lineno;
 		break;
-	case K_CALENDARS:
+	case K_CALENDARS: {
+		struct stat sb;
 		c->calendars_dir = resolve(st, v);
+		if (!c->calendars_dir)
+			break;
+		/* A directory not made yet is fine (git keeps no empty one, and a
+		 * course may name it before anyone hands in a calendar), but a typo
+		 * would silently drop every calendar, so it is said. */
+		if (stat(c->calendars_dir, &sb) != 0) {
+			cv_errors_warn(st->errs, w, 0,
+				       "calendars directory %s does not exist: no student calendar is read",
+				       c->calendars_dir);
+		} else if (!S_ISDIR(sb.st_mode)) {
+			cv_errors_add(st->errs, CV_EDATA, w, 0,
+				      "calendars must name a directory of <student-id>.ics files; %s is not one",
+				      c->calendars_dir);
+			fail(st, CV_EDATA);
+		}
 		break;
+	}
 	case K_UID_DOMAIN:
 		check_domain(st, w, v);
 		break;
@@ -737,6 +773,71 @@ static char *dir_of(const char *path)
 	return d;
 }
 
+/* Minutes as the course file writes durations: 90 -> "1h30m", 60 -> "1h", 45 -> "45m". */
+static void format_minutes(char *buf, size_t size, unsigned m)
+{
+	if (m >= 60 && m % 60)
+		snprintf(buf, size, "%uh%um", m / 60, m % 60);
+	else if (m >= 60)
+		snprintf(buf, size, "%uh", m / 60);
+	else
+		snprintf(buf, size, "%um", m);
+}
+
+/* Mark the instructor's windows on a minute map of the home week (a cycle). */
+static void mark_windows(uint8_t *open, const cv_window *w, size_t n)
+{
+	size_t i;
+	unsigned d, m;
+
+	for (i = 0; i < n; i++) {
+		for (d = 0; d < 7; d++) {
+			unsigned from, to;
+			if (!(w[i].days & (1u << d)))
+				continue;
+			from = d * 1440 + w[i].start;
+			to = d * 1440 + (w[i].end > w[i].start ? w[i].end : w[i].end + 1440u);
+			for (m = from; m < to; m++)
+				open[m % CV_WEEK_MINUTES] = 1;
+		}
+	}
+}
+
+size_t cv_course_candidates(uint16_t *out, unsigned *longest, const cv_course *c)
+{
+	uint8_t *open = calloc(CV_WEEK_MINUTES, 1);
+	unsigned t, m, run = 0, best = 0, first_run = 0;
+	size_t n = 0;
+
+	if (!open)
+		return (size_t)-1;
+	mark_windows(open, c->windows, c->nwindows);
+	/* Runs of open minutes, the one across Sunday midnight joined. */
+	for (m = 0; m < CV_WEEK_MINUTES && open[m]; m++)
+		first_run++;
+	for (m = 0; m < CV_WEEK_MINUTES; m++) {
+		run = open[m] ? run + 1 : 0;
+		if (run > best)
+			best = run;
+	}
+	if (first_run < CV_WEEK_MINUTES && run + first_run > best)
+		best = run + first_run;
+	if (longest)
+		*longest = best;
+	for (t = 0; c->granularity && t < CV_WEEK_MINUTES; t += c->granularity) {
+		for (m = 0; m < c->duration && m < CV_WEEK_MINUTES; m++)
+			if (!open[(t + m) % CV_WEEK_MINUTES])
+				break;
+		if (m == c->duration && c->duration <= CV_WEEK_MINUTES) {
+			if (out)
+				out[n] = (uint16_t)t;
+			n++;
+		}
+	}
+	free(open);
+	return n;
+}
+
 /* Checks that need several keys, and the defaults. */
 static void finish(state *st)
 {
@@ -827,6 +928,31 @@ static void finish(state *st)
 	}
 	if (st->failed)
 		return;
+	if (st->key_ok[K_DURATION] && st->key_ok[K_WINDOW]) {
+		unsigned longest = 0;
+		size_t n = cv_course_candidates(NULL, &longest, c);
+		if (n == 0) {
+			char d[32], l[32];
+			w.line = st->key_line[K_DURATION];
+			w.column = st->key_col[K_DURATION];
+			format_minutes(d, sizeof(d), c->duration);
+			format_minutes(l, sizeof(l), longest);
+			if (longest >= c->duration)
+				cv_errors_add(st->errs, CV_EDATA, &w, 0,
+					      "a %s session starting on the %u-minute grid fits in no "
+					      "teaching window (line %u)", d, c->granularity,
+					      st->key_line[K_WINDOW]);
+			else
+				cv_errors_add(st->errs, CV_EDATA, &w, 0,
+					      "a %s session fits in no teaching window: the longest "
+					      "is %s (window, line %u)", d, l, st->key_line[K_WINDOW]);
+			fail(st, CV_EDATA);
+			return;
+		} else if (n == (size_t)-1) {
+			fail(st, CV_ENOMEM);
+			return;
+		}
+	}
 	if (!c->title)
 		c->title = dup_str(st, c->id);
 	if (!c->uid_domain)

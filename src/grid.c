@@ -40,52 +40,18 @@ struct cv_grid {
 
 /* ---- candidates ---- */
 
-/* Mark the instructor's windows on a minute map of the home week (a cycle). */
-static void mark_windows(uint8_t *open, const cv_window *w, size_t n)
-{
-	size_t i;
-	unsigned d, m;
-
-	for (i = 0; i < n; i++) {
-		for (d = 0; d < 7; d++) {
-			unsigned from, to;
-			if (!(w[i].days & (1u << d)))
-				continue;
-			from = d * 1440 + w[i].start;
-			to = d * 1440 + (w[i].end > w[i].start ? w[i].end : w[i].end + 1440u);
-			for (m = from; m < to; m++)
-				open[m % CV_WEEK_MINUTES] = 1;
-		}
-	}
-}
-
-static int session_fits(const uint8_t *open, unsigned start, unsigned duration)
-{
-	unsigned m;
-	for (m = 0; m < duration; m++)
-		if (!open[(start + m) % CV_WEEK_MINUTES])
-			return 0;
-	return 1;
-}
-
 static int build_candidates(cv_grid *g)
 {
 	const cv_course *c = g->course;
-	uint8_t *open = calloc(CV_WEEK_MINUTES, 1);
-	unsigned t;
+	size_t n;
 
-	if (!open)
+	g->week_minute = malloc(sizeof(*g->week_minute) * (CV_CANDIDATES_MAX / c->granularity + 1));
+	if (!g->week_minute)
 		return CV_ENOMEM;
-	g->week_minute = malloc(sizeof(*g->week_minute) * (CV_WEEK_MINUTES / c->granularity + 1));
-	if (!g->week_minute) {
-		free(open);
+	n = cv_course_candidates(g->week_minute, NULL, c);
+	if (n == (size_t)-1)
 		return CV_ENOMEM;
-	}
-	mark_windows(open, c->windows, c->nwindows);
-	for (t = 0; t < CV_WEEK_MINUTES; t += c->granularity)
-		if (c->duration <= CV_WEEK_MINUTES && session_fits(open, t, c->duration))
-			g->week_minute[g->ncand++] = (uint16_t)t;
-	free(open);
+	g->ncand = n;
 	return CV_OK;
 }
 

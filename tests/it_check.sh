@@ -12,6 +12,7 @@ trap 'rm -rf "$tmp"' EXIT
 work="$tmp/work"
 mkdir "$work"
 cp "$data"/course_* "$data"/roster_* "$data"/bad_* "$work"/
+mkdir "$work/cal" # course_full.ini names an (empty) calendars directory
 
 # A valid course around a roster, for the roster cases.
 course_for() { # course_for ROSTER > file
@@ -24,7 +25,7 @@ for r in bad_roster_rows bad_roster_quotes bad_roster_header bad_roster_empty \
 done
 course_for "no_such_roster.csv" >"$work/with_no_such_roster.ini"
 
-snapshot() { (cd "$work" && ls -lA --time-style=+%s . | sed 1d | sort && md5sum ./* | sort); }
+snapshot() { (cd "$work" && ls -lA --time-style=+%s . | sed 1d | sort && find . -type f -exec md5sum {} + | sort); }
 snapshot >"$tmp/before"
 
 # check WANT_EXIT FILE NDIAG LOCATION... : run `convene check FILE` in the scratch

@@ -97,6 +97,25 @@ static cv_course *load_ok(const char *name)
 	return c;
 }
 
+/* Load a course file that must load without any diagnostic the fixtures care about. */
+static cv_course *load_ok_path(const char *path)
+{
+	cv_course *c = NULL;
+	cv_errors *e;
+
+	assert_int_equal(cv_errors_new(&e), CV_OK);
+	if (cv_course_load(&c, path, e) != CV_OK) {
+		cv_errors_print(e, stderr);
+		fail_msg("%s did not load", path);
+	}
+	if (fixture_diagnostics(NULL, 0, e)) {
+		cv_errors_print(e, stderr);
+		fail_msg("%s: unexpected diagnostics", path);
+	}
+	cv_errors_free(e);
+	return c;
+}
+
 /* A scratch course file with the given text; the caller unlinks it. */
 static char *scratch(const char *text)
 {
@@ -185,6 +204,74 @@ static void test_tzdata_age_warning(void **state)
 	}
 }
 
+/*
+ * ';' after a blank starts a comment, except where it separates the entries
+ * of a window or holiday list: there a day word or a date after it is more
+ * of the list.
+ */
+static void test_semicolon_lists_and_comments(void **state)
+{
+	char *path = scratch("[course]\nid = c1\ntimezone = UTC\nstart = 2027-01-04\nend = 2027-02-26\n"
+			     "roster = r.csv\nholidays = 2027-01-18 ; 2027-02-01..2027-02-02 ; break\n"
+			     "[sessions]\ncount = 1\nduration = 60m\n"
+			     "window = Mon-Fri 09:00-10:00 ; sat 10:00-12:00 ; Daily 20:00-21:00 ; my hours\n");
+	cv_course *c = load_ok_path(path);
+	(void)state;
+	assert_int_equal(c->nwindows, 3);
+	assert_int_equal(c->windows[1].days, 1u << 5);
+	assert_int_equal(c->windows[1].start, 600);
+	assert_int_equal(c->windows[2].days, 0x7F);
+	assert_int_equal(c->nholidays, 2);
+	cv_course_free(c);
+	unlink(path);
+}
+
+/* A session longer than every window, or off the grid of every window, is refused at its duration. */
+static void test_session_fits_no_window(void **state)
+{
+	char *path = scratch(GOOD_COURSE "[sessions]\ncount = 1\nduration = 8h1m\n"
+			     "window = Mon-Fri 09:00-17:00\n");
+	(void)state;
+	EXPECT_AT(path, CV_EDATA, {9, 12, "8h1m session fits in no teaching window: the longest is 8h"});
+	unlink(path);
+	path = scratch(GOOD_COURSE "[sessions]\ncount = 1\nduration = 30m\ngranularity = 1h\n"
+		       "window = Mon 09:10-09:50\n");
+	EXPECT_AT(path, CV_EDATA, {9, 12, "30m session starting on the 60-minute grid fits in no"});
+	unlink(path);
+	/* A window across Sunday midnight holds a session across it. */
+	path = scratch(GOOD_COURSE "[sessions]\ncount = 1\nduration = 3h\nwindow = Sun 22:00-24:00; Mon 00:00-01:00\n");
+	{
+		cv_course *c = load_ok_path(path);
+		uint16_t starts[CV_CANDIDATES_MAX / 15 + 1];
+		assert_int_equal(cv_course_candidates(starts, NULL, c), 1);
+		assert_int_equal(starts[0], 6 * 1440 + 22 * 60);
+		cv_course_free(c);
+	}
+	unlink(path);
+}
+
+/* A calendars directory not made yet is a warning; a file in its place is an error. */
+static void test_calendars_directory(void **state)
+{
+	char *path = scratch(GOOD_COURSE "calendars = /nonexistent-convene-dir/\n" GOOD_SESSIONS);
+	const cv_error *got[2];
+	cv_course *c = NULL;
+	cv_errors *e;
+	(void)state;
+	assert_int_equal(cv_errors_new(&e), CV_OK);
+	assert_int_equal(cv_course_load(&c, path, e), CV_OK);
+	assert_int_equal(fixture_diagnostics(got, 2, e), 1);
+	assert_int_equal(got[0]->code, CV_OK);
+	assert_int_equal(got[0]->line, 7);
+	assert_non_null(strstr(got[0]->message, "does not exist: no student calendar is read"));
+	cv_course_free(c);
+	cv_errors_free(e);
+	unlink(path);
+	path = scratch(GOOD_COURSE "calendars = /etc/passwd\n" GOOD_SESSIONS);
+	EXPECT_AT(path, CV_EDATA, {7, 13, "calendars must name a directory"});
+	unlink(path);
+}
+
 static void test_more_key_mistakes(void **state)
 {
 	char *path = scratch("[course] x\nID = c1\ntimezone = UTC\nstart = 2027-01-04\n"
@@ -244,7 +331,7 @@ static void test_paths_resolve_against_course_dir(void **state)
 	(void)state;
 	assert_string_equal(c->dir, "tests/data");
 	assert_string_equal(c->roster_path, "tests/data/roster_good.csv");
-	assert_string_equal(c->calendars_dir, "tests/data/calendars/");
+	assert_string_equal(c->calendars_dir, "tests/data/cal/");
 	cv_course_free(c);
 }
 
@@ -489,6 +576,9 @@ int main(void)
 		cmocka_unit_test(test_warnings_do_not_fail),
 		cmocka_unit_test(test_tzdata_age_warning),
 		cmocka_unit_test(test_more_key_mistakes),
+		cmocka_unit_test(test_semicolon_lists_and_comments),
+		cmocka_unit_test(test_session_fits_no_window),
+		cmocka_unit_test(test_calendars_directory),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	cv_tz_cleanup();

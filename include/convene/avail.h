@@ -56,6 +56,14 @@ typedef struct cv_interval {
 int cv_windows_parse(cv_window **out, size_t *n, const char *text,
 		     const cv_where *where, cv_errors *errs);
 
+/*
+ * 1 if text[0..len) starts, after blanks, with a day word of the language
+ * (Mon, tuesday, Daily, ...) followed by a blank, '-' or ',': the start of
+ * another window entry.  The course reader uses it to tell "; Sat 10:00-12:00"
+ * (more windows) from "; when I can teach" (a comment).
+ */
+int cv_windows_entry_follows(const char *text, size_t len);
+
 /* Format windows back into the mini-language (for reports); buf is always NUL-terminated. */
 void cv_windows_format(char *buf, size_t size, const cv_window *w, size_t n);
 

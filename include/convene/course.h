@@ -86,6 +86,20 @@ typedef struct cv_course {
 int cv_course_load(cv_course **out, const char *path, cv_errors *errs);
 void cv_course_free(cv_course *course);
 
+/* The most candidate starts a course can have: one per minute of the week. */
+#define CV_CANDIDATES_MAX CV_WEEK_MINUTES
+
+/*
+ * The candidate starts of a course (DESIGN.md "Objective"): the starts on
+ * the granularity grid, as minutes from Monday 00:00 of the home week,
+ * ascending, whose whole session lies inside the instructor's windows (the
+ * week taken as a cycle, so a Sunday-night window runs into Monday).  Writes
+ * them to out[] (room for CV_CANDIDATES_MAX / granularity + 1 entries; NULL to
+ * only count), sets *longest to the longest stretch of open minutes (may be
+ * NULL).  Returns how many there are, or (size_t)-1 when out of memory.
+ */
+size_t cv_course_candidates(uint16_t *out, unsigned *longest, const cv_course *course);
+
 #ifdef __cplusplus
 }
 #endif
