@@ -224,10 +224,23 @@ int cv_report_text(FILE *f, const cv_plan *p)
 	if (cv_tz_stale_for(c->end))
 		fprintf(f, "warning: tzdata %s predates the term's last year by more than a year; "
 			   "keep the tzdata package current\n\n", cv_tz_version());
-	fprintf(f, "%s plan: attendance %lld, reach %lld of %zu students, preferred %lld\n",
-		p->solution.optimal ? "Optimal (proven)" : "Best found (NOT proven optimal)",
-		(long long)s->attendance, (long long)s->reach, p->roster->count,
-		(long long)s->preferred);
+	/* Reach counts weights; with weights other than 1 it is not a head count,
+	 * so the head count of students who attend at least once goes beside it. */
+	{
+		uint64_t weight = total_weight(p);
+		size_t reached = 0;
+		for (i = 0; i < p->nstudents; i++)
+			reached += p->students[i].nlive > 0;
+		fprintf(f, "%s plan: attendance %lld, reach %lld", p->solution.optimal
+			? "Optimal (proven)" : "Best found (NOT proven optimal)",
+			(long long)s->attendance, (long long)s->reach);
+		if (weight == p->roster->count)
+			fprintf(f, " of %zu students", p->roster->count);
+		else
+			fprintf(f, " of weight %llu (%zu of %zu students attend live)",
+				(unsigned long long)weight, reached, p->roster->count);
+		fprintf(f, ", preferred %lld\n", (long long)s->preferred);
+	}
 	if (!p->solution.optimal)
 		fprintf(f, "upper bound: attendance %lld, reach %lld\n",
 			(long long)p->solution.bound.attendance, (long long)p->solution.bound.reach);

@@ -1,0 +1,61 @@
+#!/bin/sh
+# it_install.sh BUILD - `make install` into a DESTDIR puts the binary, the man
+# page, the headers, the library and convene.pc in place, and a program built
+# with nothing but `pkg-config --cflags --libs convene` links and runs.
+# The plain build only: installing the ASan build would mean rebuilding it.
+set -u
+case "$1" in *asan*) exit 0 ;; esac
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+ok() { echo "ok - $*"; }
+notok() { echo "not ok - $*"; }
+root="$tmp/root"
+prefix=/opt/convene
+
+if make -s --no-print-directory install BUILD="$1" PREFIX="$prefix" DESTDIR="$root" >"$tmp/log" 2>&1; then
+	ok "make install PREFIX=$prefix DESTDIR=... succeeds"
+else
+	notok "make install failed"; sed 's/^/# /' "$tmp/log" | head -10
+fi
+for f in bin/convene lib/libconvene.a include/convene.h include/convene/plan.h \
+	share/man/man1/convene.1 lib/pkgconfig/convene.pc; do
+	if [ -s "$root$prefix/$f" ]; then ok "installed $f"; else notok "missing $prefix/$f"; fi
+done
+if "$root$prefix/bin/convene" --version | grep -q '^convene [0-9]'; then
+	ok "the installed binary runs"
+else
+	notok "the installed binary does not run"
+fi
+if grep -q "^prefix=$prefix\$" "$root$prefix/lib/pkgconfig/convene.pc" &&
+	! grep -q '@' "$root$prefix/lib/pkgconfig/convene.pc"; then
+	ok "convene.pc names the prefix and has no unsubstituted @VARIABLE@"
+else
+	notok "convene.pc:"; sed 's/^/# /' "$root$prefix/lib/pkgconfig/convene.pc"
+fi
+if man -l "$root$prefix/share/man/man1/convene.1" >/dev/null 2>&1 || ! command -v man >/dev/null; then
+	ok "the man page formats"
+else
+	notok "the man page does not format"
+fi
+
+cat >"$tmp/use.c" <<'C'
+#include <stdio.h>
+#include <convene.h>
+int main(void)
+{
+	const cv_zone *z = NULL;
+	if (cv_zone_lookup(&z, "Asia/Calcutta", NULL, 0) != CV_OK)
+		return 1;
+	printf("%s %s\n", cv_zone_name(z), cv_tz_version());
+	cv_tz_cleanup();
+	return 0;
+}
+C
+flags=$(PKG_CONFIG_PATH="$root$prefix/lib/pkgconfig" pkg-config \
+	--define-variable=prefix="$root$prefix" --cflags --libs convene 2>"$tmp/pcerr")
+if cc -std=c11 -o "$tmp/use" "$tmp/use.c" $flags 2>"$tmp/ccerr" && "$tmp/use" >"$tmp/out" &&
+	grep -q '^Asia/Kolkata [0-9]\{4\}[a-z]' "$tmp/out"; then
+	ok "a program linked with pkg-config --libs convene (no --static) runs"
+else
+	notok "linking with pkg-config --libs convene"; cat "$tmp/pcerr" "$tmp/ccerr" | sed 's/^/# /' | head -10
+fi

@@ -1,0 +1,184 @@
+/*
+ * test_report.c - the plan as text and as JSON (DESIGN.md "Outputs"): the
+ * keys, the values a small course must give, escaping, and the head count
+ * beside a weighted reach.
+ */
+#include <stdio.h>
+
+#include "fixture.h"
+
+static cv_plan *plan_of(cv_course *c, cv_roster *r, cv_grid **grid)
+{
+	cv_solution sol;
+	cv_plan *p;
+	assert_int_equal(cv_grid_build(grid, c, r), CV_OK);
+	assert_int_equal(cv_solve(&sol, *grid, NULL), CV_OK);
+	assert_int_equal(cv_plan_build(&p, *grid, &sol), CV_OK);
+	return p;
+}
+
+/* The report written by `write` as a malloc'd string. */
+static char *report(int (*write)(FILE *, const cv_plan *), const cv_plan *p)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	assert_non_null(f);
+	assert_int_equal(write(f, p), CV_OK);
+	fclose(f);
+	return buf;
+}
+
+static void expect_has(const char *text, const char *needle)
+{
+	if (!strstr(text, needle))
+		fail_msg("missing %s in:\n%s", needle, text);
+}
+
+/*
+ * Two Mondays at 09:00 UTC.  "ana" can come to both, "ben" (weight 3) only
+ * to the first (away the second Monday), "chi" in Tokyo never (09:00 UTC is
+ * 18:00 there, outside 08:00-09:00).
+ */
+static void make_course(cv_course **c, cv_roster **r)
+{
+	*c = fx_course("UTC", "2027-03-01", "2027-03-14", "Mon 09:00-10:00", 60, 60);
+	*r = fx_roster();
+	fx_student(*r, "ana", "UTC", "Mon 08:00-12:00", NULL, NULL, 1);
+	fx_student(*r, "ben", "Europe/London", "Mon 08:00-12:00", NULL, "2027-03-08", 3);
+	fx_student(*r, "chi", "Asia/Tokyo", "Mon 08:00-09:00", NULL, NULL, 1);
+}
+
+static void test_json_has_the_design_keys_and_values(void **state)
+{
+	cv_course *c;
+	cv_roster *r;
+	cv_grid *g;
+	cv_plan *p;
+	char *json;
+	(void)state;
+
+	make_course(&c, &r);
+	p = plan_of(c, r, &g);
+	json = report(cv_report_json, p);
+	expect_has(json, "\"tzdata\": \"");
+	expect_has(json, "\"objective\": {\"mode\": \"sections\", \"attendance\": 5, \"reach\": 4, ");
+	expect_has(json, "\"students\": 3, \"weight\": 5, \"optimal\": true, \"upper_bound\": 5");
+	expect_has(json, "{\"index\": 1, \"weekday\": \"Mon\", \"start\": \"09:00\", \"duration\": 60");
+	expect_has(json, "\"occurrences\": [\"2027-03-01T09:00:00Z\", \"2027-03-08T09:00:00Z\"]");
+	expect_has(json, "{\"id\": \"ana\", \"timezone\": \"UTC\", \"section\": 1, "
+			 "\"live\": [\"2027-03-01T09:00:00Z\", \"2027-03-08T09:00:00Z\"], "
+			 "\"alternative\": []");
+	expect_has(json, "{\"id\": \"ben\", \"timezone\": \"Europe/London\", \"section\": 1, "
+			 "\"live\": [\"2027-03-01T09:00:00Z\"], "
+			 "\"alternative\": [\"2027-03-08T09:00:00Z\"], \"reasons\": [\"away\"]");
+	expect_has(json, "{\"id\": \"chi\", \"timezone\": \"Asia/Tokyo\", \"section\": 1, \"live\": [], "
+			 "\"alternative\": [\"2027-03-01T09:00:00Z\", \"2027-03-08T09:00:00Z\"], "
+			 "\"reasons\": [\"hours\", \"hours\"]");
+	free(json);
+	cv_plan_free(p);
+	cv_grid_free(g);
+	fx_roster_free(r);
+	cv_course_free(c);
+}
+
+/* Series mode: "section" is null and everyone is expected at every session. */
+static void test_json_series_section_is_null(void **state)
+{
+	cv_course *c;
+	cv_roster *r;
+	cv_grid *g;
+	cv_plan *p;
+	char *json;
+	(void)state;
+
+	make_course(&c, &r);
+	c->mode = CV_MODE_SERIES;
+	p = plan_of(c, r, &g);
+	json = report(cv_report_json, p);
+	expect_has(json, "\"mode\": \"series\"");
+	expect_has(json, "{\"id\": \"ana\", \"timezone\": \"UTC\", \"section\": null, ");
+	free(json);
+	cv_plan_free(p);
+	cv_grid_free(g);
+	fx_roster_free(r);
+	cv_course_free(c);
+}
+
+/* Quotes, backslashes and control characters in a title are escaped. */
+static void test_json_escapes_strings(void **state)
+{
+	cv_course *c;
+	cv_roster *r;
+	cv_grid *g;
+	cv_plan *p;
+	char *json;
+	(void)state;
+
+	make_course(&c, &r);
+	free(c->title);
+	c->title = strdup("A \"quoted\" \\ title\twith\x01 bytes");
+	p = plan_of(c, r, &g);
+	json = report(cv_report_json, p);
+	expect_has(json, "\"title\": \"A \\\"quoted\\\" \\\\ title\\twith\\u0001 bytes\"");
+	free(json);
+	cv_plan_free(p);
+	cv_grid_free(g);
+	fx_roster_free(r);
+	cv_course_free(c);
+}
+
+/* The text report: the proven plan, a weighted reach with the head count beside it,
+ * the local time of each student's section and why occurrences are missed. */
+static void test_text_report(void **state)
+{
+	cv_course *c;
+	cv_roster *r;
+	cv_grid *g;
+	cv_plan *p;
+	char *text;
+	(void)state;
+
+	make_course(&c, &r);
+	p = plan_of(c, r, &g);
+	text = report(cv_report_text, p);
+	expect_has(text, "Fixture Course (fx101)\nhome zone UTC, term 2027-03-01..2027-03-14, sections, "
+			 "1 x 60 min, tzdata ");
+	expect_has(text, "Optimal (proven) plan: attendance 5, reach 4 of weight 5 "
+			 "(2 of 3 students attend live), preferred 0\n");
+	expect_has(text, "Section 1: Mon 09:00-10:00 UTC, 2 occurrences, 3 students\n");
+	expect_has(text, "  ben          Europe/London                section 1 (Mon 09:00 local) "
+			 "live 1/2 - missed: 1 away\n");
+	expect_has(text, "  chi          Asia/Tokyo                   section 1 (Mon 18:00 local) "
+			 "live 0/2 - missed: 2 outside hours\n");
+	free(text);
+	cv_plan_free(p);
+	cv_grid_free(g);
+	fx_roster_free(r);
+
+	/* weights all 1: a plain head count */
+	r = fx_roster();
+	fx_student(r, "ana", "UTC", "Mon 08:00-12:00", NULL, NULL, 1);
+	fx_student(r, "chi", "Asia/Tokyo", "Mon 08:00-09:00", NULL, NULL, 1);
+	p = plan_of(c, r, &g);
+	text = report(cv_report_text, p);
+	expect_has(text, "attendance 2, reach 1 of 2 students, preferred 0\n");
+	free(text);
+	cv_plan_free(p);
+	cv_grid_free(g);
+	fx_roster_free(r);
+	cv_course_free(c);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_json_has_the_design_keys_and_values),
+		cmocka_unit_test(test_json_series_section_is_null),
+		cmocka_unit_test(test_json_escapes_strings),
+		cmocka_unit_test(test_text_report),
+	};
+	int rc = cmocka_run_group_tests(tests, NULL, NULL);
+	cv_tz_cleanup();
+	return rc;
+}
