@@ -113,3 +113,20 @@ assert keys == sorted(keys, reverse=True), keys
 assert len(set(tuple(t["slots"]) for t in top)) == 4
 ' "$tmp/out"; then echo "ok - the ranked plans are distinct, best first, led by the plan"; else echo "not ok - --top"; fi
 t 2 "--top 0 is a usage error" -- "$bin" solve examples/course.ini --top 0
+
+# An option the command would ignore is a usage error, not silently dropped.
+t 2 "check refuses --json" -- "$bin" check examples/course.ini --json
+has "$tmp/err" "check does not take --json" "the refusal names the option"
+t 2 "solve refuses --itip" -- "$bin" solve examples/course.ini --itip
+t 2 "solve refuses --dry-run" -- "$bin" solve examples/course.ini -n
+t 2 "publish refuses --top" -- "$bin" publish examples/course.ini --out "$tmp/never" --top 2
+t 2 "an unknown command is a usage error" -- "$bin" frobnicate examples/course.ini
+if [ ! -e "$tmp/never" ]; then echo "ok - a refused publish creates nothing"; else echo "not ok - a refused publish created $tmp/never"; fi
+t 0 "check --quiet exits 0" -- "$bin" check --quiet examples/course.ini
+if [ ! -s "$tmp/out" ]; then echo "ok - check --quiet prints no summary"; else echo "not ok - check --quiet printed"; sed 's/^/# /' "$tmp/out"; fi
+t 0 "--help exits 0" -- "$bin" --help
+for opt in --quiet --dry-run --itip --export-lp --stats --exclude --top --pin --time-limit --json --out; do
+	has "$tmp/out" "$opt" "--help names $opt"
+done
+t 0 "publish says which tzdata it used" -- "$bin" publish examples/course.ini --out "$tmp/pub"
+has "$tmp/err" "published .* calendars to .*; tzdata [0-9]\{4\}[a-z])" "the publish summary names the tzdata release"

@@ -72,8 +72,9 @@ int cli_check(const cli_options *o)
 		return fail(&l, rc);
 	n = l.roster->count;
 	cv_errors_print(l.errs, stderr); /* warnings */
-	printf("%s: ok (%zu students, home zone %s, tzdata %s)\n", o->course, n,
-	       cv_zone_name(l.course->zone), cv_tz_version());
+	if (!o->quiet)
+		printf("%s: ok (%zu students, home zone %s, tzdata %s)\n", o->course, n,
+		       cv_zone_name(l.course->zone), cv_tz_version());
 	unload(&l);
 	return 0;
 }
@@ -519,8 +520,9 @@ int cli_publish(const cli_options *o)
 		return fail(&l, rc);
 	if (o->dry_run) {
 		printf("dry run: %zu files new, %zu changed, %zu unchanged, %zu removed; "
-		       "events: %zu new, %zu changed, %zu removed; nothing written to %s\n",
-		       fa, fc, fu, fr, run.ev_added, run.ev_changed, run.ev_removed, o->out);
+		       "events: %zu new, %zu changed, %zu removed; nothing written to %s; tzdata %s\n",
+		       fa, fc, fu, fr, run.ev_added, run.ev_changed, run.ev_removed, o->out,
+		       cv_tz_version());
 		if (o->itip)
 			printf("dry run: %zu invitations and %zu cancellations would be written\n",
 			       itip.requests, itip.cancels);
@@ -532,9 +534,10 @@ int cli_publish(const cli_options *o)
 			o->course, itip.requests, itip.cancels, o->out);
 	if (!o->quiet)
 		fprintf(stderr, "%s: published %zu calendars to %s (files: %zu new, %zu changed, "
-			"%zu unchanged, %zu removed; events: %zu new, %zu changed, %zu removed)\n",
+			"%zu unchanged, %zu removed; events: %zu new, %zu changed, %zu removed; "
+			"tzdata %s)\n",
 			o->course, l.plan->nstudents + 1, o->out, fa, fc, fu, fr, run.ev_added,
-			run.ev_changed, run.ev_removed);
+			run.ev_changed, run.ev_removed, cv_tz_version());
 	unload(&l);
 	return 0;
 }

@@ -11,23 +11,52 @@
 #include "cli.h"
 
 static const char usage_text[] =
-	"usage: convene check COURSE\n"
+	"usage: convene check COURSE [--quiet]\n"
 	"       convene solve COURSE [--json] [--time-limit SECONDS] [--pin \"Tue 14:00\"]...\n"
 	"                      [--exclude \"Fri\" | \"Mon 08:00-10:00\"]... [--top N] [--stats]\n"
-	"                      [--export-lp FILE]\n"
-	"       convene publish COURSE --out DIR [--dry-run] [--time-limit SECONDS] [--pin ...]\n"
-	"                      [--itip]\n"
+	"                      [--export-lp FILE] [--quiet]\n"
+	"       convene publish COURSE --out DIR [--dry-run] [--itip] [--time-limit SECONDS]\n"
+	"                      [--pin ...]... [--exclude ...]... [--export-lp FILE] [--stats]\n"
+	"                      [--quiet]\n"
 	"       convene zones [PATTERN]\n"
 	"       convene --version | --help\n"
 	"\n"
 	"  check    validate the course file and roster; every problem as file:line:column\n"
 	"  solve    choose the session times with proven optimal attendance and print the plan\n"
 	"  publish  write DIR/instructor.ics and DIR/students/<id>.ics atomically;\n"
+	"           --dry-run: list what would change and write nothing;\n"
 	"           --itip: also DIR/itip/<id>-request.eml and -cancel.eml (RFC 5546 invitations)\n"
 	"  zones    list time-zone names matching PATTERN, or resolve one name\n"
 	"\n"
+	"  -o DIR is --out DIR, -n is --dry-run, -q is --quiet (no summary line, for cron;\n"
+	"  warnings and errors are still printed)\n"
+	"\n"
 	"exit codes: 0 ok, 1 no slot fits anyone, 2 usage, 65 bad input, 66 input missing,\n"
-	"            73 cannot create output, 74 I/O error, 75 another run holds the lock\n";
+	"            71 out of memory, 73 cannot create output, 74 I/O error,\n"
+	"            75 another run holds the lock\n";
+
+/* The options, as bits, and which command takes which: an option a command
+ * would ignore is refused, so a typo'd command line never half-works. */
+enum {
+	OPT_JSON = 1 << 0, OPT_EXCLUDE = 1 << 1, OPT_EXPORT_LP = 1 << 2, OPT_TOP = 1 << 3,
+	OPT_STATS = 1 << 4, OPT_ITIP = 1 << 5, OPT_DRY_RUN = 1 << 6, OPT_QUIET = 1 << 7,
+	OPT_OUT = 1 << 8, OPT_TIME_LIMIT = 1 << 9, OPT_PIN = 1 << 10
+};
+#define OPT_SOLVING (OPT_EXCLUDE | OPT_EXPORT_LP | OPT_STATS | OPT_TIME_LIMIT | OPT_PIN)
+
+static const struct {
+	const char *command;
+	unsigned takes;
+} commands[] = {
+	{"check", OPT_QUIET},
+	{"solve", OPT_SOLVING | OPT_JSON | OPT_TOP | OPT_QUIET},
+	{"publish", OPT_SOLVING | OPT_OUT | OPT_DRY_RUN | OPT_ITIP | OPT_QUIET},
+};
+
+static const char *const option_names[] = {
+	"--json", "--exclude", "--export-lp", "--top", "--stats", "--itip", "--dry-run",
+	"--quiet", "--out", "--time-limit", "--pin"
+};
 
 static int usage(const char *why)
 {
@@ -51,6 +80,8 @@ int main(int argc, char **argv)
 {
 	cli_options o;
 	const char *cmd;
+	unsigned seen = 0;
+	size_t c;
 	int i, rc;
 
 	memset(&o, 0, sizeof(o));
@@ -77,16 +108,19 @@ int main(int argc, char **argv)
 		const char *a = argv[i];
 		if (!strcmp(a, "--json")) {
 			o.json = 1;
+			seen |= OPT_JSON;
 		} else if (!strcmp(a, "--exclude")) {
 			if (++i == argc)
 				return usage("--exclude needs days or a window like \"Mon 08:00-10:00\"");
 			if (o.nexcludes == sizeof(o.excludes) / sizeof(o.excludes[0]))
 				return usage("too many --exclude options");
 			o.excludes[o.nexcludes++] = argv[i];
+			seen |= OPT_EXCLUDE;
 		} else if (!strcmp(a, "--export-lp")) {
 			if (++i == argc)
 				return usage("--export-lp needs a file name");
 			o.export_lp = argv[i];
+			seen |= OPT_EXPORT_LP;
 		} else if (!strcmp(a, "--top")) {
 			char *end;
 			unsigned long v;
@@ -96,27 +130,35 @@ int main(int argc, char **argv)
 			if (*end || !v || v > CV_TOP_MAX)
 				return usage("--top needs a number from 1 to 20");
 			o.top = v;
+			seen |= OPT_TOP;
 		} else if (!strcmp(a, "--stats")) {
 			o.stats = 1;
+			seen |= OPT_STATS;
 		} else if (!strcmp(a, "--itip")) {
 			o.itip = 1;
+			seen |= OPT_ITIP;
 		} else if (!strcmp(a, "--dry-run") || !strcmp(a, "-n")) {
 			o.dry_run = 1;
+			seen |= OPT_DRY_RUN;
 		} else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
 			o.quiet = 1;
+			seen |= OPT_QUIET;
 		} else if (!strcmp(a, "--out") || !strcmp(a, "-o")) {
 			if (++i == argc)
 				return usage("--out needs a directory");
 			o.out = argv[i];
+			seen |= OPT_OUT;
 		} else if (!strcmp(a, "--time-limit")) {
 			if (++i == argc || parse_seconds(&o.time_limit, argv[i]))
 				return usage("--time-limit needs a positive number of seconds");
+			seen |= OPT_TIME_LIMIT;
 		} else if (!strcmp(a, "--pin")) {
 			if (++i == argc)
 				return usage("--pin needs a slot like \"Tue 14:00\"");
 			if (o.npins == CV_COUNT_MAX)
 				return usage("too many --pin options");
 			o.pins[o.npins++] = argv[i];
+			seen |= OPT_PIN;
 		} else if (a[0] == '-' && a[1]) {
 			fprintf(stderr, "convene: unknown option %s\n", a);
 			return usage(NULL);
@@ -126,18 +168,28 @@ int main(int argc, char **argv)
 			return usage("only one COURSE file may be given");
 		}
 	}
+	for (c = 0; c < sizeof(commands) / sizeof(commands[0]); c++)
+		if (!strcmp(cmd, commands[c].command))
+			break;
+	if (c == sizeof(commands) / sizeof(commands[0])) {
+		fprintf(stderr, "convene: unknown command '%s'\n", cmd);
+		return usage(NULL);
+	}
+	if (seen & ~commands[c].takes) {
+		unsigned bit;
+		for (bit = 0; !(seen & ~commands[c].takes & (1u << bit)); bit++)
+			;
+		fprintf(stderr, "convene: %s does not take %s\n", cmd, option_names[bit]);
+		return usage(NULL);
+	}
 	if (!o.course)
 		return usage("missing COURSE file");
 	if (!strcmp(cmd, "check"))
 		rc = cli_check(&o);
 	else if (!strcmp(cmd, "solve"))
 		rc = cli_solve(&o);
-	else if (!strcmp(cmd, "publish"))
+	else
 		rc = o.out ? cli_publish(&o) : usage("publish needs --out DIR");
-	else {
-		fprintf(stderr, "convene: unknown command '%s'\n", cmd);
-		rc = usage(NULL);
-	}
 	cv_tz_cleanup();
 	return rc;
 }
