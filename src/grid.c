@@ -105,6 +105,21 @@ static uint64_t hash_bytes(uint64_t h, const void *data, size_t len)
 	return h;
 }
 
+/* A row hash eight bytes at a time (rows are ncand bytes, hashed for every
+ * definition); a multiply-xorshift mix, only used to bucket. */
+static uint64_t hash_words(uint64_t h, const uint8_t *p, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i + 8 <= len; i += 8) {
+		uint64_t v;
+		memcpy(&v, p + i, 8);
+		h = (h ^ v) * 0x9E3779B97F4A7C15ULL;
+		h ^= h >> 29;
+	}
+	return hash_bytes(h, p + i, len - i);
+}
+
 /* Windows field by field: cv_window has a padding byte whose value is not
  * defined, so neither hashing nor comparing may look at its bytes. */
 static uint64_t hash_windows(uint64_t h, const cv_window *w, size_t n)
@@ -209,25 +224,24 @@ static void table_free(index_table *t)
 }
 
 /*
- * Add (sign = 1) or take away (sign = -1) the occurrences that availability
- * `a` can attend to the count rows: those of weeks [w0, w1) that start in
- * [t_lo, t_hi).
+ * Which occurrences availability `a` can attend, week by week: the count
+ * rows attend[] and preferred[] (ncand entries each, added to), and when
+ * `bits` is not NULL the same as bitsets, bit c of word row
+ * (pref * nweeks + w) * wpw: week w's occurrence of candidate c is attended
+ * (pref = 1: inside a preferred window).  Counts wrap modulo 256 while rows
+ * are adjusted and end in range (a term has at most CV_WEEKS_MAX weeks).
  */
-static int count_weeks(uint8_t *attend, uint8_t *preferred, const cv_grid *g, const cv_avail *a,
-		       size_t w0, size_t w1, int64_t t_lo, int64_t t_hi, int sign)
+static int count_weeks(uint8_t *attend, uint8_t *preferred, uint64_t *bits, const cv_grid *g,
+		       const cv_avail *a)
 {
 	int64_t span = (int64_t)g->course->duration * 60;
-	int64_t from = ((int64_t)g->monday0 + 7 * (int64_t)w0 - 2) * CV_DAY_SECONDS;
-	int64_t to = ((int64_t)g->monday0 + 7 * (int64_t)w1 + 2) * CV_DAY_SECONDS;
+	int64_t from = ((int64_t)g->monday0 - 2) * CV_DAY_SECONDS;
+	int64_t to = ((int64_t)g->monday0 + 7 * (int64_t)g->nweeks + 2) * CV_DAY_SECONDS;
+	size_t wpw = (g->ncand + 63) / 64;
 	cv_interval *iv[2] = {NULL, NULL};
 	size_t n[2] = {0, 0}, i, w;
 	int pref, rc;
 
-	/* intervals clipped a day beyond the occurrences looked at are exact for them */
-	if (t_lo > from + CV_DAY_SECONDS)
-		from = t_lo - CV_DAY_SECONDS;
-	if (t_hi < to - span - CV_DAY_SECONDS)
-		to = t_hi + span + CV_DAY_SECONDS;
 	for (pref = 0; pref < 2; pref++) {
 		rc = cv_avail_intervals(&iv[pref], &n[pref], a, from, to, pref);
 		if (rc) {
@@ -239,14 +253,13 @@ static int count_weeks(uint8_t *attend, uint8_t *preferred, const cv_grid *g, co
 	 * (home-week order; wall -> UTC is monotone except that times in a
 	 * spring-forward gap land after the gap), so one pass with a cursor into
 	 * each interval list, stepping back when time does, replaces a binary
-	 * search per occurrence.  Counts wrap modulo 256 while a delta is
-	 * applied and end in range. */
-	for (w = w0; w < w1; w++) {
+	 * search per occurrence. */
+	for (w = 0; w < g->nweeks; w++) {
 		size_t at[2] = {0, 0};
 		const int64_t *week = g->occ_by_week + w * g->ncand;
 		for (i = 0; i < g->ncand; i++) {
 			int64_t s = week[i];
-			if (s == NO_OCCURRENCE || s < t_lo || s >= t_hi)
+			if (s == NO_OCCURRENCE)
 				continue;
 			for (pref = 0; pref < 2; pref++) {
 				while (at[pref] > 0 && iv[pref][at[pref] - 1].end > s)
@@ -257,9 +270,11 @@ static int count_weeks(uint8_t *attend, uint8_t *preferred, const cv_grid *g, co
 				    iv[pref][at[pref]].end < s + span)
 					break;
 				if (pref)
-					preferred[i] = (uint8_t)(preferred[i] + sign);
+					preferred[i]++;
 				else
-					attend[i] = (uint8_t)(attend[i] + sign);
+					attend[i]++;
+				if (bits)
+					bits[((size_t)pref * g->nweeks + w) * wpw + i / 64] |= 1ULL << (i % 64);
 			}
 		}
 	}
@@ -294,49 +309,64 @@ static int base_avail(cv_avail **out, const cv_avail *a)
 	return rc;
 }
 
+/* A bit cleared by take_away(), to be set again for the next definition. */
+typedef struct cleared {
+	size_t word;
+	uint64_t mask;
+} cleared;
+
 /*
- * The count row of availability `a` whose base row (the same without away
- * dates) is known: only the occurrences an away date can touch are
- * recounted.  An away day removes windows that start on it and cuts
- * overnight windows at its midnight, so it reaches from the local day
- * before to the day after; local days lie within 14 hours of UTC days.
- * Two days of margin on each side hold every occurrence that can change,
- * and merging overlapping spans counts each occurrence once.
+ * The count row of availability `a` from the bitsets of its base (the same
+ * without away dates).  Away dates take out whole local days (DESIGN.md
+ * time rule 4), so an occurrence the base attends is lost exactly when its
+ * UTC interval meets the UTC span of an away day: no interval arithmetic is
+ * redone, only the occurrences near each away span are looked at.  Bits it
+ * clears are listed in undo[] (room for every bit of the bitsets) and
+ * counted in *nundo, so the caller can restore the base.
  */
-static int away_row(uint8_t *attend, uint8_t *preferred, const cv_grid *g, const cv_avail *a,
-		    const cv_avail *base)
+static void take_away(uint8_t *attend, uint8_t *preferred, uint64_t *bits, cleared *undo,
+		      size_t *nundo, const cv_grid *g, const cv_avail *a)
 {
+	const cv_zone *zone = cv_avail_zone(a);
 	const cv_daterange *away;
 	int64_t span = (int64_t)g->course->duration * 60;
-	size_t n, i;
-	int rc;
+	size_t wpw = (g->ncand + 63) / 64, n, i, c;
+	int pref;
 
-	away = cv_avail_away(a, &n); /* sorted by first day (avail.h) */
-	for (i = 0; i < n;) {
-		int32_t first = away[i].first, last = away[i].last;
-		int64_t t_lo, t_hi;
-		int64_t w_lo, w_hi;
-		while (++i < n && away[i].first - 2 <= last + 3)
-			if (away[i].last > last)
-				last = away[i].last;
-		t_lo = ((int64_t)first - 2) * CV_DAY_SECONDS - span;
-		t_hi = ((int64_t)last + 3) * CV_DAY_SECONDS;
-		/* a week's occurrences lie within a day of its Monday..Sunday */
-		w_lo = ((int64_t)first - 2 - 8 - g->monday0) / 7 - 1;
-		w_hi = ((int64_t)last + 3 + 1 - g->monday0) / 7 + 1;
-		if (w_lo < 0)
-			w_lo = 0;
-		if (w_hi > (int64_t)g->nweeks)
-			w_hi = (int64_t)g->nweeks;
-		if (w_lo >= w_hi)
-			continue;
-		if ((rc = count_weeks(attend, preferred, g, base, (size_t)w_lo, (size_t)w_hi, t_lo,
-				      t_hi, -1)) ||
-		    (rc = count_weeks(attend, preferred, g, a, (size_t)w_lo, (size_t)w_hi, t_lo, t_hi,
-				      1)))
-			return rc;
+	away = cv_avail_away(a, &n); /* sorted by first day, merged (avail.h) */
+	for (i = 0; i < n; i++) {
+		int64_t lo = cv_zone_to_utc(zone, (int64_t)away[i].first * CV_DAY_SECONDS);
+		int64_t hi = cv_zone_to_utc(zone, ((int64_t)away[i].last + 1) * CV_DAY_SECONDS);
+		/* A week's occurrences lie within a day of its Monday..Sunday. */
+		int64_t w_lo = (lo - span) / CV_DAY_SECONDS - g->monday0 - 8;
+		int64_t w_hi = hi / CV_DAY_SECONDS - g->monday0 + 1;
+		int64_t w;
+
+		w_lo = w_lo < 0 ? 0 : w_lo / 7;
+		w_hi = w_hi < 0 ? -1 : w_hi / 7;
+		if (w_hi >= (int64_t)g->nweeks)
+			w_hi = (int64_t)g->nweeks - 1;
+		for (w = w_lo; w <= w_hi; w++) {
+			const int64_t *week = g->occ_by_week + (size_t)w * g->ncand;
+			for (c = 0; c < g->ncand; c++) {
+				int64_t s = week[c];
+				if (s == NO_OCCURRENCE || s >= hi || s + span <= lo)
+					continue;
+				for (pref = 0; pref < 2; pref++) {
+					size_t word = ((size_t)pref * g->nweeks + (size_t)w) * wpw + c / 64;
+					uint64_t mask = 1ULL << (c % 64);
+					if (!(bits[word] & mask))
+						continue;
+					bits[word] &= ~mask;
+					undo[(*nundo)++] = (cleared){word, mask};
+					if (pref)
+						preferred[c]--;
+					else
+						attend[c]--;
+				}
+			}
+		}
 	}
-	return CV_OK;
 }
 
 /* Find or add the student's entry in a table keyed by availability definition. */
@@ -363,7 +393,7 @@ static int intern_row(size_t *out, cv_grid *g, index_table *t, size_t *cap, cons
 		      const uint8_t *rp, size_t rep)
 {
 	size_t nc = g->ncand;
-	uint64_t h = hash_bytes(hash_bytes(1469598103934665603ULL, ra, nc), rp, nc);
+	uint64_t h = hash_words(hash_words(1469598103934665603ULL, ra, nc), rp, nc);
 	size_t k = h & t->mask;
 
 	for (;; k = (k + 1) & t->mask) {
@@ -413,12 +443,14 @@ static int build_groups(cv_grid *g)
 	size_t *base_rep = malloc(sizeof(size_t) * (ns + 1)); /* base -> first definition's student */
 	size_t *base_of = malloc(sizeof(size_t) * (ns + 1));  /* definition -> base */
 	size_t *group_of_def = malloc(sizeof(size_t) * (ns + 1)), *count = NULL;
-	uint8_t *base_row = NULL, *row = malloc(2 * nc + 2);
-	cv_avail **base = NULL;
+	size_t *by_base = NULL, *base_start = NULL, wpw = (nc + 63) / 64;
+	uint8_t *base_row = malloc(2 * nc + 2), *row = malloc(2 * nc + 2);
+	uint64_t *bits = NULL;
+	cleared *undo = NULL;
 	index_table defs = {0}, bases = {0}, rows = {0};
 	int rc = CV_ENOMEM;
 
-	if (!def_of || !def_rep || !base_rep || !base_of || !group_of_def || !row ||
+	if (!def_of || !def_rep || !base_rep || !base_of || !group_of_def || !row || !base_row ||
 	    table_init(&defs, ns) || table_init(&bases, ns))
 		goto out;
 	/* 1. distinct definitions, and distinct bases (the same without away dates) */
@@ -428,39 +460,63 @@ static int build_groups(cv_grid *g)
 		if (ndef > before)
 			base_of[def_of[i]] = intern(&bases, base_rep, &nbase, r, i, 0);
 	}
-	/* 2. one full count per base */
-	base = calloc(nbase + 1, sizeof(*base));
-	base_row = malloc(2 * nbase * nc + 2);
-	if (!base || !base_row)
+	/* 2. definitions ordered by base (counting sort, stable), so one base's
+	 *    bitsets at a time serve all the definitions made from it.  Groups
+	 *    are numbered in this order: it depends on the roster alone, and no
+	 *    result depends on it (the solver's optimum is unique: value, then
+	 *    the earliest slots). */
+	rc = CV_ENOMEM;
+	by_base = malloc(sizeof(size_t) * (ndef + 1));
+	base_start = calloc(nbase + 2, sizeof(size_t));
+	bits = calloc(2 * g->nweeks * wpw + 1, sizeof(uint64_t));
+	undo = malloc(sizeof(cleared) * (2 * g->nweeks * wpw * 64 + 1));
+	if (!by_base || !base_start || !bits || !undo)
+		goto out;
+	for (j = 0; j < ndef; j++)
+		base_start[base_of[j] + 1]++;
+	for (j = 0; j < nbase; j++)
+		base_start[j + 1] += base_start[j];
+	for (j = 0; j < ndef; j++)
+		by_base[base_start[base_of[j]]++] = j;
+	for (j = nbase; j > 0; j--)
+		base_start[j] = base_start[j - 1];
+	base_start[0] = 0;
+	/* 3. per base one full count (with bitsets when away dates need them),
+	 *    then each of its definitions' rows, merged on the fly into groups
+	 *    of identical rows */
+	if (table_init(&rows, ndef))
 		goto out;
 	for (j = 0; j < nbase; j++) {
 		const cv_avail *a = r->students[base_rep[j]].avail;
-		size_t naway;
-		uint8_t *ra = base_row + 2 * j * nc;
+		cv_avail *copy = NULL;
+		size_t naway, d, need_bits = 0;
+		for (d = base_start[j]; d < base_start[j + 1]; d++) {
+			cv_avail_away(r->students[def_rep[by_base[d]]].avail, &naway);
+			need_bits |= naway;
+		}
 		cv_avail_away(a, &naway);
-		if (naway && (rc = base_avail(&base[j], a)))
+		if (naway && (rc = base_avail(&copy, a)))
 			goto out;
-		memset(ra, 0, 2 * nc);
-		if ((rc = count_weeks(ra, ra + nc, g, base[j] ? base[j] : a, 0, g->nweeks,
-				      INT64_MIN, INT64_MAX, 1)))
+		memset(base_row, 0, 2 * nc);
+		if (need_bits)
+			memset(bits, 0, sizeof(uint64_t) * 2 * g->nweeks * wpw);
+		rc = count_weeks(base_row, base_row + nc, need_bits ? bits : NULL, g, copy ? copy : a);
+		cv_avail_free(copy);
+		if (rc)
 			goto out;
-	}
-	/* 3. each definition's row (base row, recounted where away dates reach),
-	 *    merged on the fly into groups of identical rows */
-	rc = CV_ENOMEM;
-	if (table_init(&rows, ndef))
-		goto out;
-	for (j = 0; j < ndef; j++) {
-		const cv_avail *a = r->students[def_rep[j]].avail;
-		size_t b = base_of[j], naway;
-		memcpy(row, base_row + 2 * b * nc, 2 * nc);
-		cv_avail_away(a, &naway);
-		if (naway &&
-		    (rc = away_row(row, row + nc, g, a,
-				   base[b] ? base[b] : r->students[base_rep[b]].avail)))
-			goto out;
-		if ((rc = intern_row(&group_of_def[j], g, &rows, &cap, row, row + nc, def_rep[j])))
-			goto out;
+		for (d = base_start[j]; d < base_start[j + 1]; d++) {
+			size_t def = by_base[d], nundo = 0, u;
+			const cv_avail *da = r->students[def_rep[def]].avail;
+			memcpy(row, base_row, 2 * nc);
+			cv_avail_away(da, &naway);
+			if (naway)
+				take_away(row, row + nc, bits, undo, &nundo, g, da);
+			for (u = 0; u < nundo; u++)
+				bits[undo[u].word] |= undo[u].mask;
+			if ((rc = intern_row(&group_of_def[def], g, &rows, &cap, row, row + nc,
+					     def_rep[def])))
+				goto out;
+		}
 	}
 	/* 4. members, weights (counting sort keeps roster order inside a group) */
 	rc = CV_ENOMEM;
@@ -492,9 +548,10 @@ out:
 	table_free(&defs);
 	table_free(&bases);
 	table_free(&rows);
-	for (j = 0; base && j < nbase; j++)
-		cv_avail_free(base[j]);
-	free(base);
+	free(by_base);
+	free(base_start);
+	free(bits);
+	free(undo);
 	free(base_row);
 	free(row);
 	free(def_of);
