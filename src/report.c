@@ -6,29 +6,38 @@
 #include <string.h>
 
 #include "convene/report.h"
+#include "sbuf_int.h"
 
-/* Write a JSON string literal; invalid bytes never reach here (inputs are validated UTF-8). */
-static void json_string(FILE *f, const char *s)
+/* Append a JSON string literal; invalid bytes never reach here (inputs are validated UTF-8). */
+static void sb_json_string(sbuf *b, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	fputc('"', f);
+	cv_sb_add(b, "\"", 1);
 	for (; *p; p++) {
 		switch (*p) {
-		case '"': fputs("\\\"", f); break;
-		case '\\': fputs("\\\\", f); break;
-		case '\n': fputs("\\n", f); break;
-		case '\r': fputs("\\r", f); break;
-		case '\t': fputs("\\t", f); break;
+		case '"': cv_sb_add(b, "\\\"", 2); break;
+		case '\\': cv_sb_add(b, "\\\\", 2); break;
+		case '\n': cv_sb_add(b, "\\n", 2); break;
+		case '\r': cv_sb_add(b, "\\r", 2); break;
+		case '\t': cv_sb_add(b, "\\t", 2); break;
 		default:
 			if (*p < 0x20)
-				fprintf(f, "\\u%04x", *p);
+				cv_sb_printf(b, "\\u%04x", *p);
 			else
-				fputc(*p, f);
+				cv_sb_add(b, (const char *)p, 1);
 		}
 	}
-	fputc('"', f);
+	cv_sb_add(b, "\"", 1);
 }
 
+static void json_string(FILE *f, const char *s)
+{
+	sbuf b = {NULL, 0, 0, 0};
+	sb_json_string(&b, s);
+	if (b.p)
+		fwrite(b.p, 1, b.len, f);
+	free(b.p);
+}
 
 static const char *mode_name(cv_mode m)
 {
@@ -57,9 +66,10 @@ static int64_t bound_primary(const cv_plan *p)
 							 : p->solution.bound.attendance;
 }
 
-/* Every occurrence's RFC 3339 text, formatted once: a roster of a million
- * students repeats the same few dozen instants. */
+/* Every occurrence's RFC 3339 text, quoted, formatted once: a roster of a
+ * million students repeats the same few dozen instants. */
 typedef char instant_text[24];
+#define INSTANT_JSON_LEN 22 /* "2027-01-12T19:00:00Z" with its quotes */
 
 static instant_text **instant_table(const cv_plan *p)
 {
@@ -98,6 +108,7 @@ int cv_report_json(FILE *f, const cv_plan *p)
 {
 	const cv_course *c = p->course;
 	instant_text **text = instant_table(p);
+	sbuf line = {NULL, 0, 0, 0};
 	size_t i, j;
 
 	if (!text)
@@ -154,47 +165,61 @@ int cv_report_json(FILE *f, const cv_plan *p)
 		}
 		fputs("],\n", f);
 	}
+	/* A million students make tens of millions of small pieces: each
+	 * student's entry is composed in memory and written with one call. */
 	fputs(" \"students\": [", f);
-	for (i = 0; i < p->nstudents; i++) {
+	for (i = 0; i < p->nstudents && !line.oom; i++) {
 		const cv_student_plan *sp = &p->students[i];
 		const cv_student *st = &p->roster->students[sp->student];
 		int pass;
-		fputs(i ? ",\n  {\"id\": " : "\n  {\"id\": ", f);
-		json_string(f, st->id);
-		fputs(", \"timezone\": ", f);
-		json_string(f, cv_zone_name(st->zone));
+		line.len = 0;
+		cv_sb_str(&line, i ? ",\n  {\"id\": " : "\n  {\"id\": ");
+		sb_json_string(&line, st->id);
+		cv_sb_str(&line, ", \"timezone\": ");
+		sb_json_string(&line, cv_zone_name(st->zone));
 		if (sp->section < 0)
-			fputs(", \"section\": null", f);
+			cv_sb_str(&line, ", \"section\": null");
 		else
-			fprintf(f, ", \"section\": %u", p->sessions[sp->section].index);
+			cv_sb_printf(&line, ", \"section\": %u", p->sessions[sp->section].index);
 		for (pass = 0; pass < 2; pass++) {
 			int first = 1;
-			fputs(pass ? ", \"alternative\": [" : ", \"live\": [", f);
+			cv_sb_str(&line, pass ? ", \"alternative\": [" : ", \"live\": [");
 			for (j = 0; j < sp->nexpects; j++) {
 				const cv_expect *e = &sp->expects[j];
 				if ((e->miss == CV_MISS_NONE) == (pass == 1))
 					continue;
 				if (!first)
-					fputs(", ", f);
+					cv_sb_add(&line, ", ", 2);
 				first = 0;
-				fputs(text[e->session][e->occurrence], f);
+				cv_sb_add(&line, text[e->session][e->occurrence], INSTANT_JSON_LEN);
 			}
-			fputs("]", f);
+			cv_sb_add(&line, "]", 1);
 		}
-		fputs(", \"reasons\": [", f);
+		cv_sb_str(&line, ", \"reasons\": [");
 		{
 			int first = 1;
 			for (j = 0; j < sp->nexpects; j++) {
 				const cv_expect *e = &sp->expects[j];
-				static const char *const names[] = {"live", "away", "busy", "clocks", "hours"};
+				static const char *const names[] = {"\"live\"", "\"away\"", "\"busy\"",
+								    "\"clocks\"", "\"hours\""};
 				if (e->miss == CV_MISS_NONE)
 					continue;
-				fprintf(f, "%s\"%s\"", first ? "" : ", ", names[e->miss]);
+				if (!first)
+					cv_sb_add(&line, ", ", 2);
+				cv_sb_str(&line, names[e->miss]);
 				first = 0;
 			}
 		}
-		fputs("]}", f);
+		cv_sb_add(&line, "]}", 2);
+		if (!line.oom)
+			fwrite(line.p, 1, line.len, f);
 	}
+	if (line.oom) {
+		free(line.p);
+		free_instant_table(text, p->nsessions);
+		return CV_ENOMEM;
+	}
+	free(line.p);
 	fputs("]}\n", f);
 	free_instant_table(text, p->nsessions);
 	return ferror(f) ? CV_EIO : CV_OK;
