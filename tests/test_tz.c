@@ -191,6 +191,31 @@ static void test_hints_are_truncated_to_the_buffer(void **state)
 	assert_int_equal(strlen(hint), sizeof(hint) - 1);
 }
 
+/* `convene zones` answers refused names with the refusal, unknown ones with a listing. */
+static void test_refused_is_by_design_not_unknown(void **state)
+{
+	char hint[CV_ZONE_HINT_MAX];
+	(void)state;
+	assert_true(cv_zone_refused("EST", hint, sizeof(hint)));
+	assert_non_null(strstr(hint, "America/New_York"));
+	assert_true(cv_zone_refused(" Eastern ", hint, sizeof(hint)));
+	assert_true(cv_zone_refused("ist", hint, sizeof(hint)));
+	assert_true(cv_zone_refused("GMT+5", hint, sizeof(hint)));
+	assert_non_null(strstr(hint, "Etc/GMT-5"));
+	assert_true(cv_zone_refused("UTC+05:30", NULL, 0));
+	assert_true(cv_zone_refused("Factory", NULL, 0));
+	/* Accepted names, unknown names and substrings are not refused. */
+	assert_false(cv_zone_refused("Etc/GMT+5", hint, sizeof(hint)));
+	assert_false(cv_zone_refused("UTC", hint, sizeof(hint)));
+	assert_false(cv_zone_refused("Asia/Calcutta", hint, sizeof(hint)));
+	assert_false(cv_zone_refused("Pacific Standard Time", hint, sizeof(hint)));
+	assert_false(cv_zone_refused("Europe/Londn", hint, sizeof(hint)));
+	assert_non_null(strstr(hint, "Europe/London"));
+	assert_false(cv_zone_refused("Kolkata", hint, sizeof(hint)));
+	assert_false(cv_zone_refused(NULL, hint, sizeof(hint)));
+	assert_false(cv_zone_refused("", hint, sizeof(hint)));
+}
+
 static void test_offsets_in_winter_and_summer(void **state)
 {
 	int64_t jan = test_utc(2027, 1, 15, 12, 0), jul = test_utc(2027, 7, 15, 12, 0);
@@ -531,6 +556,7 @@ int main(void)
 		cmocka_unit_test(test_typos_get_did_you_mean),
 		cmocka_unit_test(test_unknown_names_are_errors_never_utc),
 		cmocka_unit_test(test_hints_are_truncated_to_the_buffer),
+		cmocka_unit_test(test_refused_is_by_design_not_unknown),
 		cmocka_unit_test(test_offsets_in_winter_and_summer),
 		cmocka_unit_test(test_offset_changes_at_the_exact_second),
 		cmocka_unit_test(test_stale_icu_data_is_not_used),
