@@ -5,11 +5,17 @@
  * Queries on stdin, one per line (instants and wall times in seconds):
  *   names                  every name cv_tz_foreach_name lists, one per line, then "."
  *   version                cv_tz_version() and cv_tz_version_year()
+ *   libical                the libical version tzdump was built with
  *   l NAME                 "ok CANONICAL" or "refused HINT"
  *   o NAME T...            the offsets at instants T...
  *   u NAME W...            the UTC instants of wall times W... (RFC 5545)
  *   w NAME T...            the wall times of instants T...
  *   t NAME FROM TO         "COUNT AT:BEFORE:AFTER ..." for FROM <= at < TO
+ *   i NAME T...            libical's offsets at instants T... for NAME's canonical
+ *                          zone (icaltimezone_get_builtin_timezone and
+ *                          icaltimezone_get_utc_offset_of_utc_time), or "none"
+ *                          when libical has no such zone: measured, not used
+ *                          by convene (see src/tz_tzif.c)
  * NAME must not contain blanks (Windows names are tested in tests/test_tz.c).
  * An unknown NAME answers "error HINT".
  */
@@ -17,6 +23,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <libical/ical.h>
 
 #include "convene.h"
 
@@ -70,6 +78,10 @@ int main(void)
 			printf("%s %d\n", cv_tz_version(), cv_tz_version_year());
 			continue;
 		}
+		if (!strcmp(line, "libical")) {
+			printf("%d.%d.%d\n", ICAL_MAJOR_VERSION, ICAL_MINOR_VERSION, ICAL_PATCH_VERSION);
+			continue;
+		}
 		if (sscanf(line, "%15s %255s%n", cmd, name, &used) != 2) {
 			printf("error bad query\n");
 			continue;
@@ -98,6 +110,25 @@ int main(void)
 				else
 					r = cv_zone_to_wall(z, v);
 				printf("%s%" PRId64, sep, r);
+				sep = " ";
+			}
+			break;
+		}
+		case 'i': {
+			icaltimezone *iz = icaltimezone_get_builtin_timezone(cv_zone_name(z));
+			const char *sep = "";
+			if (!iz) {
+				printf("none");
+				break;
+			}
+			for (;;) {
+				int64_t v = next_int(&p, &ok);
+				struct icaltimetype tt;
+				int dst = 0;
+				if (!ok)
+					break;
+				tt = icaltime_from_timet_with_zone((time_t)v, 0, icaltimezone_get_utc_timezone());
+				printf("%s%d", sep, icaltimezone_get_utc_offset_of_utc_time(iz, &tt, &dst));
 				sep = " ";
 			}
 			break;
