@@ -58,6 +58,12 @@ def tzdata_names():
     return zones, links
 
 
+def tzdata_version():
+    with open(os.path.join(zone_dir(), "tzdata.zi"), encoding="utf-8") as f:
+        line = f.readline().split()
+    return line[2] if len(line) >= 3 and line[:2] == ["#", "version"] else "unknown"
+
+
 def run_tzdump(build, queries):
     exe = os.path.join(build, "tzdata-tests", "tzdump")
     out = subprocess.run([exe], input="\n".join(queries) + "\n", capture_output=True,
@@ -325,8 +331,12 @@ def main():
               % (len(lib_missing), " ".join(lib_missing[:20])))
 
     elapsed = time.time() - start
-    print("# %d names, %d zones, %d transitions, %d instants, %d wall times, %.1f s"
-          % (len(all_names), len(set(canon.values())), ntrans, n_o, n_u, elapsed))
+    mismatches = len(bad) + len(bad_o) + len(bad_w) + len(bad_u) + conv_vs_zdump
+    totals = ("%d names, %d zones, %d transitions, %d instants, %d wall times: %d mismatches"
+              % (len(all_names), len(set(canon.values())), ntrans, n_o, n_u, mismatches))
+    report(mismatches == 0 and not fails, totals)
+    print("# summary: sweep %d-%d, tzdata %s: %s, %.1f s"
+          % (FIRST_YEAR, LAST_YEAR, tzdata_version(), totals, elapsed))
     return 1 if fails else 0
 
 

@@ -11,6 +11,10 @@
  *   u NAME W...            the UTC instants of wall times W... (RFC 5545)
  *   w NAME T...            the wall times of instants T...
  *   t NAME FROM TO         "COUNT AT:BEFORE:AFTER ..." for FROM <= at < TO
+ *   a NAME FROM TO WINDOWS the availability of a person in NAME with weekly
+ *                          WINDOWS (the rest of the line, availability
+ *                          language) within [FROM, TO): cv_avail_intervals()
+ *                          as "COUNT START:END ..."
  *   i NAME T...            libical's offsets at instants T... for NAME's canonical
  *                          zone (icaltimezone_get_builtin_timezone and
  *                          icaltimezone_get_utc_offset_of_utc_time), or "none"
@@ -131,6 +135,38 @@ int main(void)
 				printf("%s%d", sep, icaltimezone_get_utc_offset_of_utc_time(iz, &tt, &dst));
 				sep = " ";
 			}
+			break;
+		}
+		case 'a': {
+			int64_t from = next_int(&p, &ok), to = ok ? next_int(&p, &ok) : 0;
+			cv_window *w = NULL;
+			cv_avail *av = NULL;
+			cv_interval *iv = NULL;
+			size_t nw = 0, n = 0, i;
+			int rc;
+			if (!ok) {
+				printf("error bad query");
+				break;
+			}
+			while (*p == ' ')
+				p++;
+			rc = cv_windows_parse(&w, &nw, p, NULL, NULL);
+			if (!rc)
+				rc = cv_avail_new(&av, z);
+			if (!rc)
+				rc = cv_avail_add_windows(av, w, nw, 0);
+			if (!rc)
+				rc = cv_avail_intervals(&iv, &n, av, from, to, 0);
+			if (rc) {
+				printf("error %s", cv_strerror(rc));
+			} else {
+				printf("%zu", n);
+				for (i = 0; i < n; i++)
+					printf(" %" PRId64 ":%" PRId64, iv[i].start, iv[i].end);
+			}
+			free(iv);
+			cv_avail_free(av);
+			free(w);
 			break;
 		}
 		case 't': {
