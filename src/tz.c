@@ -964,6 +964,28 @@ int cv_zone_lookup(const cv_zone **out, const char *name, char *hint, size_t hin
 	return CV_EDATA;
 }
 
+int cv_zone_refused(const char *name, char *hint, size_t hint_size)
+{
+	const cv_zone *z;
+	char buf[NAME_MAX_LEN + 1];
+	size_t len;
+	int32_t off;
+
+	if (cv_zone_lookup(&z, name, hint, hint_size) != CV_EDATA || !name)
+		return 0;
+	/* The same trimming as cv_zone_lookup(), which has refused the name. */
+	while (isspace((unsigned char)*name))
+		name++;
+	len = strlen(name);
+	while (len && isspace((unsigned char)name[len - 1]))
+		len--;
+	if (!len || len > NAME_MAX_LEN)
+		return 0;
+	memcpy(buf, name, len);
+	buf[len] = '\0';
+	return find_refusal(buf) != NULL || parse_offset_name(buf, &off);
+}
+
 const char *cv_zone_name(const cv_zone *zone)
 {
 	return zone->name;

@@ -12,6 +12,17 @@
  * (America/Nuuk, America/Santiago, America/St_Johns, Atlantic/Azores,
  * Australia/Lord_Howe, Pacific/Chatham, ...).  Reading the file exactly as
  * zdump and Python's zoneinfo do removes the guess.
+ *
+ * Measured, not assumed: the tzdata sweep (tzdata-tests/sweep.py) asks
+ * libical's icaltimezone_get_utc_offset_of_utc_time for every zone at the
+ * sweep's instants of 2020-2040 and prints where it differs from zdump
+ * ("# summary: libical ... differs from zdump in N zones").  With libical
+ * 3.0.16 and tzdata 2025b: 11 of 438 zones, 86 of 128400 instants --
+ * Pacific/Easter throughout 2020-2040, and from 2038 on America/Miquelon,
+ * America/Nuuk, America/Santiago, America/Scoresbysund, America/St_Johns,
+ * Antarctica/Troll, Atlantic/Azores, Australia/Lord_Howe, Pacific/Chatham
+ * and Pacific/Norfolk -- while convene's offsets agree with zdump at every
+ * one of those instants.
  */
 #include <stdio.h>
 #include <stdlib.h>

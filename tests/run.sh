@@ -25,7 +25,10 @@ run_cmocka() {
 	if [ "$f" -ne 0 ]; then cat "$log"; echo "FAIL $1"; else echo "ok   $1 ($p)"; fi
 }
 
-# Script tests print "ok - what" / "not ok - what" lines (TAP style).
+# Script tests print "ok - what" / "not ok - what" lines (TAP style).  A
+# script's log is shown only when it fails, so lines starting "# summary:"
+# (what a sweep covered: zones, instants, transitions) are shown on success
+# too, under the script's own line.
 run_script() {
 	"$@" >"$log" 2>&1
 	rc=$?
@@ -33,7 +36,10 @@ run_script() {
 	f=$(grep -c '^not ok ' "$log")
 	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
 	passed=$((passed + p)); failed=$((failed + f))
-	if [ "$f" -ne 0 ]; then cat "$log"; echo "FAIL $*"; else echo "ok   $* ($p)"; fi
+	if [ "$f" -ne 0 ]; then cat "$log"; echo "FAIL $*"; else
+		echo "ok   $* ($p)"
+		sed -n 's/^# summary: /     /p' "$log"
+	fi
 }
 
 first=$1

@@ -65,6 +65,41 @@ def rfc_zoneinfo(z, w):
     return w - int(d.utcoffset().total_seconds())
 
 
+DAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+
+
+def minutes(s, hi):
+    m = re.fullmatch(r"(\d\d):(\d\d)", s)
+    if not m or int(m.group(2)) > 59 or int(m.group(1)) * 60 + int(m.group(2)) > hi:
+        raise ValueError("bad time of day: " + s)
+    return int(m.group(1)) * 60 + int(m.group(2))
+
+
+def window_zoneinfo(zone, date, day, s, e, a, b):
+    """DESIGN.md time rule 4 read with zoneinfo: the window on each local date
+    of weekday `day` near `date`, ends per RFC 5545 (fold=0), an end not after
+    the start on the next day; clipped to [a, b), adjacent intervals joined."""
+    out = []
+    for k in range(-2, 3):
+        d = date + dt.timedelta(days=k)
+        if d.weekday() != day:
+            continue
+        base = int((dt.datetime(d.year, d.month, d.day) - EPOCH).total_seconds())
+        st = rfc_zoneinfo(zone, base + s * 60)
+        en = rfc_zoneinfo(zone, base + e * 60 + (0 if e > s else 86400))
+        st, en = max(st, a), min(en, b)
+        if st < en:
+            out.append((st, en))
+    out.sort()
+    merged = []
+    for st, en in out:
+        if merged and st <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], en))
+        else:
+            merged.append((st, en))
+    return merged
+
+
 def main():
     build = sys.argv[1] if len(sys.argv) > 1 else "build"
     here = os.path.dirname(os.path.abspath(__file__))
@@ -98,6 +133,20 @@ def main():
                 exp = instant(p[4])
                 q = "u %s %d" % (zone, w)
                 oracle = rfc_zoneinfo(zone, w)
+            elif kind == "window" and len(p) >= 8 and len(p) % 2 == 0:
+                date = dt.date.fromisoformat(p[3])
+                if p[4] not in DAYS or date.weekday() != DAYS.index(p[4]):
+                    raise ValueError("%s is not a %s" % (p[3], p[4]))
+                r = p[5].split("-")
+                if len(r) != 2:
+                    raise ValueError("bad range: " + p[5])
+                s_min, e_min = minutes(r[0], 1439), minutes(r[1], 1440)
+                exp = [(instant(x), instant(y)) for x, y in zip(p[6::2], p[7::2])]
+                a = int((dt.datetime(date.year, date.month, date.day) - EPOCH)
+                        .total_seconds()) - 86400
+                b = a + 3 * 86400
+                q = "a %s %d %d %s %s" % (zone, a, b, p[4], p[5])
+                oracle = window_zoneinfo(zone, date, DAYS.index(p[4]), s_min, e_min, a, b)
             else:
                 raise ValueError("bad row")
         except (ValueError, IndexError, zoneinfo.ZoneInfoNotFoundError) as e:
@@ -112,7 +161,10 @@ def main():
     for (no, name, kind, zone, exp, oracle), got_line in zip(checks, out):
         p = got_line.split()
         try:
-            if kind in ("transition", "none"):
+            if kind == "window":
+                got = [tuple(int(x) for x in q.split(":")) for q in p[1:]]
+                ok_count = p[0] == str(len(got))
+            elif kind in ("transition", "none"):
                 got = [tuple(int(x) for x in q.split(":")) for q in p[1:]]
                 ok_count = p[0] == str(len(got))
             else:
@@ -132,7 +184,15 @@ def main():
             if ok:
                 print("not ok - %s agrees with zoneinfo's expectation" % name)
                 fails += 1
-    print("# %d edge cases" % len(checks))
+    kinds = {}
+    for c in checks:
+        kinds[c[2]] = kinds.get(c[2], 0) + 1
+    totals = "%d edge cases (%s) in %d zones: %d mismatches" % (
+        len(checks), ", ".join("%d %s" % (kinds[k], k) for k in sorted(kinds)),
+        len({c[3] for c in checks}), fails)
+    print(("ok - " if not fails and len(checks) == len(rows) else "not ok - ") + totals)
+    print("# summary: tzdata %s: %s" % (open("/usr/share/zoneinfo/tzdata.zi").readline()
+                                        .split()[-1], totals))
     return 1 if fails else 0
 
 

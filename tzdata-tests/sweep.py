@@ -15,6 +15,10 @@ UTC years 2020-2040 this compares, through BUILD/tzdata-tests/tzdump:
                middle of every period; cv_zone_to_wall() on the same instants
   oracles      zdump and zoneinfo agree with each other (else the sweep
                cannot tell who is right)
+  libical      measured, for information: libical's built-in zones
+               (icaltimezone_get_utc_offset_of_utc_time) against zdump at
+               the offset instants of every zone, printed as a "# summary:"
+               line; only convene's agreement with zdump there is asserted
 
 Prints TAP-style "ok - ..." / "not ok - ..." lines and "# ..." details.
 Run by sweep.sh; needs /usr/bin/python3 (zoneinfo) and zdump.
@@ -52,6 +56,12 @@ def tzdata_names():
             elif len(p) >= 3 and p[0] == "L":
                 links[p[2]] = p[1]
     return zones, links
+
+
+def tzdata_version():
+    with open(os.path.join(zone_dir(), "tzdata.zi"), encoding="utf-8") as f:
+        line = f.readline().split()
+    return line[2] if len(line) >= 3 and line[:2] == ["#", "version"] else "unknown"
 
 
 def run_tzdump(build, queries):
@@ -241,11 +251,13 @@ def main():
     lines = run_tzdump(build, oq + wq + uq)
     m = len(names)
     bad_o, bad_w, bad_u = [], [], []
+    conv_off = {}
     n_o = n_u = 0
     for k, (n, inst, offs, walls, exp_u) in enumerate(plan):
         got_o = [int(x) for x in lines[k].split()]
         got_w = [int(x) for x in lines[m + k].split()]
         got_u = [int(x) for x in lines[2 * m + k].split()]
+        conv_off.setdefault(canon[n], got_o)
         n_o += len(inst)
         n_u += len(walls)
         for t, e, g, gw in zip(inst, offs, got_o, got_w):
@@ -270,8 +282,61 @@ def main():
     report(not bad_u, "cv_zone_to_utc matches the RFC 5545 reading at %d wall times "
            "(%d in gaps/overlaps or at their edges)"
            % (n_u, n_u - sum(len(oracle[n]) + 1 for n in names)), bad_u)
-    print("# %d names, %d zones, %d transitions, %d instants, %d wall times, %.1f s"
-          % (len(all_names), len(set(canon.values())), ntrans, n_o, n_u, time.time() - start))
+
+    # --- libical, measured ---------------------------------------------------
+    # convene reads the TZif files itself (src/tz_tzif.c) because libical's
+    # icaltimezone gets some zones wrong.  Measure it on the same instants,
+    # one name per canonical zone, against zdump (the offset after the last
+    # zdump transition at or before the instant; zoneinfo's constant offset
+    # for zones without transitions, which the checks above tie to zdump).
+    # Information only: what convene must do is asserted above.
+    lines = run_tzdump(build, ["libical"])
+    libical_version = lines[0]
+    seen, iq, iplan = set(), [], []
+    for (n, inst, offs, walls, exp_u) in plan:
+        c = canon[n]
+        if c in seen or c == "UTC":
+            continue
+        seen.add(c)
+        tr = oracle[n]
+        zd = []
+        for t, o in zip(inst, offs):
+            k = [x for x in tr if x[0] <= t]
+            zd.append(k[-1][2] if k else tr[0][1] if tr else o)
+        iq.append("i %s %s" % (c, " ".join(map(str, inst))))
+        iplan.append((c, inst, zd))
+    lines = run_tzdump(build, iq)
+    lib_bad, lib_n, lib_missing, conv_vs_zdump = {}, 0, [], 0
+    for (c, inst, zd), r in zip(iplan, lines):
+        if r == "none":
+            lib_missing.append(c)
+            continue
+        got = [int(x) for x in r.split()]
+        lib_n += len(inst)
+        years = [dt.datetime.fromtimestamp(t, UTC).year for t, g, e in zip(inst, got, zd) if g != e]
+        if years:
+            lib_bad[c] = (len(years), min(years), max(years))
+        conv_vs_zdump += sum(1 for g, e in zip(conv_off[c], zd) if g != e)
+    report(conv_vs_zdump == 0, "convene agrees with zdump at all %d instants of the %d zones "
+           "measured against libical" % (lib_n, len(iplan) - len(lib_missing)))
+    print("# summary: libical %s differs from zdump in %d zones (%s) at %d of %d instants; "
+          "convene %s"
+          % (libical_version, len(lib_bad),
+             ", ".join("%s %d-%d" % (c, a, b) for c, (k, a, b) in sorted(lib_bad.items())),
+             sum(k for k, a, b in lib_bad.values()), lib_n,
+             "agrees with zdump everywhere" if conv_vs_zdump == 0 and not fails
+             else "DISAGREES with zdump (see above)"))
+    if lib_missing:
+        print("# libical has no built-in zone for %d zones: %s"
+              % (len(lib_missing), " ".join(lib_missing[:20])))
+
+    elapsed = time.time() - start
+    mismatches = len(bad) + len(bad_o) + len(bad_w) + len(bad_u) + conv_vs_zdump
+    totals = ("%d names, %d zones, %d transitions, %d instants, %d wall times: %d mismatches"
+              % (len(all_names), len(set(canon.values())), ntrans, n_o, n_u, mismatches))
+    report(mismatches == 0 and not fails, totals)
+    print("# summary: sweep %d-%d, tzdata %s: %s, %.1f s"
+          % (FIRST_YEAR, LAST_YEAR, tzdata_version(), totals, elapsed))
     return 1 if fails else 0
 
 

@@ -62,6 +62,17 @@ typedef struct cv_transition {
 int cv_zone_lookup(const cv_zone **out, const char *name, char *hint, size_t hint_size);
 
 /*
+ * 1 if cv_zone_lookup() refuses `name` by design rather than for being
+ * unknown: an abbreviation or vague name ("EST", "Eastern"), an offset
+ * written as a name ("GMT+5"), or "Factory".  A name that resolves
+ * (Etc/GMT+5, a Windows name) is not refused.  The refusal, with its
+ * suggestions, is written into `hint` (may be NULL).  `convene zones` uses
+ * this so that "EST" gets the refusal instead of a substring listing
+ * (America/Creston) that would look like an answer.
+ */
+int cv_zone_refused(const char *name, char *hint, size_t hint_size);
+
+/*
  * The zone's canonical IANA name ("Asia/Kolkata" for "Asia/Calcutta");
  * "UTC" for UTC and its aliases (Etc/UTC, Etc/UCT, Zulu, ...).  Borrowed.
  */
