@@ -61,6 +61,8 @@ typedef struct search {
 	int series, reach_first;
 	size_t want;               /* free slots to choose (K minus pins) */
 	uint8_t *allowed;          /* per candidate: not pinned, compatible with every pin */
+	int32_t *wmin;             /* per candidate: minutes from Monday 00:00 (for apart()) */
+	int32_t dur, gap;          /* session length and min-gap, minutes */
 	size_t pins[CV_COUNT_MAX], npins;
 
 	uint64_t *weight;          /* per group */
@@ -70,6 +72,7 @@ typedef struct search {
 	size_t *col_start;         /* per candidate, into col_*: n + 1 entries */
 	uint32_t *col_group;
 	uint8_t *col_att, *col_pref;
+	uint32_t *col_key;         /* col_att << 16 | col_pref, for exact_gain() */
 
 	gstate *state;             /* per group, current node */
 	undo *undo;                /* want * ng entries: what each level changed */
@@ -164,20 +167,30 @@ static void exact_gain(val *out, const search *s, size_t c)
 	size_t e, end = s->col_start[c + 1];
 	int64_t att = 0, reach = 0, pre = 0;
 
-	/* the hot loop: plain sums, arranged into objective order at the end */
-	for (e = s->col_start[c]; e < end; e++) {
-		uint32_t k = s->col_group[e];
-		const gstate *st = &s->state[k];
-		int64_t w = (int64_t)s->weight[k];
-		unsigned a = s->col_att[e], p = s->col_pref[e];
-		if (s->series) {
-			att += w * a;
-			pre += w * p;
-			reach += st->attend == 0 ? w : 0; /* a > 0 for every column entry */
-		} else if (a > st->attend || (a == st->attend && p > st->preferred)) {
-			att += w * (int64_t)(a - st->attend);
-			pre += w * ((int64_t)p - (int64_t)st->preferred);
-			reach += st->attend == 0 ? w : 0;
+	/* The hot loop: plain sums, arranged into objective order at the end.
+	 * Sections compare (attend, preferred) keys packed into one word and
+	 * add under a mask: whether an entry beats its group's best is close to
+	 * a coin toss, and a branch on it costs more than the arithmetic. */
+	if (s->series) {
+		for (e = s->col_start[c]; e < end; e++) {
+			uint32_t k = s->col_group[e];
+			int64_t w = (int64_t)s->weight[k];
+			att += w * s->col_att[e];
+			pre += w * s->col_pref[e];
+			reach += s->state[k].attend == 0 ? w : 0; /* a > 0 for every column entry */
+		}
+	} else {
+		const uint32_t *grp = s->col_group, *key = s->col_key;
+		const gstate *state = s->state;
+		const uint64_t *weight = s->weight;
+		for (e = s->col_start[c]; e < end; e++) {
+			uint32_t k = grp[e], ek = key[e];
+			gstate st = state[k];
+			int64_t w = (int64_t)weight[k];
+			int64_t take = -(int64_t)(ek > ((uint32_t)st.attend << 16 | st.preferred));
+			att += take & (w * ((int64_t)(ek >> 16) - st.attend));
+			pre += take & (w * ((int64_t)(ek & 0xFFFF) - st.preferred));
+			reach += take & w & -(int64_t)(st.attend == 0);
 		}
 	}
 	out->v[0] = s->reach_first ? reach : att;
@@ -234,31 +247,68 @@ static void unchoose(search *s, size_t depth)
 		s->state[u[i].group] = u[i].old;
 }
 
-/* Candidates of a node ordered by their gain (exact or bound), largest first. */
-static const search *sort_ctx;
-static size_t sort_depth;
-static int by_gain_desc(const void *a, const void *b)
+/*
+ * The usable candidates of a node in order of their gain (exact or bound),
+ * largest first, the earlier of equals first.  The callers stop after a
+ * few, so the order is a binary heap popped as they go, not a full sort.
+ */
+typedef struct by_gain {
+	size_t *heap;   /* this level's order[] */
+	size_t n;
+	const val *gain;
+} by_gain;
+
+static int gain_before(const by_gain *h, size_t x, size_t y)
 {
-	size_t x = *(const size_t *)a, y = *(const size_t *)b;
-	const val *g = sort_ctx->gain + sort_depth * sort_ctx->n;
-	int cmp = val_cmp(&g[y], &g[x]);
-	return cmp ? cmp : (x > y) - (x < y);
+	int cmp = val_cmp(&h->gain[x], &h->gain[y]);
+	return cmp > 0 || (cmp == 0 && x < y);
 }
 
-/* The usable candidates >= from into this level's order[], largest gain
- * (exact or bound) first; returns how many. */
-static size_t usable_by_gain(search *s, size_t depth, size_t from)
+static void sift_down(by_gain *h, size_t i)
+{
+	size_t *a = h->heap;
+	for (;;) {
+		size_t l = 2 * i + 1, r = l + 1, top = i, t;
+		if (l < h->n && gain_before(h, a[l], a[top]))
+			top = l;
+		if (r < h->n && gain_before(h, a[r], a[top]))
+			top = r;
+		if (top == i)
+			return;
+		t = a[i];
+		a[i] = a[top];
+		a[top] = t;
+		i = top;
+	}
+}
+
+/* Start the walk over the usable candidates >= from. */
+static void usable_by_gain(by_gain *h, search *s, size_t depth, size_t from)
 {
 	const uint8_t *ok = s->ok + depth * s->n;
-	size_t *order = s->order + depth * s->n, n = 0, i;
+	size_t i;
 
+	h->heap = s->order + depth * s->n;
+	h->gain = s->gain + depth * s->n;
+	h->n = 0;
 	for (i = from; i < s->n; i++)
 		if (ok[i])
-			order[n++] = i;
-	sort_ctx = s;
-	sort_depth = depth;
-	qsort(order, n, sizeof(size_t), by_gain_desc);
-	return n;
+			h->heap[h->n++] = i;
+	for (i = h->n / 2; i-- > 0;)
+		sift_down(h, i);
+}
+
+/* The next candidate of the walk, or (size_t)-1 when none is left.  Its
+ * gain may be made exact after it is taken: the rest are not reordered. */
+static size_t next_by_gain(by_gain *h)
+{
+	size_t c;
+	if (!h->n)
+		return (size_t)-1;
+	c = h->heap[0];
+	h->heap[0] = h->heap[--h->n];
+	sift_down(h, 0);
+	return c;
 }
 
 /*
@@ -268,18 +318,31 @@ static size_t usable_by_gain(search *s, size_t depth, size_t from)
  */
 static void top_exact(val *out, search *s, size_t depth, size_t from, size_t r)
 {
-	size_t *order = s->order + depth * s->n, n = usable_by_gain(s, depth, from), i, have = 0;
+	by_gain h;
+	size_t i, have = 0, c;
 	val top[CV_COUNT_MAX];
 
-	for (i = 0; i < n; i++) {
-		const val *g = s->gain + depth * s->n + order[i];
+	usable_by_gain(&h, s, depth, from);
+	while ((c = next_by_gain(&h)) != (size_t)-1) {
+		const val *g = s->gain + depth * s->n + c;
 		if (have == r && val_cmp(g, &top[r - 1]) <= 0)
 			break;
-		top_insert(top, &have, r, exact_at(s, depth, order[i]));
+		top_insert(top, &have, r, exact_at(s, depth, c));
 	}
 	memset(out, 0, sizeof(*out));
 	for (i = 0; i < have; i++)
 		val_add(out, &top[i]);
+}
+
+/* cv_grid_compatible() on the search's own copy of the week minutes: it is
+ * asked n times per level of every node, and a call into the grid costs
+ * more than the arithmetic. */
+static inline int apart(const search *s, size_t a, size_t b)
+{
+	int32_t delta = s->wmin[b] - s->wmin[a];
+	if (delta < 0)
+		delta += CV_WEEK_MINUTES;
+	return (delta - s->dur >= s->gap) & (CV_WEEK_MINUTES - delta - s->dur >= s->gap);
 }
 
 /* Mark the usable candidates of a node; returns how many there are. */
@@ -288,12 +351,14 @@ static size_t mark_usable(search *s, size_t depth, size_t from)
 	uint8_t *ok = s->ok + depth * s->n;
 	size_t c, d, usable = 0;
 
-	for (c = 0; c < s->n; c++) {
-		ok[c] = c >= from && s->allowed[c];
-		for (d = 0; ok[c] && d < depth; d++)
-			ok[c] = (uint8_t)cv_grid_compatible(s->g, s->path[d], c);
+	memset(ok, 0, from < s->n ? from : s->n);
+	for (c = from; c < s->n; c++)
+		ok[c] = s->allowed[c];
+	for (d = 0; d < depth; d++)
+		for (c = from; c < s->n; c++)
+			ok[c] &= (uint8_t)apart(s, s->path[d], c);
+	for (c = from; c < s->n; c++)
 		usable += ok[c];
-	}
 	return usable;
 }
 
@@ -440,12 +505,14 @@ static void raise_bound(search *s, const val *b)
  * from the node's value cur.  Bounds are refined only as needed. */
 static size_t best_exact(search *s, size_t depth, size_t from, const val *cur)
 {
-	size_t *order = s->order + depth * s->n, n = usable_by_gain(s, depth, from), i, pick = s->n;
+	by_gain h;
+	size_t pick = s->n, c;
 	const val *best = NULL;
 	const val *worst = s->ntop == s->max_top ? &s->top_val[s->ntop - 1] : NULL;
 
-	for (i = 0; i < n; i++) {
-		const val *g = s->gain + depth * s->n + order[i];
+	usable_by_gain(&h, s, depth, from);
+	while ((c = next_by_gain(&h)) != (size_t)-1) {
+		const val *g = s->gain + depth * s->n + c;
 		val leaf = *cur;
 		int cmp;
 		if (best && val_cmp(g, best) < 0)
@@ -453,10 +520,10 @@ static size_t best_exact(search *s, size_t depth, size_t from, const val *cur)
 		val_add(&leaf, g);
 		if (worst && val_cmp(&leaf, worst) < 0)
 			break; /* and from here on no leaf reaches the incumbent */
-		g = exact_at(s, depth, order[i]);
+		g = exact_at(s, depth, c);
 		cmp = best ? val_cmp(g, best) : 1;
-		if (cmp > 0 || (cmp == 0 && order[i] < pick)) {
-			pick = order[i];
+		if (cmp > 0 || (cmp == 0 && c < pick)) {
+			pick = c;
 			best = g;
 		}
 	}
@@ -790,7 +857,7 @@ static void dfs(search *s, size_t depth, size_t from, const val *cur)
 		 * the child's later slots are compatible with c, so those that
 		 * overlap it (its neighbours, usually the next best) drop out */
 		s->path[depth] = c;
-		for (next = c + 1; next < s->n && !cv_grid_compatible(s->g, c, next); next++)
+		for (next = c + 1; next < s->n && !apart(s, c, next); next++)
 			;
 		if (next < s->n)
 			later = s->suffix[depth * s->n + next - 1];
@@ -926,9 +993,10 @@ static int build_sparse(search *s)
 	s->col_group = malloc(sizeof(uint32_t) * (nnz + 1));
 	s->col_att = malloc(nnz + 1);
 	s->col_pref = malloc(nnz + 1);
+	s->col_key = malloc(sizeof(uint32_t) * (nnz + 1));
 	fill = malloc(sizeof(size_t) * (s->n + 1));
 	if (!s->row_cand || !s->row_att || !s->row_pref || !s->col_group || !s->col_att ||
-	    !s->col_pref || !fill) {
+	    !s->col_pref || !s->col_key || !fill) {
 		free(fill);
 		return CV_ENOMEM;
 	}
@@ -946,6 +1014,7 @@ static int build_sparse(search *s)
 			s->col_group[f] = (uint32_t)k;
 			s->col_att[f] = s->row_att[e];
 			s->col_pref[f] = s->row_pref[e];
+			s->col_key[f] = (uint32_t)s->row_att[e] << 16 | s->row_pref[e];
 			e++;
 		}
 	free(fill);
@@ -955,6 +1024,7 @@ static int build_sparse(search *s)
 static void free_search(search *s)
 {
 	free(s->allowed);
+	free(s->wmin);
 	free(s->weight);
 	free(s->row_start);
 	free(s->row_cand);
@@ -964,6 +1034,7 @@ static void free_search(search *s)
 	free(s->col_group);
 	free(s->col_att);
 	free(s->col_pref);
+	free(s->col_key);
 	free(s->state);
 	free(s->undo);
 	free(s->gain);
@@ -1033,9 +1104,17 @@ int cv_solve_top(cv_solution *out, size_t *nout, size_t max, const cv_grid *g,
 	if (options && options->npins > CV_COUNT_MAX)
 		return CV_ENOSLOT;
 	s.allowed = malloc(s.n);
-	if (!s.allowed)
+	s.wmin = malloc(sizeof(*s.wmin) * s.n);
+	if (!s.allowed || !s.wmin) {
+		free(s.allowed);
+		free(s.wmin);
 		return CV_ENOMEM;
+	}
 	memset(s.allowed, 1, s.n);
+	for (i = 0; i < s.n; i++)
+		s.wmin[i] = (int32_t)cv_grid_week_minute(g, i);
+	s.dur = (int32_t)cv_grid_course(g)->duration;
+	s.gap = (int32_t)cv_grid_course(g)->min_gap;
 	if (options) {
 		for (i = 0; i < options->npins; i++) {
 			size_t p = options->pins[i];
