@@ -71,6 +71,19 @@ size_t cv_text_check(const char *s, size_t n, int allow_space_ctl, const char **
 			*what = "control character";
 			return i;
 		}
+		/* U+2028 and U+2029 break lines in calendar clients as LF does;
+		 * the bidirectional embeddings, overrides and isolates (U+202A..E,
+		 * U+2066..9) can make a name display as another. */
+		if (len == 3 && c == 0xE2 && u[i + 1] == 0x80 && (u[i + 2] == 0xA8 || u[i + 2] == 0xA9)) {
+			*what = "line break (Unicode line or paragraph separator)";
+			return i;
+		}
+		if (len == 3 && c == 0xE2 &&
+		    ((u[i + 1] == 0x80 && u[i + 2] >= 0xAA && u[i + 2] <= 0xAE) ||
+		     (u[i + 1] == 0x81 && u[i + 2] >= 0xA6 && u[i + 2] <= 0xA9))) {
+			*what = "bidirectional control character (it can make text display out of order)";
+			return i;
+		}
 		i += len;
 	}
 	return n;

@@ -16,8 +16,8 @@ size_t cv_utf8_seq(const unsigned char *s, size_t n);
 
 /*
  * Check that s[0..n) is valid UTF-8 without control characters (C0, DEL and
- * C1 code points); when `allow_space_ctl` is non-zero, tab, LF and CR are
- * allowed.  Returns n when the text is clean, otherwise the offset of the
+ * C1 code points, U+2028/U+2029 and the bidirectional controls); when
+ * `allow_space_ctl` is non-zero, tab, LF and CR are allowed.  Returns n when the text is clean, otherwise the offset of the
  * first bad byte, and sets *what to a static description of the problem.
  */
 size_t cv_text_check(const char *s, size_t n, int allow_space_ctl, const char **what);

@@ -335,14 +335,21 @@ static void test_control_characters_and_line_breaks(void **state)
 				  "s1,\"Ann\nLee\",UTC,Mon 09:00-10:00\n"
 				  "s2,Bob\tB,UTC,Mon 09:00-10:00\n"
 				  "s3,Cy,UTC\r,Mon 09:00-10:00\n"
-				  "s4,\xc2\x85,UTC,Mon 09:00-10:00\n";
+				  "s4,\xc2\x85,UTC,Mon 09:00-10:00\n"
+				  "s5,Di\xe2\x80\xa8Ng,UTC,Mon 09:00-10:00\n"
+				  "s6,\xe2\x80\xae" "evE,UTC,Mon 09:00-10:00\n"
+				  "s7,Al\xe2\x81\xa6i,UTC,Mon 09:00-10:00\n"
+				  "s8,Zo\xc3\xab \xe2\x80\x94 ok,UTC,Mon 09:00-10:00\n";
 	char *path = scratch(csv, sizeof(csv) - 1);
 	(void)state;
 	EXPECT_AT(path, CV_EDATA,
 		  {2, 8, "line break"},
 		  {4, 7, "tab character"},
 		  {5, 10, "line break"},
-		  {6, 4, "control character"});
+		  {6, 4, "control character"},
+		  {7, 6, "Unicode line or paragraph separator"},
+		  {8, 4, "bidirectional control character"},
+		  {9, 6, "bidirectional control character"});
 	unlink(path);
 }
 
