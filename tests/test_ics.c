@@ -1113,6 +1113,67 @@ static void test_history_each_revision_bumps_sequence_once(void **state)
 	cv_course_free(c);
 }
 
+/* A changed event's DTSTAMP and LAST-MODIFIED never go back or stand still:
+ * a SOURCE_DATE_EPOCH older than the last publish, or the same one across
+ * two changing runs, gives one second past the previous stamp; an
+ * unchanged event still keeps its stamps. */
+static void test_history_stamps_of_a_changed_event_only_move_forward(void **state)
+{
+	static const char uid[] = "fx101-s1-tk-20270302-live@example.org";
+	cv_course *c = ny_course();
+	cv_roster *r = fx_roster();
+	cv_plan *p;
+	cv_ics_changes ch;
+	char *v0, *v1, *v2, *v3;
+	time_t stamp, modified;
+	(void)state;
+	fx_student(r, "tk", "Asia/Tokyo", "Mon-Sun 00:00-24:00", NULL, NULL, 1);
+	p = plan_new(c, r);
+	add_session(p, 1, 14, 0);
+	assign(p, 0, 0);
+	expect(p, 0, 0, 0, CV_MISS_NONE, 0);
+
+	v0 = revise(p, NULL, DTSTAMP, &ch);
+	assert_int_equal(revision_of(v0, uid, &stamp, &modified), 0);
+	assert_int_equal(modified, DTSTAMP);
+
+	/* SOURCE_DATE_EPOCH a day earlier than the previous publish */
+	free(c->join_url);
+	c->join_url = strdup("https://meet.example.org/fx-new");
+	v1 = revise(p, v0, DTSTAMP - 86400, &ch);
+	assert_int_equal(ch.changed, 1);
+	assert_int_equal(revision_of(v1, uid, &stamp, &modified), 1);
+	assert_int_equal(stamp, DTSTAMP + 1);
+	assert_int_equal(modified, DTSTAMP + 1);
+
+	/* the same SOURCE_DATE_EPOCH again, and the event changes again */
+	free(c->join_url);
+	c->join_url = strdup("https://meet.example.org/fx-third");
+	v2 = revise(p, v1, DTSTAMP - 86400, &ch);
+	assert_int_equal(revision_of(v2, uid, &stamp, &modified), 2);
+	assert_int_equal(stamp, DTSTAMP + 2);
+	assert_int_equal(modified, DTSTAMP + 2);
+
+	/* a later time than every stamp is taken as it is; unchanged keeps its stamps */
+	free(c->join_url);
+	c->join_url = strdup("https://meet.example.org/fx-fourth");
+	v3 = revise(p, v2, DTSTAMP + 500, &ch);
+	assert_int_equal(revision_of(v3, uid, &stamp, &modified), 3);
+	assert_int_equal(modified, DTSTAMP + 500);
+	free(v0);
+	v0 = revise(p, v3, DTSTAMP - 86400, &ch);
+	assert_int_equal(ch.unchanged, 1);
+	assert_string_equal(v0, v3);
+
+	free(v0);
+	free(v1);
+	free(v2);
+	free(v3);
+	cv_plan_free(p);
+	fx_roster_free(r);
+	cv_course_free(c);
+}
+
 /* What is no calendar of ours still lets the calendar be made: an event of
  * another program with our UID is a previous revision (its SEQUENCE + 1),
  * its other events count as removed; garbage, a NUL byte and a file over
@@ -1344,6 +1405,7 @@ int main(void)
 		cmocka_unit_test(test_locale_formats_description_dates),
 		cmocka_unit_test(test_history_revises_only_changed_events),
 		cmocka_unit_test(test_history_each_revision_bumps_sequence_once),
+		cmocka_unit_test(test_history_stamps_of_a_changed_event_only_move_forward),
 		cmocka_unit_test(test_history_from_foreign_or_bad_text),
 		cmocka_unit_test(test_output_is_deterministic),
 		cmocka_unit_test(test_solved_plan_calendars_match_the_plan),

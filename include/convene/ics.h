@@ -49,7 +49,9 @@ typedef struct cv_ics_options {
 	const cv_ics_history *prior; /* NULL, or the calendar this one replaces (borrowed):
 				      * an event whose content is unchanged keeps its
 				      * SEQUENCE, DTSTAMP and LAST-MODIFIED; a changed one
-				      * gets SEQUENCE + 1 and dtstamp; a new one 0 */
+				      * gets SEQUENCE + 1 and dtstamp, or one second past
+				      * its previous stamp when dtstamp is not later (stamps
+				      * never go back); a new one 0 */
 	cv_ics_changes *changes; /* NULL, or filled with what changed (owned by the caller) */
 } cv_ics_options;
 
