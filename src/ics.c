@@ -97,6 +97,8 @@ typedef struct ics {
 	UDateFormat *fmt;      /* the student's locale, or NULL for ISO dates */
 	UDateFormat *zfmt;     /* the zone's generic name in that locale ("vvvv"), or NULL */
 	const cv_ics_history *prior; /* the calendar this one replaces, or NULL (borrowed) */
+	int (*floor)(void *ctx, const char *uid); /* the options' sequence_floor, or NULL */
+	void *floor_ctx;
 	cv_ics_changes *changes;     /* the caller's, or NULL */
 	int oom;
 } ics;
@@ -513,6 +515,8 @@ static int ics_open(ics *w, const cv_plan *plan, const cv_ics_options *options,
 	w->dtstamp = utc_time(options ? options->dtstamp : 0);
 	w->prior = options ? options->prior : NULL;
 	w->changes = options ? options->changes : NULL;
+	w->floor = options ? options->sequence_floor : NULL;
+	w->floor_ctx = options ? options->sequence_ctx : NULL;
 	set_range(w);
 	w->cal = icalcomponent_new_vcalendar();
 	w->events = icalcomponent_new_vcalendar();
@@ -576,7 +580,8 @@ static int ics_finish(ics *w, char **out, size_t *len)
 		icalcomponent_remove_component(w->events, e);
 		icalcomponent_add_component(w->cal, e); /* freed with the calendar */
 		/* revision stamps last: they depend on the content before them */
-		how = ics_history_stamp(w->prior, e, w->dtstamp);
+		how = ics_history_stamp(w->prior, e, w->dtstamp,
+					w->floor ? w->floor(w->floor_ctx, icalcomponent_get_uid(e)) : 0);
 		if (how < 0)
 			return how;
 		if (w->changes && how == ICS_EVENT_NEW)

@@ -220,23 +220,28 @@ static icaltimetype revision_time(const entry *old, icaltimetype now)
 	return now;
 }
 
-int ics_history_stamp(const cv_ics_history *h, icalcomponent *ev, icaltimetype now)
+int ics_history_stamp(const cv_ics_history *h, icalcomponent *ev, icaltimetype now, int floor)
 {
 	const entry *old = find(h, icalcomponent_get_uid(ev));
 	uint64_t fp;
+	int seq;
 
 	/* strips the stamps, so they are added fresh, after the content, in every case */
 	fp = fingerprint(ev);
 	if (!fp)
 		return CV_ENOMEM;
+	if (floor < 0)
+		floor = 0;
 	if (!old)
-		return put_stamps(ev, 0, now, now) < 0 ? CV_ENOMEM : ICS_EVENT_NEW;
+		return put_stamps(ev, floor, now, now) < 0 ? CV_ENOMEM : ICS_EVENT_NEW;
 	if (fp == old->fingerprint)
 		return put_stamps(ev, old->sequence,
 				  icaltime_is_null_time(old->dtstamp) ? now : old->dtstamp,
 				  old->last_modified) < 0 ? CV_ENOMEM : ICS_EVENT_SAME;
 	now = revision_time(old, now);
 	/* a foreign file's SEQUENCE can be anything: never overflow */
-	return put_stamps(ev, old->sequence < INT_MAX ? old->sequence + 1 : INT_MAX, now, now) < 0
-		       ? CV_ENOMEM : ICS_EVENT_CHANGED;
+	seq = old->sequence < INT_MAX ? old->sequence + 1 : INT_MAX;
+	if (seq < floor)
+		seq = floor;
+	return put_stamps(ev, seq, now, now) < 0 ? CV_ENOMEM : ICS_EVENT_CHANGED;
 }

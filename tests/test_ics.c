@@ -107,7 +107,7 @@ static void set_str(char **field, const char *value)
 
 static char *instructor(const cv_plan *p)
 {
-	cv_ics_options o = {DTSTAMP, NULL, NULL};
+	cv_ics_options o = {DTSTAMP, NULL, NULL, NULL, NULL};
 	char *text = NULL;
 	size_t len = 0;
 	assert_int_equal(cv_ics_instructor(&text, &len, p, &o), CV_OK);
@@ -118,7 +118,7 @@ static char *instructor(const cv_plan *p)
 
 static char *student(const cv_plan *p, size_t i)
 {
-	cv_ics_options o = {DTSTAMP, NULL, NULL};
+	cv_ics_options o = {DTSTAMP, NULL, NULL, NULL, NULL};
 	char *text = NULL;
 	size_t len = 0;
 	assert_int_equal(cv_ics_student(&text, &len, p, i, &o), CV_OK);
@@ -1047,7 +1047,7 @@ static int revision_of(const char *text, const char *uid, time_t *dtstamp, time_
 static char *revise(const cv_plan *p, const char *prior, int64_t stamp, cv_ics_changes *ch)
 {
 	cv_ics_history *h = NULL;
-	cv_ics_options o = {stamp, NULL, ch};
+	cv_ics_options o = {stamp, NULL, ch, NULL, NULL};
 	char *text = NULL;
 	size_t len;
 
@@ -1236,7 +1236,7 @@ static void test_history_revises_only_changed_events(void **state)
 	cv_plan *p;
 	cv_ics_history *h = NULL;
 	cv_ics_changes ch;
-	cv_ics_options o = {DTSTAMP + 86400, NULL, &ch};
+	cv_ics_options o = {DTSTAMP + 86400, NULL, &ch, NULL, NULL};
 	char *first, *again = NULL, *revised = NULL;
 	size_t len;
 	icalcomponent *cal;
@@ -1295,7 +1295,7 @@ static void test_output_is_deterministic(void **state)
 	cv_plan *p;
 	char *a, *b;
 	size_t len;
-	cv_ics_options o = {DTSTAMP, NULL, NULL};
+	cv_ics_options o = {DTSTAMP, NULL, NULL, NULL, NULL};
 	(void)state;
 	fx_student(r, "a", "Asia/Tokyo", "Mon-Sun 00:00-24:00", NULL, NULL, 1);
 	p = plan_new(c, r);

@@ -53,6 +53,12 @@ typedef struct cv_ics_options {
 				      * its previous stamp when dtstamp is not later (stamps
 				      * never go back); a new one 0 */
 	cv_ics_changes *changes; /* NULL, or filled with what changed (owned by the caller) */
+	int (*sequence_floor)(void *ctx, const char *uid);
+				 /* NULL, or the lowest SEQUENCE a new or changed event
+				  * with this UID may have: for one that was published,
+				  * cancelled and is back, one above what was sent
+				  * (cv_itip_ledger_next()) */
+	void *sequence_ctx;      /* passed to sequence_floor (borrowed) */
 } cv_ics_options;
 
 /*
