@@ -707,7 +707,7 @@ static void test_student_live_and_recording_track(void **state)
 	assert_non_null(ev);
 	desc = text_prop(ev, ICAL_DESCRIPTION_PROPERTY);
 	assert_contains(desc, cv_miss_text(CV_MISS_CLOCKS));
-	assert_contains(desc, "the course's clocks, America/New_York, change on 2027-03-14");
+	assert_contains(desc, "the course's clocks, America/New_York, change on March 14, 2027");
 	assert_null(strstr(desc, "your clocks"));
 	assert_non_null(event_by_uid(cal, "fx101-s1-tk-20270316-due@example.org"));
 
@@ -973,14 +973,35 @@ static void test_long_utf8_text_folds_safely(void **state)
 	cv_course_free(c);
 }
 
-/* A student's locale formats the dates in the descriptions; ISO without one. */
+/* The description of the event `uid` of student `st`'s calendar (caller frees). */
+static char *description_of(const cv_plan *p, size_t st, const char *uid)
+{
+	char *text = student(p, st), *d;
+	icalcomponent *cal = parse_valid(text), *ev = event_by_uid(cal, uid);
+
+	assert_non_null(ev);
+	d = strdup(text_prop(ev, ICAL_DESCRIPTION_PROPERTY));
+	assert_non_null(d);
+	icalcomponent_free(cal);
+	free(text);
+	return d;
+}
+
+/*
+ * Every student's dates and zone names are ICU's, in the student's locale
+ * or in English without one: the session time, the generic zone name, and
+ * the date of the clock change in a reason.  The offsets are tzdata's (20:00
+ * in Berlin is 19:00Z, not what ICU's own 2022 zone data would say for
+ * another zone), and the SUMMARY keeps its short ISO date in every locale.
+ */
 static void test_locale_formats_description_dates(void **state)
 {
 	cv_course *c = ny_course();
 	cv_roster *r = fx_roster();
 	cv_plan *p;
+	char *text, *d;
 	icalcomponent *cal;
-	char *text;
+	size_t i;
 	(void)state;
 	fx_student(r, "de", "Europe/Berlin", "Mon-Sun 00:00-24:00", NULL, NULL, 1);
 	fx_student(r, "ja", "Asia/Tokyo", "Mon-Sun 00:00-24:00", NULL, NULL, 1);
@@ -989,36 +1010,52 @@ static void test_locale_formats_description_dates(void **state)
 	set_str(&r->students[1].locale, "ja_JP");
 	p = plan_new(c, r);
 	add_session(p, 1, 14, 0); /* Tue 2 March 14:00 EST = 20:00 Berlin, Wed 04:00 Tokyo */
-	assign(p, 0, 0);
-	assign(p, 1, 0);
-	assign(p, 2, 0);
-	expect(p, 0, 0, 0, CV_MISS_NONE, 0);
-	expect(p, 1, 0, 0, CV_MISS_NONE, 0);
-	expect(p, 2, 0, 0, CV_MISS_NONE, 0);
+	for (i = 0; i < 3; i++) {
+		assign(p, i, 0);
+		expect(p, i, 0, 0, CV_MISS_NONE, 0);
+		/* 30 March: Berlin's own change (28 March, 01:00Z); Tokyo: New York's (14 March) */
+		expect(p, i, 0, 3, CV_MISS_CLOCKS,
+		       i == 1 ? test_utc(2027, 3, 14, 7, 0) : test_utc(2027, 3, 28, 1, 0));
+		p->expect_arrays[i][1].clock_zone = i == 1 ? c->zone : r->students[i].zone;
+	}
 
-	text = student(p, 0);
-	cal = parse_valid(text);
-	assert_contains(text_prop(icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT),
-				  ICAL_DESCRIPTION_PROPERTY), "Dienstag");
-	/* the zone's generic name in the student's language, then its IANA name */
-	assert_contains(text_prop(icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT),
-				  ICAL_DESCRIPTION_PROPERTY), "(Mitteleuropäische Zeit, Europe/Berlin)");
-	icalcomponent_free(cal);
-	free(text);
-	text = student(p, 1);
-	cal = parse_valid(text);
-	assert_contains(text_prop(icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT),
-				  ICAL_DESCRIPTION_PROPERTY), "水曜日");
-	assert_contains(text_prop(icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT),
-				  ICAL_DESCRIPTION_PROPERTY), "(日本標準時, Asia/Tokyo)");
-	icalcomponent_free(cal);
-	free(text);
-	text = student(p, 2);
-	cal = parse_valid(text);
-	assert_contains(text_prop(icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT),
-				  ICAL_DESCRIPTION_PROPERTY), "Tue 2027-03-02 20:00 (Europe/Berlin)");
-	icalcomponent_free(cal);
-	free(text);
+	d = description_of(p, 0, "fx101-s1-de-20270302-live@example.org");
+	assert_contains(d, "live: Dienstag, 2. März 2027 um 20:00 (Mitteleuropäische Zeit, Europe/Berlin)");
+	free(d);
+	d = description_of(p, 0, "fx101-s1-de-20270330-rec@example.org");
+	assert_contains(d, "(your clocks change on 28. März 2027)");
+	assert_contains(d, "Dienstag, 30. März 2027 um 20:00");
+	free(d);
+
+	d = description_of(p, 1, "fx101-s1-ja-20270302-live@example.org");
+	assert_contains(d, "live: 2027年3月3日水曜日 4:00 (日本標準時, Asia/Tokyo)");
+	free(d);
+	d = description_of(p, 1, "fx101-s1-ja-20270330-rec@example.org");
+	assert_contains(d, "(the course's clocks, America/New_York, change on 2027年3月14日)");
+	free(d);
+
+	/* no locale: English through ICU, not the hand-made ISO form */
+	d = description_of(p, 2, "fx101-s1-none-20270302-live@example.org");
+	assert_contains(d, "live: Tuesday, March 2, 2027 at 8:00\u202fPM (Central European Time, Europe/Berlin)");
+	assert_null(strstr(d, "2027-03-02"));
+	free(d);
+	d = description_of(p, 2, "fx101-s1-none-20270330-rec@example.org");
+	assert_contains(d, "(your clocks change on March 28, 2027)");
+	assert_contains(d, "due Friday, April 2, 2027 at 9:00\u202fPM.");
+	free(d);
+
+	/* SUMMARY: short and the same in every language */
+	for (i = 0; i < 3; i++) {
+		char uid[128];
+		text = student(p, i);
+		cal = parse_valid(text);
+		snprintf(uid, sizeof(uid), "fx101-s1-%s-20270330-rec@example.org", r->students[i].id);
+		assert_string_equal(text_prop(event_by_uid(cal, uid), ICAL_SUMMARY_PROPERTY),
+				    i == 1 ? "Watch the recording: Fixture Course (2027-03-31)"
+					   : "Watch the recording: Fixture Course (2027-03-30)");
+		icalcomponent_free(cal);
+		free(text);
+	}
 	cv_plan_free(p);
 	fx_roster_free(r);
 	cv_course_free(c);
