@@ -176,6 +176,24 @@ static void assert_octets(const char *text)
 	assert_string_equal(line, "");
 }
 
+/* text with its folds undone (RFC 5545 3.1: CRLF then one space or tab); caller frees.
+ * A search for an address must not be defeated by a fold in the middle of it. */
+static char *unfolded(const char *text)
+{
+	char *out = malloc(strlen(text) + 1), *o = out;
+
+	assert_non_null(out);
+	while (*text) {
+		if (text[0] == '\r' && text[1] == '\n' && (text[2] == ' ' || text[2] == '\t')) {
+			text += 3;
+			continue;
+		}
+		*o++ = *text++;
+	}
+	*o = '\0';
+	return out;
+}
+
 /* Parse, check the octets, no parse errors, and RFC 5546 restrictions (METHOD:PUBLISH). */
 static icalcomponent *parse_valid(const char *text)
 {
@@ -655,7 +673,11 @@ static void test_student_live_and_recording_track(void **state)
 	expect(p, 0, 0, 3, CV_MISS_NONE, 0);                              /* 30 March */
 	p->expect_arrays[0][2].clock_zone = c->zone; /* New York's change, not Tokyo's */
 	text = student(p, 0);
-	assert_null(strstr(text, "yui@"));
+	{
+		char *flat = unfolded(text);
+		assert_null(strstr(flat, "yui@"));
+		free(flat);
+	}
 	cal = parse_valid(text);
 	assert_zones_declared(cal, cal);
 	assert_int_equal(count_events(cal), 2 + 2 * 2);
