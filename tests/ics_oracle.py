@@ -303,6 +303,27 @@ def main():
     report(not problems, "the instructor's events expand to exactly each session's occurrences",
            "\n".join(problems))
 
+    # Each session's "Start the recording" reminder rings ten minutes before
+    # every occurrence: a display alarm relative to the start (an absolute
+    # TRIGGER, or one related to the END, would be wrong in most weeks).
+    problems = []
+    if cal is not None:
+        for ev in cal.walk("VEVENT"):
+            if is_week_note(ev):
+                continue
+            alarms = [a for a in ev.walk("VALARM") if "Start the recording" in str(a.get("DESCRIPTION", ""))]
+            if len(alarms) != 1:
+                problems.append("%s: %d start-the-recording alarms" % (uid_of(ev), len(alarms)))
+                continue
+            trig = alarms[0]["TRIGGER"]
+            related = str(trig.params.get("RELATED", "START")).upper()
+            if str(alarms[0].get("ACTION")) != "DISPLAY" or related != "START" or \
+                    not isinstance(trig.dt, dt.timedelta) or trig.dt != -dt.timedelta(minutes=10):
+                problems.append("%s: alarm %s TRIGGER %r RELATED=%s" % (uid_of(ev), alarms[0].get("ACTION"),
+                                                                      trig.dt, related))
+    report(not problems, "the instructor's sessions remind to start the recording 10 minutes before each",
+           "\n".join(problems))
+
     # Students: live events are their live list; one recording and one due per alternative.
     rec_after = due_after = None
     if course is not None:

@@ -579,8 +579,12 @@ static void test_instructor_event_text_links_and_alarm(void **state)
 	assign(p, 1, 0);
 	assign(p, 2, 1);
 	text = instructor(p);
-	assert_null(strstr(text, "zoe@")); /* no e-mail address anywhere */
-	assert_null(strstr(text, "second.student@"));
+	{
+		char *flat = unfolded(text); /* no e-mail address anywhere, folds undone */
+		assert_null(strstr(flat, "zoe@"));
+		assert_null(strstr(flat, "second.student@"));
+		free(flat);
+	}
 	cal = parse_valid(text);
 	ev = event_by_uid(cal, "fx101-s1@example.org");
 	assert_non_null(ev);
@@ -1380,6 +1384,114 @@ static void test_output_is_deterministic(void **state)
 	cv_course_free(c);
 }
 
+/*
+ * A solved plan, not a hand-made one: Mon 13:00 New York is 18:00Z, 19:00
+ * in Berlin, until New York's change (14 March), then 17:00Z, 18:00 Berlin,
+ * until Berlin's own change (28 March), then 19:00 again.  A Berlin student
+ * free 18:00-19:00 attends only the two weeks between; the weeks before
+ * were never in their hours, and the weeks after are lost to their own
+ * clocks, which the text names with Berlin's date in English.
+ */
+static void test_students_own_clock_change_is_named_in_a_solved_plan(void **state)
+{
+	cv_course *c = fx_course("America/New_York", "2027-03-01", "2027-04-11", "Mon 13:00-14:00",
+				 60, 60);
+	cv_roster *r = fx_roster();
+	cv_grid *g;
+	cv_solution sol;
+	cv_plan *p;
+	icalcomponent *cal, *ev;
+	char *text;
+	size_t i, own = 0, hours = 0;
+	(void)state;
+	fx_student(r, "ber", "Europe/Berlin", "Mon 18:00-19:00", NULL, NULL, 1);
+	assert_int_equal(cv_grid_build(&g, c, r), CV_OK);
+	assert_int_equal(cv_solve(&sol, g, NULL), CV_OK);
+	assert_int_equal(cv_plan_build(&p, g, &sol), CV_OK);
+	cv_grid_free(g);
+	assert_int_equal(p->students[0].nlive, 2);
+	text = student(p, 0);
+	cal = parse_valid(text);
+	for (ev = icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT); ev;
+	     ev = icalcomponent_get_next_component(cal, ICAL_VEVENT_COMPONENT)) {
+		const char *uid = icalcomponent_get_uid(ev), *desc;
+		if (!strstr(uid, "-rec@"))
+			continue;
+		desc = text_prop(ev, ICAL_DESCRIPTION_PROPERTY);
+		if (strstr(uid, "-20270329-") || strstr(uid, "-20270405-")) {
+			assert_contains(desc, cv_miss_text(CV_MISS_CLOCKS));
+			assert_contains(desc, "(your clocks change on March 28, 2027)");
+			own++;
+		} else {
+			assert_contains(desc, cv_miss_text(CV_MISS_HOURS));
+			assert_null(strstr(desc, "clocks"));
+			hours++;
+		}
+	}
+	assert_int_equal(own, 2);
+	assert_int_equal(hours, 2); /* 1 and 8 March */
+	for (i = 0; i < p->students[0].nexpects; i++)
+		if (p->students[0].expects[i].miss == CV_MISS_CLOCKS)
+			assert_ptr_equal(p->students[0].expects[i].clock_zone, r->students[0].zone);
+	icalcomponent_free(cal);
+	free(text);
+	cv_plan_free(p);
+	fx_roster_free(r);
+	cv_course_free(c);
+}
+
+/*
+ * The instructor's "Start the recording" reminder fires ICS_ALARM_MINUTES
+ * (10) before every session, on both sides of a clock change: a display
+ * alarm whose trigger is relative to the start (no RELATED=END, no absolute
+ * time that would be right for one week only), so each expanded occurrence
+ * rings at its own start minus ten minutes.
+ */
+static void test_instructor_start_recording_alarm_fires_before_each_session(void **state)
+{
+	cv_course *c = ny_course();
+	cv_roster *r = fx_roster();
+	cv_plan *p;
+	const cv_session *s;
+	icalcomponent *cal, *ev, *a;
+	icalproperty *tp;
+	struct icaltriggertype tr;
+	int64_t got[MAX_INSTANTS];
+	size_t i, n;
+	char *text;
+	(void)state;
+	fx_student(r, "a", "UTC", "Mon-Sun 00:00-24:00", NULL, NULL, 1);
+	p = plan_new(c, r);
+	s = add_session(p, 1, 14, 0); /* Tue 14:00 New York: 19:00Z, then 18:00Z from 16 March */
+	assign(p, 0, 0);
+	text = instructor(p);
+	cal = parse_valid(text);
+	ev = event_by_uid(cal, "fx101-s1@example.org");
+	assert_non_null(ev);
+	a = icalcomponent_get_first_component(ev, ICAL_VALARM_COMPONENT);
+	assert_non_null(a);
+	assert_null(icalcomponent_get_next_component(ev, ICAL_VALARM_COMPONENT));
+	assert_string_equal(text_prop(a, ICAL_DESCRIPTION_PROPERTY), "Start the recording");
+	tp = icalcomponent_get_first_property(a, ICAL_TRIGGER_PROPERTY);
+	assert_non_null(tp);
+	assert_null(icalproperty_get_first_parameter(tp, ICAL_RELATED_PARAMETER));
+	tr = icalproperty_get_trigger(tp);
+	assert_true(icaltime_is_null_time(tr.time));
+	assert_int_equal(icaldurationtype_as_int(tr.duration), -600);
+	n = expand(got, cal, ev);
+	assert_int_equal(n, s->noccurrences);
+	for (i = 0; i < n; i++)
+		assert_int_equal(got[i] + icaldurationtype_as_int(tr.duration),
+				 s->occurrences[i].start - 600);
+	assert_int_equal(s->occurrences[0].start - 600, test_utc(2027, 3, 2, 18, 50));
+	assert_int_equal(s->occurrences[n - 1].start - 600, test_utc(2027, 3, 30, 17, 50));
+	icalcomponent_free(cal);
+	free(text);
+	cv_plan_free(p);
+	fx_roster_free(r);
+	cv_course_free(c);
+}
+
 /* A real plan (grid, solver, plan) over the US and EU changes: every
  * calendar is valid and the instructor's event expands to the plan. */
 static void test_solved_plan_calendars_match_the_plan(void **state)
@@ -1468,6 +1580,8 @@ int main(void)
 		cmocka_unit_test(test_history_from_foreign_or_bad_text),
 		cmocka_unit_test(test_output_is_deterministic),
 		cmocka_unit_test(test_solved_plan_calendars_match_the_plan),
+		cmocka_unit_test(test_students_own_clock_change_is_named_in_a_solved_plan),
+		cmocka_unit_test(test_instructor_start_recording_alarm_fires_before_each_session),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	cv_tz_cleanup();
