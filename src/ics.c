@@ -2,7 +2,8 @@
  * ics.c - the instructor's and the students' calendars (DESIGN.md "Outputs").
  *
  * Calendars are built as libical components and serialised by libical,
- * which escapes TEXT values and folds lines at 75 octets.  What clients do
+ * which escapes TEXT values; the lines are folded again at 75 octets so
+ * that none ends in a space (cv_sb_ical()).  What clients do
  * decides the shapes:
  *
  * - The instructor gets one recurring VEVENT per session: DTSTART in the
@@ -592,8 +593,9 @@ static void ics_close(ics *w)
 static int ics_finish(ics *w, char **out, size_t *len)
 {
 	icalcomponent *e;
-	char *text, *copy;
-	size_t i, n;
+	char *text;
+	sbuf folded = {0};
+	size_t i;
 
 	if (w->oom)
 		return CV_ENOMEM;
@@ -629,16 +631,16 @@ static int ics_finish(ics *w, char **out, size_t *len)
 	text = icalcomponent_as_ical_string_r(w->cal);
 	if (!text)
 		return CV_ENOMEM;
-	/* Our contract says free(); libical's buffers are its own to free. */
-	n = strlen(text);
-	copy = malloc(n + 1);
-	if (copy)
-		memcpy(copy, text, n + 1);
+	/* Folded again so that no line ends in a space; and our contract says
+	 * free(), while libical's buffers are its own to free. */
+	cv_sb_ical(&folded, text);
 	icalmemory_free_buffer(text);
-	if (!copy)
+	if (folded.oom || !folded.p) {
+		free(folded.p);
 		return CV_ENOMEM;
-	*out = copy;
-	*len = n;
+	}
+	*out = folded.p;
+	*len = folded.len;
 	return CV_OK;
 }
 

@@ -659,9 +659,20 @@ static int message_finish(message *m, char **out, size_t *len, size_t changed)
 	}
 	if (m->oom)
 		return CV_ENOMEM;
-	ics = icalcomponent_as_ical_string_r(m->cal);
-	if (!ics)
-		return CV_ENOMEM;
+	{
+		/* folded again like the published calendars: no line ends in a space */
+		char *raw = icalcomponent_as_ical_string_r(m->cal);
+		sbuf f = {0};
+		if (!raw)
+			return CV_ENOMEM;
+		cv_sb_ical(&f, raw);
+		icalmemory_free_buffer(raw);
+		if (f.oom || !f.p) {
+			free(f.p);
+			return CV_ENOMEM;
+		}
+		ics = f.p;
+	}
 
 	/* The same calendar to the same address gives the same Message-ID. */
 	h1 = fnv(0xcbf29ce484222325ULL, ics, strlen(ics));
@@ -713,7 +724,7 @@ static int message_finish(message *m, char **out, size_t *len, size_t changed)
 		      "Content-Transfer-Encoding: base64\r\n\r\n", boundary, m->method);
 	sb_base64(&b, (const unsigned char *)ics, strlen(ics), ITIP_B64_LINE);
 	cv_sb_printf(&b, "--%s--\r\n", boundary);
-	icalmemory_free_buffer(ics);
+	free(ics);
 	free(subj.p);
 	free(text.p);
 	if (b.oom || text.oom || subj.oom) {

@@ -80,7 +80,8 @@ def unfold(raw):
 
 
 def check_text(name, raw_bytes):
-    """Octet-level rules: UTF-8, CRLF, lines of at most 75 octets."""
+    """Octet-level rules: UTF-8, CRLF, lines of at most 75 octets, each line
+    whole UTF-8 and none ending in a space."""
     try:
         raw = raw_bytes.decode("utf-8")
     except UnicodeDecodeError as e:
@@ -94,6 +95,12 @@ def check_text(name, raw_bytes):
             problems.append("%s:%d: bare CR or LF" % (name, i))
         if len(line) > 75:
             problems.append("%s:%d: %d octets" % (name, i, len(line)))
+        if line.endswith(b" "):
+            problems.append("%s:%d: ends in a space (a fold after a space)" % (name, i))
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError:
+            problems.append("%s:%d: a fold splits a UTF-8 sequence" % (name, i))
     return problems
 
 
@@ -234,7 +241,8 @@ def main():
             continue
         problems += check_text(name, raws[name])
         cals[name] = icalendar.Calendar.from_ical(raws[name])
-    report(not problems, "every calendar exists and is CRLF UTF-8 with lines of at most 75 octets",
+    report(not problems, "every calendar exists and is CRLF UTF-8 with lines of at most 75 octets, "
+           "none ending in a space or splitting a character",
            "\n".join(problems))
 
     problems = []

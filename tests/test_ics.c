@@ -163,14 +163,26 @@ static int utf8_valid(const unsigned char *s)
 	return 1;
 }
 
-/* CRLF line ends, lines of at most 75 octets (RFC 5545 3.1), valid UTF-8. */
+/*
+ * CRLF line ends, lines of at most 75 octets (RFC 5545 3.1), valid UTF-8;
+ * every physical line is valid UTF-8 on its own (no fold inside a
+ * sequence), and none ends in a space (a fold right after one loses it
+ * wherever trailing white space is stripped).
+ */
 static void assert_octets(const char *text)
 {
 	const char *line = text, *crlf;
+	char one[80];
 	assert_true(utf8_valid((const unsigned char *)text));
 	while ((crlf = strstr(line, "\r\n"))) {
-		assert_true(crlf - line <= 75);
-		assert_null(memchr(line, '\n', (size_t)(crlf - line)));
+		size_t n = (size_t)(crlf - line);
+		assert_true(n <= 75);
+		assert_null(memchr(line, '\n', n));
+		memcpy(one, line, n);
+		one[n] = '\0';
+		assert_true(utf8_valid((const unsigned char *)one));
+		if (n && line[n - 1] == ' ')
+			fail_msg("line ends in a space: \"%s\"", one);
 		line = crlf + 2;
 	}
 	assert_string_equal(line, "");
@@ -1087,6 +1099,44 @@ static void test_locale_formats_description_dates(void **state)
 	cv_course_free(c);
 }
 
+/*
+ * Folding: a title of words, runs of spaces and multi-byte characters,
+ * shifted by one octet at a time so that every kind of character meets the
+ * 75-octet boundary, comes back whole from libical (the folds are invisible),
+ * and no physical line ends in a space or splits a UTF-8 sequence
+ * (assert_octets() in parse_valid()).
+ */
+static void test_folds_never_end_a_line_in_a_space_or_split_a_character(void **state)
+{
+	static const char words[] = "Séminaire d'été   日本語の講義 a b  c Ελληνικά 🎓 x";
+	cv_course *c = ny_course();
+	cv_roster *r = fx_roster();
+	cv_plan *p;
+	icalcomponent *cal;
+	char title[512], *text;
+	size_t shift;
+	(void)state;
+	fx_student(r, "a", "UTC", "Mon-Sun 00:00-24:00", NULL, NULL, 1);
+	p = plan_new(c, r);
+	add_session(p, 1, 14, 0);
+	assign(p, 0, 0);
+	for (shift = 0; shift < 24; shift++) {
+		snprintf(title, sizeof(title), "%.*s%s %s %s", (int)shift, "xxxxxxxxxxxxxxxxxxxxxxxx",
+			 words, words, words);
+		set_str(&c->title, title);
+		text = instructor(p);
+		cal = parse_valid(text);
+		snprintf(title + strlen(title), sizeof(title) - strlen(title), ": section 1");
+		assert_string_equal(text_prop(event_by_uid(cal, "fx101-s1@example.org"),
+					      ICAL_SUMMARY_PROPERTY), title);
+		icalcomponent_free(cal);
+		free(text);
+	}
+	cv_plan_free(p);
+	fx_roster_free(r);
+	cv_course_free(c);
+}
+
 /* SEQUENCE of the event `uid` in `text`, and its DTSTAMP and LAST-MODIFIED as time_t. */
 static int revision_of(const char *text, const char *uid, time_t *dtstamp, time_t *modified)
 {
@@ -1574,6 +1624,7 @@ int main(void)
 		cmocka_unit_test(test_vtimezone_is_truncated_to_the_term),
 		cmocka_unit_test(test_long_utf8_text_folds_safely),
 		cmocka_unit_test(test_locale_formats_description_dates),
+		cmocka_unit_test(test_folds_never_end_a_line_in_a_space_or_split_a_character),
 		cmocka_unit_test(test_history_revises_only_changed_events),
 		cmocka_unit_test(test_history_each_revision_bumps_sequence_once),
 		cmocka_unit_test(test_history_stamps_of_a_changed_event_only_move_forward),
