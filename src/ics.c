@@ -2,7 +2,8 @@
  * ics.c - the instructor's and the students' calendars (DESIGN.md "Outputs").
  *
  * Calendars are built as libical components and serialised by libical,
- * which escapes TEXT values and folds lines at 75 octets.  What clients do
+ * which escapes TEXT values; the lines are folded again at 75 octets so
+ * that none ends in a space (cv_sb_ical()).  What clients do
  * decides the shapes:
  *
  * - The instructor gets one recurring VEVENT per session: DTSTART in the
@@ -94,9 +95,12 @@ typedef struct ics {
 	size_t nzones;
 	icaltimetype from, to; /* VTIMEZONE truncation range, UTC */
 	icaltimetype dtstamp;
-	UDateFormat *fmt;      /* the student's locale, or NULL for ISO dates */
+	UDateFormat *fmt;      /* date and time in the student's locale, or NULL for ISO */
+	UDateFormat *dfmt;     /* a date alone in that locale, or NULL for ISO */
 	UDateFormat *zfmt;     /* the zone's generic name in that locale ("vvvv"), or NULL */
 	const cv_ics_history *prior; /* the calendar this one replaces, or NULL (borrowed) */
+	int (*floor)(void *ctx, const char *uid); /* the options' sequence_floor, or NULL */
+	void *floor_ctx;
 	cv_ics_changes *changes;     /* the caller's, or NULL */
 	int oom;
 } ics;
@@ -381,24 +385,33 @@ static void uid_date(char *buf, size_t size, int32_t day)
 	snprintf(buf, size, "%04d%02u%02u", y, m, d);
 }
 
+/* Format `wall` with f into buf as UTF-8.  1 on success, 0 when f is NULL or ICU fails. */
+static int icu_format(UDateFormat *f, char *buf, size_t size, int64_t wall)
+{
+	UChar u[ICS_DATE_MAX];
+	UErrorCode st = U_ZERO_ERROR;
+	int32_t n;
+
+	if (!f)
+		return 0;
+	n = udat_format(f, (UDate)wall * 1000.0, u, ICS_DATE_MAX, NULL, &st);
+	if (U_FAILURE(st) || n >= ICS_DATE_MAX)
+		return 0;
+	u_strToUTF8(buf, (int32_t)size, NULL, u, n, &st);
+	return U_SUCCESS(st) && st != U_STRING_NOT_TERMINATED_WARNING;
+}
+
 /*
- * A wall time for people: the student's locale through ICU when one is
- * set, else "Tue 2027-01-12 14:00".  ICU only formats: it is given the wall
- * time as if it were UTC with the zone UTC, so ICU's own time-zone data
- * never decides an offset (DESIGN.md, time rule 1).
+ * A wall time for people, through ICU in the student's locale (English
+ * when the roster gives none): "Tuesday, March 16, 2027 at 7:00 PM".  ICU
+ * only formats: it is given the wall time as if it were UTC with the zone
+ * UTC, so ICU's own time-zone data never decides an offset (DESIGN.md,
+ * time rule 1).  Only when ICU cannot, "Tue 2027-01-12 14:00".
  */
 static void human_time(const ics *w, char *buf, size_t size, int64_t wall)
 {
-	if (w->fmt) {
-		UChar u[ICS_DATE_MAX];
-		UErrorCode st = U_ZERO_ERROR;
-		int32_t n = udat_format(w->fmt, (UDate)wall * 1000.0, u, ICS_DATE_MAX, NULL, &st);
-		if (U_SUCCESS(st) && n < ICS_DATE_MAX) {
-			u_strToUTF8(buf, (int32_t)size, NULL, u, n, &st);
-			if (U_SUCCESS(st) && st != U_STRING_NOT_TERMINATED_WARNING)
-				return;
-		}
-	}
+	if (icu_format(w->fmt, buf, size, wall))
+		return;
 	{
 		int32_t day = cv_day_of(wall);
 		int64_t s = wall - (int64_t)day * CV_DAY_SECONDS;
@@ -407,6 +420,13 @@ static void human_time(const ics *w, char *buf, size_t size, int64_t wall)
 		snprintf(buf, size, "%s %s %02d:%02d", cv_weekday_name(cv_weekday(day)), date,
 			 (int)(s / 3600), (int)(s / 60 % 60));
 	}
+}
+
+/* A date (day number) for people, like human_time(): "March 14, 2027"; ISO when ICU cannot. */
+static void human_date(const ics *w, char *buf, size_t size, int32_t day)
+{
+	if (!icu_format(w->dfmt, buf, size, (int64_t)day * CV_DAY_SECONDS))
+		cv_date_format(buf, size, day);
 }
 
 /*
@@ -456,8 +476,19 @@ static UDateFormat *zone_formatter(const char *locale, const cv_zone *zone)
 	return f;
 }
 
-/* A formatter for `locale` ("" for none), Gregorian whatever the locale's default calendar. */
-static UDateFormat *formatter(const char *locale)
+/*
+ * The locale a student's text is formatted in: the roster's, else English.
+ * Every student gets ICU's formatting, so a student without a locale reads
+ * the same kind of text as one with, in the language of the rest of it.
+ */
+static const char *text_locale(const cv_student *st)
+{
+	return st->locale && *st->locale ? st->locale : "en";
+}
+
+/* A formatter for `locale` (time style `time`, date style `date`), Gregorian
+ * whatever the locale's default calendar, in UTC (see human_time()); or NULL. */
+static UDateFormat *formatter(const char *locale, UDateFormatStyle time, UDateFormatStyle date)
 {
 	static const UChar utc[] = {'U', 'T', 'C', 0};
 	char id[ULOC_FULLNAME_CAPACITY + 32];
@@ -467,7 +498,7 @@ static UDateFormat *formatter(const char *locale)
 	if (!locale || !*locale || strlen(locale) >= ULOC_FULLNAME_CAPACITY)
 		return NULL;
 	snprintf(id, sizeof(id), "%s%s", locale, strchr(locale, '@') ? "" : "@calendar=gregorian");
-	f = udat_open(UDAT_SHORT, UDAT_FULL, id, utc, -1, NULL, 0, &st);
+	f = udat_open(time, date, id, utc, -1, NULL, 0, &st);
 	if (U_FAILURE(st)) {
 		if (f)
 			udat_close(f);
@@ -513,6 +544,8 @@ static int ics_open(ics *w, const cv_plan *plan, const cv_ics_options *options,
 	w->dtstamp = utc_time(options ? options->dtstamp : 0);
 	w->prior = options ? options->prior : NULL;
 	w->changes = options ? options->changes : NULL;
+	w->floor = options ? options->sequence_floor : NULL;
+	w->floor_ctx = options ? options->sequence_ctx : NULL;
 	set_range(w);
 	w->cal = icalcomponent_new_vcalendar();
 	w->events = icalcomponent_new_vcalendar();
@@ -549,6 +582,8 @@ static void ics_close(ics *w)
 		icalcomponent_free(w->cal);
 	if (w->fmt)
 		udat_close(w->fmt);
+	if (w->dfmt)
+		udat_close(w->dfmt);
 	if (w->zfmt)
 		udat_close(w->zfmt);
 	memset(w, 0, sizeof(*w));
@@ -558,8 +593,9 @@ static void ics_close(ics *w)
 static int ics_finish(ics *w, char **out, size_t *len)
 {
 	icalcomponent *e;
-	char *text, *copy;
-	size_t i, n;
+	char *text;
+	sbuf folded = {0};
+	size_t i;
 
 	if (w->oom)
 		return CV_ENOMEM;
@@ -576,7 +612,8 @@ static int ics_finish(ics *w, char **out, size_t *len)
 		icalcomponent_remove_component(w->events, e);
 		icalcomponent_add_component(w->cal, e); /* freed with the calendar */
 		/* revision stamps last: they depend on the content before them */
-		how = ics_history_stamp(w->prior, e, w->dtstamp);
+		how = ics_history_stamp(w->prior, e, w->dtstamp,
+					w->floor ? w->floor(w->floor_ctx, icalcomponent_get_uid(e)) : 0);
 		if (how < 0)
 			return how;
 		if (w->changes && how == ICS_EVENT_NEW)
@@ -594,16 +631,16 @@ static int ics_finish(ics *w, char **out, size_t *len)
 	text = icalcomponent_as_ical_string_r(w->cal);
 	if (!text)
 		return CV_ENOMEM;
-	/* Our contract says free(); libical's buffers are its own to free. */
-	n = strlen(text);
-	copy = malloc(n + 1);
-	if (copy)
-		memcpy(copy, text, n + 1);
+	/* Folded again so that no line ends in a space; and our contract says
+	 * free(), while libical's buffers are its own to free. */
+	cv_sb_ical(&folded, text);
 	icalmemory_free_buffer(text);
-	if (!copy)
+	if (folded.oom || !folded.p) {
+		free(folded.p);
 		return CV_ENOMEM;
-	*out = copy;
-	*len = n;
+	}
+	*out = folded.p;
+	*len = folded.len;
 	return CV_OK;
 }
 
@@ -1035,7 +1072,7 @@ static void missed_text(sbuf *b, const ics *w, const cv_student *st, const cv_ex
 			const cv_occurrence *o)
 {
 	const cv_course *c = w->plan->course;
-	char when[ICS_DATE_MAX], date[16], zone[2 * ICS_DATE_MAX];
+	char when[ICS_DATE_MAX], date[ICS_DATE_MAX], zone[2 * ICS_DATE_MAX];
 
 	human_time(w, when, sizeof(when), cv_zone_to_wall(st->zone, o->start));
 	zone_label(w, zone, sizeof(zone), st->zone, o->start);
@@ -1044,8 +1081,8 @@ static void missed_text(sbuf *b, const ics *w, const cv_student *st, const cv_ex
 	if (e->miss == CV_MISS_CLOCKS && e->clock_change && e->clock_zone) {
 		/* Name whose clocks change, on that zone's own date: a New York change
 		 * at 07:00Z falls on the Saturday in Honolulu. */
-		cv_date_format(date, sizeof(date),
-			       cv_day_of(cv_zone_to_wall(e->clock_zone, e->clock_change)));
+		human_date(w, date, sizeof(date),
+			   cv_day_of(cv_zone_to_wall(e->clock_zone, e->clock_change)));
 		if (e->clock_zone == st->zone)
 			cv_sb_printf(b, " (your clocks change on %s)", date);
 		else
@@ -1146,10 +1183,12 @@ int cv_ics_student(char **out, size_t *len, const cv_plan *plan, size_t student,
 		return CV_ENOMEM;
 	rc = ics_open(&w, plan, options, name.p, st->zone);
 	free(name.p);
-	if (!rc)
-		w.fmt = formatter(st->locale);
+	if (!rc) {
+		w.fmt = formatter(text_locale(st), UDAT_SHORT, UDAT_FULL);
+		w.dfmt = formatter(text_locale(st), UDAT_NONE, UDAT_LONG);
+	}
 	if (!rc && w.fmt)
-		w.zfmt = zone_formatter(st->locale, st->zone);
+		w.zfmt = zone_formatter(text_locale(st), st->zone);
 	for (i = 0; !rc && i < sp->nexpects; i++) {
 		const cv_expect *e = &sp->expects[i];
 		const cv_session *s;

@@ -197,22 +197,51 @@ static int put_stamps(icalcomponent *ev, int sequence, icaltimetype dtstamp,
 	return 0;
 }
 
-int ics_history_stamp(const cv_ics_history *h, icalcomponent *ev, icaltimetype now)
+static time_t utc_seconds(icaltimetype t)
+{
+	return icaltime_is_null_time(t) ? 0 : icaltime_as_timet_with_zone(t, icaltimezone_get_utc_timezone());
+}
+
+/*
+ * The DTSTAMP and LAST-MODIFIED of a changed event: `now`, but at least one
+ * second after the previous event's later stamp.  Clients (and RFC 5545
+ * section 3.8.7.3) take a LAST-MODIFIED that does not move forward as "no
+ * newer revision": a SOURCE_DATE_EPOCH older than the last publish, or the
+ * same SOURCE_DATE_EPOCH across two changing runs, must still move it.
+ */
+static icaltimetype revision_time(const entry *old, icaltimetype now)
+{
+	time_t t = utc_seconds(now), prev = utc_seconds(old->dtstamp);
+
+	if (utc_seconds(old->last_modified) > prev)
+		prev = utc_seconds(old->last_modified);
+	if (prev && t <= prev)
+		return icaltime_from_timet_with_zone(prev + 1, 0, icaltimezone_get_utc_timezone());
+	return now;
+}
+
+int ics_history_stamp(const cv_ics_history *h, icalcomponent *ev, icaltimetype now, int floor)
 {
 	const entry *old = find(h, icalcomponent_get_uid(ev));
 	uint64_t fp;
+	int seq;
 
 	/* strips the stamps, so they are added fresh, after the content, in every case */
 	fp = fingerprint(ev);
 	if (!fp)
 		return CV_ENOMEM;
+	if (floor < 0)
+		floor = 0;
 	if (!old)
-		return put_stamps(ev, 0, now, now) < 0 ? CV_ENOMEM : ICS_EVENT_NEW;
+		return put_stamps(ev, floor, now, now) < 0 ? CV_ENOMEM : ICS_EVENT_NEW;
 	if (fp == old->fingerprint)
 		return put_stamps(ev, old->sequence,
 				  icaltime_is_null_time(old->dtstamp) ? now : old->dtstamp,
 				  old->last_modified) < 0 ? CV_ENOMEM : ICS_EVENT_SAME;
+	now = revision_time(old, now);
 	/* a foreign file's SEQUENCE can be anything: never overflow */
-	return put_stamps(ev, old->sequence < INT_MAX ? old->sequence + 1 : INT_MAX, now, now) < 0
-		       ? CV_ENOMEM : ICS_EVENT_CHANGED;
+	seq = old->sequence < INT_MAX ? old->sequence + 1 : INT_MAX;
+	if (seq < floor)
+		seq = floor;
+	return put_stamps(ev, seq, now, now) < 0 ? CV_ENOMEM : ICS_EVENT_CHANGED;
 }

@@ -20,6 +20,7 @@
  * either as a quoted string or as RFC 2047 encoded-words.  Both parts are
  * base64, so no line is longer than 76 octets and no relay needs 8BITMIME.
  */
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -658,9 +659,20 @@ static int message_finish(message *m, char **out, size_t *len, size_t changed)
 	}
 	if (m->oom)
 		return CV_ENOMEM;
-	ics = icalcomponent_as_ical_string_r(m->cal);
-	if (!ics)
-		return CV_ENOMEM;
+	{
+		/* folded again like the published calendars: no line ends in a space */
+		char *raw = icalcomponent_as_ical_string_r(m->cal);
+		sbuf f = {0};
+		if (!raw)
+			return CV_ENOMEM;
+		cv_sb_ical(&f, raw);
+		icalmemory_free_buffer(raw);
+		if (f.oom || !f.p) {
+			free(f.p);
+			return CV_ENOMEM;
+		}
+		ics = f.p;
+	}
 
 	/* The same calendar to the same address gives the same Message-ID. */
 	h1 = fnv(0xcbf29ce484222325ULL, ics, strlen(ics));
@@ -712,7 +724,7 @@ static int message_finish(message *m, char **out, size_t *len, size_t changed)
 		      "Content-Transfer-Encoding: base64\r\n\r\n", boundary, m->method);
 	sb_base64(&b, (const unsigned char *)ics, strlen(ics), ITIP_B64_LINE);
 	cv_sb_printf(&b, "--%s--\r\n", boundary);
-	icalmemory_free_buffer(ics);
+	free(ics);
 	free(subj.p);
 	free(text.p);
 	if (b.oom || text.oom || subj.oom) {
@@ -766,7 +778,7 @@ int cv_itip_build(cv_itip_mail *out, const cv_itip_recipient *to, const char *cu
 		  size_t current_len, const char *previous, size_t previous_len,
 		  const cv_itip_options *options, cv_errors *errs)
 {
-	cv_itip_options none = {0, NULL, NULL};
+	cv_itip_options none = {0, NULL, NULL, NULL};
 	const cv_itip_options *o = options ? options : &none;
 	const char *domain = o->uid_domain && *o->uid_domain ? o->uid_domain
 							     : CV_COURSE_UID_DOMAIN_DEFAULT;
@@ -808,8 +820,13 @@ int cv_itip_build(cv_itip_mail *out, const cv_itip_recipient *to, const char *cu
 				if (seq <= p->seq)
 					seq = p->seq + 1;
 				changed++;
+			} else if (seq <= cv_itip_ledger_get(o->ledger, e->uid)) {
+				/* back after a CANCEL the previous calendar no longer shows */
+				seq = cv_itip_ledger_get(o->ledger, e->uid) + 1;
 			}
 			message_add(&m, e->ev, seq, 0);
+			if (!m.oom && cv_itip_ledger_note(o->ledger, e->uid, seq))
+				m.oom = 1;
 			if (m.oom)
 				rc = CV_ENOMEM;
 		}
@@ -827,11 +844,17 @@ int cv_itip_build(cv_itip_mail *out, const cv_itip_recipient *to, const char *cu
 		rc = message_open(&m, ICAL_METHOD_CANCEL);
 		for (i = 0; !rc && i < prev.n; i++) {
 			const event *e = &prev.v[i];
+			int seq;
 			if (calendar_find(&prev, e->uid) != e)
 				continue;
 			if (cur.cal && calendar_find(&cur, e->uid))
 				continue;
-			message_add(&m, e->ev, e->seq + 1, 1);
+			seq = e->seq + 1;
+			if (seq <= cv_itip_ledger_get(o->ledger, e->uid))
+				seq = cv_itip_ledger_get(o->ledger, e->uid) + 1;
+			message_add(&m, e->ev, seq, 1);
+			if (!m.oom && cv_itip_ledger_note(o->ledger, e->uid, seq))
+				m.oom = 1;
 			if (m.oom)
 				rc = CV_ENOMEM;
 		}
@@ -939,4 +962,176 @@ int cv_itip_recipients_find(char **name, char **email, const char *text, size_t 
 		}
 	}
 	return CV_ENOINPUT;
+}
+
+/* ---- the SEQUENCE ledger ---- */
+
+typedef struct ledger_entry {
+	char *uid; /* NULL: an empty slot */
+	int seq;
+} ledger_entry;
+
+/* An open-addressing hash table of UIDs: publish looks up every event of
+ * every student's calendar. */
+struct cv_itip_ledger {
+	ledger_entry *e;
+	size_t cap; /* a power of two, or 0 */
+	size_t n;
+};
+
+static ledger_entry *ledger_slot(const cv_itip_ledger *l, const char *uid)
+{
+	size_t i = (size_t)fnv(1469598103934665603ULL, uid, strlen(uid)) & (l->cap - 1);
+
+	while (l->e[i].uid && strcmp(l->e[i].uid, uid))
+		i = (i + 1) & (l->cap - 1);
+	return &l->e[i];
+}
+
+static int ledger_grow(cv_itip_ledger *l)
+{
+	cv_itip_ledger bigger;
+	size_t i;
+
+	bigger.cap = l->cap ? l->cap * 2 : 256;
+	bigger.n = l->n;
+	bigger.e = calloc(bigger.cap, sizeof(*bigger.e));
+	if (!bigger.e)
+		return CV_ENOMEM;
+	for (i = 0; i < l->cap; i++)
+		if (l->e[i].uid)
+			*ledger_slot(&bigger, l->e[i].uid) = l->e[i];
+	free(l->e);
+	*l = bigger;
+	return CV_OK;
+}
+
+int cv_itip_ledger_note(cv_itip_ledger *l, const char *uid, int sequence)
+{
+	ledger_entry *x;
+
+	/* a UID that would break the line format is not ours, and is not kept */
+	if (!l || !uid || !*uid || sequence <= 0 || strpbrk(uid, "\t\r\n"))
+		return CV_OK;
+	if ((l->n + 1) * 2 > l->cap && ledger_grow(l))
+		return CV_ENOMEM;
+	x = ledger_slot(l, uid);
+	if (!x->uid) {
+		x->uid = strdup(uid);
+		if (!x->uid)
+			return CV_ENOMEM;
+		x->seq = sequence;
+		l->n++;
+	} else if (sequence > x->seq) {
+		x->seq = sequence;
+	}
+	return CV_OK;
+}
+
+int cv_itip_ledger_get(const cv_itip_ledger *l, const char *uid)
+{
+	const ledger_entry *x;
+
+	if (!l || !l->cap || !uid)
+		return -1;
+	x = ledger_slot(l, uid);
+	return x->uid ? x->seq : -1;
+}
+
+int cv_itip_ledger_next(void *ledger, const char *uid)
+{
+	int seq = cv_itip_ledger_get(ledger, uid);
+
+	return seq < 0 ? 0 : seq < INT_MAX ? seq + 1 : INT_MAX;
+}
+
+void cv_itip_ledger_free(cv_itip_ledger *l)
+{
+	size_t i;
+
+	if (!l)
+		return;
+	for (i = 0; i < l->cap; i++)
+		free(l->e[i].uid);
+	free(l->e);
+	free(l);
+}
+
+int cv_itip_ledger_new(cv_itip_ledger **out, const char *text, size_t len)
+{
+	cv_itip_ledger *l;
+	size_t pos = 0;
+
+	if (text && len > CV_ITIP_CALENDAR_MAX)
+		return CV_EDATA;
+	l = calloc(1, sizeof(*l));
+	if (!l)
+		return CV_ENOMEM;
+	while (text && pos < len) {
+		const char *line = text + pos, *nl = memchr(line, '\n', len - pos);
+		size_t n = nl ? (size_t)(nl - line) : len - pos;
+		const char *tab = memchr(line, '\t', n);
+		char uid[1024], num[16];
+		size_t ulen, dlen, k;
+		long seq;
+
+		pos += n + 1;
+		if (n && line[n - 1] == '\r')
+			n--;
+		if (!tab || *line == '#')
+			continue;
+		ulen = (size_t)(tab - line);
+		dlen = n - ulen - 1;
+		if (!ulen || ulen >= sizeof(uid) || !dlen || dlen >= sizeof(num) - 1 ||
+		    memchr(line, '\0', n))
+			continue;
+		for (k = 0; k < dlen && tab[1 + k] >= '0' && tab[1 + k] <= '9'; k++)
+			;
+		if (k != dlen || dlen > 9)
+			continue;
+		memcpy(uid, line, ulen);
+		uid[ulen] = '\0';
+		memcpy(num, tab + 1, dlen);
+		num[dlen] = '\0';
+		seq = strtol(num, NULL, 10);
+		if (cv_itip_ledger_note(l, uid, (int)seq)) {
+			cv_itip_ledger_free(l);
+			return CV_ENOMEM;
+		}
+	}
+	*out = l;
+	return CV_OK;
+}
+
+static int entry_by_uid(const void *a, const void *b)
+{
+	return strcmp((*(ledger_entry *const *)a)->uid, (*(ledger_entry *const *)b)->uid);
+}
+
+int cv_itip_ledger_format(char **out, size_t *len, const cv_itip_ledger *l)
+{
+	ledger_entry **v = NULL;
+	sbuf b = {0};
+	size_t i, n = 0;
+
+	if (l && l->n) {
+		v = malloc(l->n * sizeof(*v));
+		if (!v)
+			return CV_ENOMEM;
+		for (i = 0; i < l->cap; i++)
+			if (l->e[i].uid)
+				v[n++] = &l->e[i];
+		qsort(v, n, sizeof(*v), entry_by_uid);
+	}
+	cv_sb_str(&b, "# convene itip ledger: UID and the highest SEQUENCE sent, separated by a tab\n");
+	for (i = 0; i < n; i++)
+		cv_sb_printf(&b, "%s\t%d\n", v[i]->uid, v[i]->seq);
+	free(v);
+	if (b.oom) {
+		free(b.p);
+		return CV_ENOMEM;
+	}
+	*out = b.p;
+	*len = b.len;
+	return CV_OK;
 }

@@ -102,33 +102,68 @@ static int32_t relative_offset(const cv_zone *student, const cv_zone *home, int6
 	return cv_zone_offset(student, t) - cv_zone_offset(home, t);
 }
 
-/* The first transition of either zone in [from, to), or 0; *which is the zone
- * that changes then (a when both do at once). */
-static int64_t first_change(const cv_zone **which, const cv_zone *a, const cv_zone *b,
-			    int64_t from, int64_t to)
+/*
+ * The first transition of either zone in (from, to] after which the
+ * student's offset from the home zone is no longer what it is at `from`,
+ * or 0; *which is the zone that changes then (the student's when both do
+ * at once).  A change of both zones by the same amount (London and Berlin
+ * on the same instant) moves nothing and is skipped.
+ */
+static int64_t moving_change(const cv_zone **which, const cv_zone *student, const cv_zone *home,
+			     int64_t from, int64_t to)
 {
-	cv_transition ta, tb;
-	int64_t lo = from < to ? from : to, hi = from < to ? to : from, best = 0;
+	int32_t before = relative_offset(student, home, from);
+	int64_t lo = from + 1;
+
 	*which = NULL;
-	if (cv_zone_transitions(&ta, 1, a, lo, hi)) {
-		best = ta.at;
-		*which = a;
+	while (lo <= to) {
+		cv_transition ts, th;
+		int64_t best = 0;
+		const cv_zone *z = NULL;
+		if (cv_zone_transitions(&ts, 1, student, lo, to + 1)) {
+			best = ts.at;
+			z = student;
+		}
+		if (cv_zone_transitions(&th, 1, home, lo, to + 1) && (!z || th.at < best)) {
+			best = th.at;
+			z = home;
+		}
+		if (!z)
+			return 0;
+		if (relative_offset(student, home, best) != before) {
+			*which = z;
+			return best;
+		}
+		lo = best + 1;
 	}
-	if (cv_zone_transitions(&tb, 1, b, lo, hi) && (!best || tb.at < best)) {
-		best = tb.at;
-		*which = b;
-	}
-	return best;
+	return 0;
 }
 
-/* Why student st misses occurrence e (its live neighbours are already marked). */
+/*
+ * Why student st misses occurrence e (whether each occurrence is live is
+ * already marked in all[0..n)).  The rule, in this order:
+ *
+ * - "away" when either end of the occurrence falls on an away date;
+ * - "busy" when a busy interval of the student's calendar overlaps it;
+ * - "clocks" when the student attends the same session live in an EARLIER
+ *   week (the last such week is taken) and the difference between the
+ *   student's and the home zone's UTC offsets at that week's occurrence
+ *   differs from this one's: the session used to fit, and a change between
+ *   the two (the first one that alters the difference, named in
+ *   e->clock_change and e->clock_zone) moved it out;
+ * - "hours" otherwise.  In particular a miss BEFORE the first week the
+ *   student attends is "hours" even when a later change brings the session
+ *   into their hours: it was outside them all along, and "a clock change
+ *   moves the session out of your hours" would be false.  Likewise when the
+ *   difference is the same as in the last attended week, nothing moved.
+ */
 static void explain(cv_expect *e, const cv_plan *p, const cv_student *st, const cv_expect *all,
 		    size_t n)
 {
 	const cv_session *s = &p->sessions[e->session];
 	const cv_occurrence *o = &s->occurrences[e->occurrence];
 	const cv_zone *home = p->course->zone, *zone = cv_avail_zone(st->avail);
-	const cv_occurrence *near = NULL;
+	const cv_occurrence *last = NULL;
 	size_t i;
 
 	if (cv_avail_is_away(st->avail, o->start) || cv_avail_is_away(st->avail, o->end - 1)) {
@@ -139,22 +174,23 @@ static void explain(cv_expect *e, const cv_plan *p, const cv_student *st, const 
 		e->miss = CV_MISS_BUSY;
 		return;
 	}
-	/* The last earlier week in which the student attends this same session
-	 * (the change since then moved it out), else the first later one. */
 	for (i = 0; i < n; i++) {
 		const cv_occurrence *x;
 		if (all[i].session != e->session || all[i].miss != CV_MISS_NONE)
 			continue;
 		x = &s->occurrences[all[i].occurrence];
-		if (x->start < o->start ? !near || near->start > o->start || x->start > near->start
-					: !near || (near->start > o->start && x->start < near->start))
-			near = x;
+		if (x->start < o->start && (!last || x->start > last->start))
+			last = x;
 	}
-	if (near && relative_offset(zone, home, near->start) != relative_offset(zone, home, o->start)) {
-		e->miss = CV_MISS_CLOCKS;
-		e->clock_change = first_change(&e->clock_zone, zone, home, near->start, o->start);
-		return;
+	if (last && relative_offset(zone, home, last->start) != relative_offset(zone, home, o->start)) {
+		e->clock_change = moving_change(&e->clock_zone, zone, home, last->start, o->start);
+		if (e->clock_change) {
+			e->miss = CV_MISS_CLOCKS;
+			return;
+		}
 	}
+	e->clock_change = 0;
+	e->clock_zone = NULL;
 	e->miss = CV_MISS_HOURS;
 }
 

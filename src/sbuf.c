@@ -46,3 +46,57 @@ void cv_sb_printf(sbuf *b, const char *fmt, ...)
 		return;
 	cv_sb_add(b, tmp, (size_t)n < sizeof(tmp) ? (size_t)n : sizeof(tmp) - 1);
 }
+
+static int is_blank(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/* Fold one unfolded content line s[0..n) into b, with its CRLF. */
+static void fold_line(sbuf *b, const char *s, size_t n)
+{
+	size_t pos = 0, room = CV_ICAL_LINE_MAX;
+
+	while (n - pos > room) {
+		size_t cut = pos + room, k;
+		while (cut > pos && ((unsigned char)s[cut] & 0xc0) == 0x80)
+			cut--; /* the break goes before a lead byte, never inside a sequence */
+		for (k = cut; k > pos && is_blank(s[k - 1]); k--)
+			; /* blanks are ASCII: k stays on a character boundary */
+		if (k > pos)
+			cut = k;
+		cv_sb_add(b, s + pos, cut - pos);
+		cv_sb_add(b, "\r\n ", 3);
+		pos = cut;
+		room = CV_ICAL_LINE_MAX - 1; /* the leading space counts */
+	}
+	cv_sb_add(b, s + pos, n - pos);
+	cv_sb_add(b, "\r\n", 2);
+}
+
+void cv_sb_ical(sbuf *b, const char *text)
+{
+	sbuf line = {0};
+	const char *p = text;
+
+	while (*p) {
+		const char *crlf;
+		line.len = 0;
+		for (;;) {
+			crlf = strstr(p, "\r\n");
+			if (!crlf) {
+				cv_sb_add(&line, p, strlen(p));
+				p += strlen(p);
+				break;
+			}
+			cv_sb_add(&line, p, (size_t)(crlf - p));
+			p = crlf + 2;
+			if (!is_blank(*p))
+				break;
+			p++; /* a fold: the line goes on */
+		}
+		fold_line(b, line.p ? line.p : "", line.len);
+	}
+	b->oom |= line.oom;
+	free(line.p);
+}

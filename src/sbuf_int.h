@@ -22,4 +22,19 @@ void cv_sb_str(sbuf *b, const char *s);
 #define CV_SB_PRINTF_MAX 512
 void cv_sb_printf(sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* Octets of a folded iCalendar line, CRLF excluded (RFC 5545 section 3.1). */
+#define CV_ICAL_LINE_MAX 75
+
+/*
+ * Append iCalendar text (libical's serialisation: CRLF line ends, folded
+ * lines) folded again: each content line in physical lines of at most
+ * CV_ICAL_LINE_MAX octets, never inside a UTF-8 sequence, and never right
+ * after a space or tab, so that no physical line ends in white space (libical
+ * folds after a space where it can, and mail gateways and some editors
+ * strip trailing white space, which joins words on unfolding).  A line
+ * break is moved earlier, before the run of white space, to achieve this;
+ * only a run of white space longer than a line still ends one.
+ */
+void cv_sb_ical(sbuf *b, const char *text);
+
 #endif

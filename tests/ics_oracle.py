@@ -80,7 +80,8 @@ def unfold(raw):
 
 
 def check_text(name, raw_bytes):
-    """Octet-level rules: UTF-8, CRLF, lines of at most 75 octets."""
+    """Octet-level rules: UTF-8, CRLF, lines of at most 75 octets, each line
+    whole UTF-8 and none ending in a space."""
     try:
         raw = raw_bytes.decode("utf-8")
     except UnicodeDecodeError as e:
@@ -94,6 +95,12 @@ def check_text(name, raw_bytes):
             problems.append("%s:%d: bare CR or LF" % (name, i))
         if len(line) > 75:
             problems.append("%s:%d: %d octets" % (name, i, len(line)))
+        if line.endswith(b" "):
+            problems.append("%s:%d: ends in a space (a fold after a space)" % (name, i))
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError:
+            problems.append("%s:%d: a fold splits a UTF-8 sequence" % (name, i))
     return problems
 
 
@@ -234,7 +241,8 @@ def main():
             continue
         problems += check_text(name, raws[name])
         cals[name] = icalendar.Calendar.from_ical(raws[name])
-    report(not problems, "every calendar exists and is CRLF UTF-8 with lines of at most 75 octets",
+    report(not problems, "every calendar exists and is CRLF UTF-8 with lines of at most 75 octets, "
+           "none ending in a space or splitting a character",
            "\n".join(problems))
 
     problems = []
@@ -242,9 +250,16 @@ def main():
         for key, want in (("VERSION", "2.0"), ("METHOD", "PUBLISH"), ("CALSCALE", "GREGORIAN")):
             if str(cal.get(key, "")) != want:
                 problems.append("%s: %s is %r" % (name, key, cal.get(key)))
-        for key in ("PRODID", "X-WR-CALNAME", "NAME", "X-WR-TIMEZONE", "REFRESH-INTERVAL"):
+        for key in ("PRODID", "X-WR-CALNAME", "NAME", "X-WR-TIMEZONE", "REFRESH-INTERVAL",
+                    "X-PUBLISHED-TTL"):
             if key not in cal:
                 problems.append("%s: no %s" % (name, key))
+        # Subscribing clients poll by these; both must be durations they can read.
+        for key in ("REFRESH-INTERVAL", "X-PUBLISHED-TTL"):
+            raw_value = str(cal.get(key, "")) if key == "X-PUBLISHED-TTL" else \
+                cal[key].to_ical().decode() if key in cal else ""
+            if raw_value and not re.fullmatch(r"P(\d+D)?(T(\d+H)?(\d+M)?(\d+S)?)?|P\d+W", raw_value):
+                problems.append("%s: %s is %r, not a duration" % (name, key, raw_value))
     report(not problems, "every calendar has the DESIGN.md header properties", "\n".join(problems))
 
     problems = []
@@ -294,6 +309,27 @@ def main():
     else:
         problems.append("no instructor.ics")
     report(not problems, "the instructor's events expand to exactly each session's occurrences",
+           "\n".join(problems))
+
+    # Each session's "Start the recording" reminder rings ten minutes before
+    # every occurrence: a display alarm relative to the start (an absolute
+    # TRIGGER, or one related to the END, would be wrong in most weeks).
+    problems = []
+    if cal is not None:
+        for ev in cal.walk("VEVENT"):
+            if is_week_note(ev):
+                continue
+            alarms = [a for a in ev.walk("VALARM") if "Start the recording" in str(a.get("DESCRIPTION", ""))]
+            if len(alarms) != 1:
+                problems.append("%s: %d start-the-recording alarms" % (uid_of(ev), len(alarms)))
+                continue
+            trig = alarms[0]["TRIGGER"]
+            related = str(trig.params.get("RELATED", "START")).upper()
+            if str(alarms[0].get("ACTION")) != "DISPLAY" or related != "START" or \
+                    not isinstance(trig.dt, dt.timedelta) or trig.dt != -dt.timedelta(minutes=10):
+                problems.append("%s: alarm %s TRIGGER %r RELATED=%s" % (uid_of(ev), alarms[0].get("ACTION"),
+                                                                      trig.dt, related))
+    report(not problems, "the instructor's sessions remind to start the recording 10 minutes before each",
            "\n".join(problems))
 
     # Students: live events are their live list; one recording and one due per alternative.
@@ -371,6 +407,71 @@ def main():
         problems += check_vtimezones(name, scal, instants)
     report(not problems, "each VTIMEZONE gives tzdata's offset at every event", "\n".join(problems))
 
+    # Each VTIMEZONE is truncated (TZUNTIL, RFC 7808) past the file's last event
+    # instant, and its first observance is in force at or before the first event
+    # (a client must not need a rule from before the file's own range).
+    problems = []
+    for name, scal in cals.items():
+        instants = [to_utc(ev["DTSTART"].dt) for ev in expand(scal, lo, hi) if not is_week_note(ev)]
+        if not instants:
+            continue
+        for vtz in scal.walk("VTIMEZONE"):
+            tzid = str(vtz["TZID"])
+            m = re.search(r"^TZUNTIL:(\d{8}T\d{6})Z\r?$", vtz.to_ical().decode(), re.M)
+            if not m:
+                problems.append("%s: VTIMEZONE %s has no UTC TZUNTIL" % (name, tzid))
+            else:
+                until = dt.datetime.strptime(m.group(1), "%Y%m%dT%H%M%S").replace(tzinfo=UTC)
+                if until <= max(instants):
+                    problems.append("%s: VTIMEZONE %s ends (TZUNTIL %s) before the last event %s"
+                                    % (name, tzid, until, max(instants)))
+            trans = vtimezone_offsets(vtz, max(instants))
+            if trans and trans[0][0] > min(instants):
+                problems.append("%s: VTIMEZONE %s's first observance (%s) is after the first event %s"
+                                % (name, tzid, trans[0][0], min(instants)))
+    report(not problems, "each VTIMEZONE has TZUNTIL after the last event and an observance in force "
+           "at the first", "\n".join(problems))
+
+    # Every missed occurrence's recording and due events give the plan's reason
+    # (solve --json "reasons", parallel to "alternative"), in the words
+    # cv_miss_text() gives the student, and no other reason; a clock change
+    # names whose clocks change.
+    phrases = {"away": "you are away that day", "busy": "your calendar is busy then",
+               "clocks": "a clock change moves the session out of your hours",
+               "hours": "the session is outside your hours"}
+    problems, seen_reasons = [], {}
+    for st in plan["students"]:
+        name = "students/%s.ics" % st["id"]
+        scal = cals.get(name)
+        reasons = st.get("reasons")
+        if scal is None:
+            continue
+        if reasons is None or len(reasons) != len(st["alternative"]):
+            problems.append("%s: the plan has %s reasons for %d alternatives"
+                            % (name, None if reasons is None else len(reasons), len(st["alternative"])))
+            continue
+        byday = {}
+        for ev in scal.walk("VEVENT"):
+            m = re.search(r"-(\d{8})-(rec|due)@", uid_of(ev))
+            if m:
+                byday.setdefault(m.group(1), []).append(ev)
+        for t, why in zip(st["alternative"], reasons):
+            seen_reasons[why] = seen_reasons.get(why, 0) + 1
+            key = instant(t).astimezone(ZoneInfo(home)).strftime("%Y%m%d")
+            for ev in byday.get(key, []):
+                desc = str(ev.get("DESCRIPTION", ""))
+                if why not in phrases:
+                    problems.append("%s: unknown reason %r" % (name, why))
+                elif phrases[why] not in desc:
+                    problems.append("%s: %s should say %r: %s" % (name, uid_of(ev), phrases[why], desc[:120]))
+                elif any(p in desc for w, p in phrases.items() if w != why):
+                    problems.append("%s: %s gives another reason too" % (name, uid_of(ev)))
+                elif why == "clocks" and "(your clocks change on " not in desc and \
+                        "(the course's clocks, %s, change on " % home not in desc:
+                    problems.append("%s: %s does not say whose clocks change" % (name, uid_of(ev)))
+    report(not problems, "each missed occurrence's events give the plan's reason (%s)"
+           % ", ".join("%s %d" % kv for kv in sorted(seen_reasons.items())), "\n".join(problems))
+
     # The weekly recording summaries count, per home week, exactly the plan's
     # alternative occurrences (student x occurrence) of that week.
     problems = []
@@ -398,14 +499,65 @@ def main():
     report(not problems, "the instructor's weekly recording notes count each week's missed occurrences",
            "\n".join(problems))
 
+    # The weekly notes give each missed occurrence the plan's reason, in the
+    # instructor's words: per home week, how many of each.
+    words = {"away": "away", "busy": "busy", "clocks": "clock change", "hours": "outside their hours"}
+    problems = []
+    if cal is not None:
+        want, have = {}, {}
+        for st in plan["students"]:
+            for a, why in zip(st["alternative"], st.get("reasons", [])):
+                d = instant(a).astimezone(ZoneInfo(home)).date()
+                monday = d - dt.timedelta(days=d.weekday())
+                want.setdefault(monday, {}).setdefault(words.get(why, why), 0)
+                want[monday][words.get(why, why)] += 1
+        for ev in cal.walk("VEVENT"):
+            if is_week_note(ev):
+                desc = str(ev.get("DESCRIPTION", ""))
+                have[ev["DTSTART"].dt] = {w: desc.count("(%s)" % w) for w in words.values()
+                                          if desc.count("(%s)" % w)}
+        for monday in sorted(set(want) | set(have)):
+            if want.get(monday, {}) != have.get(monday, {}):
+                problems.append("week of %s: plan %s, note %s" % (monday, want.get(monday), have.get(monday)))
+    report(not problems, "the instructor's weekly notes give each missed occurrence the plan's reason",
+           "\n".join(problems))
+
     if course is not None:
         roster = os.path.join(os.path.dirname(sys.argv[3]), course.get("course", "roster"))
         with open(roster, encoding="utf-8", newline="") as f:
-            emails = [r.get("email", "") for r in csv.DictReader(f)]
+            rows = list(csv.DictReader(f))
+        emails = [r.get("email", "") for r in rows]
         emails = [e for e in emails if e]
-        leaks = ["%s: %s" % (name, e) for name, raw in raws.items() for e in emails
-                 if e.encode("utf-8") in raw]
-        report(not leaks, "no roster e-mail address appears in any calendar", "\n".join(leaks))
+        # Unfolded first: an address split across a fold is still in the file.
+        flat = {name: "\n".join(unfold(raw.decode("utf-8", "replace"))) for name, raw in raws.items()}
+        leaks = ["%s: %s" % (name, e) for name, text in flat.items() for e in emails if e in text]
+        report(not leaks, "no roster e-mail address appears in any calendar (lines unfolded)",
+               "\n".join(leaks))
+
+        # Each session's "Students (N): ..." in instructor.ics lists the plan's
+        # students of that section (all of them in series mode), by name or id,
+        # in roster order.
+        label = {r["id"]: (r.get("name") or r["id"]) for r in rows}
+        order = [r["id"] for r in rows]
+        problems = []
+        if cal is not None:
+            for s in sessions:
+                ev = [e for e in cal.walk("VEVENT") if uid_of(e).endswith("-s%d@%s" % (
+                    s["index"], uid_of(e).split("@", 1)[1])) and not is_week_note(e)]
+                if len(ev) != 1:
+                    problems.append("session %d: %d events" % (s["index"], len(ev)))
+                    continue
+                ids = [st["id"] for st in plan["students"]
+                       if st.get("section") is None or st["section"] == s["index"]]
+                ids.sort(key=order.index)
+                want = "Students (%d): %s." % (len(ids), ", ".join(label[i] for i in ids) or "none")
+                desc = str(ev[0].get("DESCRIPTION", ""))
+                if want not in desc:
+                    got = re.search(r"Students \(\d+\): .*", desc)
+                    problems.append("session %d: want %r, have %r" % (s["index"], want[:100],
+                                                                      got.group(0)[:100] if got else None))
+        report(not problems, "each session in instructor.ics lists exactly the plan's students of it",
+               "\n".join(problems))
     return 1 if failures else 0
 
 

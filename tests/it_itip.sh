@@ -260,6 +260,69 @@ else
 	sed 's/^/# /' "$tmp/err" | head -5
 fi
 
+# 3b. A live session cancelled and back: a student who is live on their
+# first live occurrence is away that day (CANCEL of the live event), then
+# not (the live event returns).  Clients ignore a REQUEST whose SEQUENCE is
+# not above the CANCEL they hold, so the returning event must go above it,
+# in the .eml and in the published calendar alike, and the ledger in
+# itip/sequences.tsv is what remembers the CANCEL.
+cp "$tmp/c/students.csv" "$tmp/students.live.csv"
+"$py" - "$tmp/plan.json" "$tmp/c/students.csv" <<'EOF2' >"$tmp/picked2"
+import csv, json, sys, datetime, zoneinfo
+plan = json.load(open(sys.argv[1]))
+rows = list(csv.DictReader(open(sys.argv[2], encoding='utf-8')))
+have = {r['id']: r for r in rows}
+st = [s for s in plan['students'] if s['live'] and s['id'] in have and have[s['id']]['email']
+      and not have[s['id']]['unavailable']][0]
+t = datetime.datetime.fromisoformat(st['live'][0].replace('Z', '+00:00'))
+day = t.astimezone(zoneinfo.ZoneInfo(st['timezone'])).date().isoformat()
+have[st['id']]['unavailable'] = day
+w = csv.DictWriter(open(sys.argv[2], 'w', encoding='utf-8', newline=''), fieldnames=list(rows[0].keys()))
+w.writeheader()
+w.writerows(rows)
+print(st['id'])
+EOF2
+read -r back <"$tmp/picked2" || { echo "not ok - the plan has a live student with an address"; exit 1; }
+export SOURCE_DATE_EPOCH=1800172800
+publish "$out" || { echo "not ok - publish with the away date"; sed 's/^/# /' "$tmp/err" | head -5; }
+cp "$out/itip/$back-cancel.eml" "$tmp/back-cancel.eml"
+cp "$tmp/students.live.csv" "$tmp/c/students.csv"
+export SOURCE_DATE_EPOCH=1800259200
+publish "$out" || { echo "not ok - publish with the away date reverted"; sed 's/^/# /' "$tmp/err" | head -5; }
+"$py" - "$tmp/back-cancel.eml" "$out/itip/$back-request.eml" "$out/students/$back.ics" \
+	"$out/itip/sequences.tsv" <<'EOF' || echo "not ok - cancelled and back: the messages read back"
+import email, email.policy, sys, icalendar
+def events(path):
+    m = email.message_from_binary_file(open(path, 'rb'), policy=email.policy.default)
+    part = [p for p in m.iter_parts() if p.get_content_type() == 'text/calendar'][0]
+    cal = icalendar.Calendar.from_ical(part.get_payload(decode=True))
+    return str(cal['METHOD']), {str(e['UID']): int(e['SEQUENCE']) for e in cal.walk('VEVENT')}
+cm, cancel = events(sys.argv[1])
+rm, request = events(sys.argv[2])
+feed = {str(e['UID']): int(e.get('SEQUENCE', 0))
+        for e in icalendar.Calendar.from_ical(open(sys.argv[3], 'rb').read()).walk('VEVENT')}
+ledger = dict(l.rstrip('\n').split('\t') for l in open(sys.argv[4]) if not l.startswith('#'))
+live = [u for u in cancel if u.split('@')[0].endswith('-live')]
+ok = cm == 'CANCEL' and rm == 'REQUEST' and len(live) == 1
+print('%s - cancelled and back: the away day CANCELs the live event' % ('ok' if ok else 'not ok'))
+u = live[0] if live else ''
+ok = u in request and request[u] > cancel[u]
+print('%s - cancelled and back: the returning REQUEST goes above the CANCEL (%s > %s)'
+      % ('ok' if ok else 'not ok', request.get(u), cancel.get(u)))
+ok = u in feed and feed[u] == request.get(u)
+print('%s - cancelled and back: the published calendar has the REQUEST\'s SEQUENCE (%s)'
+      % ('ok' if ok else 'not ok', feed.get(u)))
+ok = int(ledger.get(u, -1)) == request.get(u)
+print('%s - cancelled and back: itip/sequences.tsv records the highest SEQUENCE sent (%s)'
+      % ('ok' if ok else 'not ok', ledger.get(u)))
+EOF
+cp -r "$out" "$tmp/back"
+if publish "$out" && [ -z "$(msgs "$out")" ] && diff -r -x "*.eml" "$out" "$tmp/back" >"$tmp/backdiff"; then
+	echo "ok - cancelled and back: a rerun sends nothing and changes no file, the ledger included"
+else
+	echo "not ok - cancelled and back: a rerun sends nothing and rewrites no file"; echo "# $(msgs "$out")"; head -5 "$tmp/backdiff" | sed "s/^/# /"
+fi
+
 # 4. Without --itip nothing of this is written.
 if "$bin" publish "$course" --out "$tmp/plain" >/dev/null 2>&1 && [ ! -e "$tmp/plain/itip" ]; then
 	echo "ok - publish without --itip writes no itip directory"

@@ -107,7 +107,7 @@ static void set_str(char **field, const char *value)
 
 static char *instructor(const cv_plan *p)
 {
-	cv_ics_options o = {DTSTAMP, NULL, NULL};
+	cv_ics_options o = {DTSTAMP, NULL, NULL, NULL, NULL};
 	char *text = NULL;
 	size_t len = 0;
 	assert_int_equal(cv_ics_instructor(&text, &len, p, &o), CV_OK);
@@ -118,7 +118,7 @@ static char *instructor(const cv_plan *p)
 
 static char *student(const cv_plan *p, size_t i)
 {
-	cv_ics_options o = {DTSTAMP, NULL, NULL};
+	cv_ics_options o = {DTSTAMP, NULL, NULL, NULL, NULL};
 	char *text = NULL;
 	size_t len = 0;
 	assert_int_equal(cv_ics_student(&text, &len, p, i, &o), CV_OK);
@@ -163,17 +163,47 @@ static int utf8_valid(const unsigned char *s)
 	return 1;
 }
 
-/* CRLF line ends, lines of at most 75 octets (RFC 5545 3.1), valid UTF-8. */
+/*
+ * CRLF line ends, lines of at most 75 octets (RFC 5545 3.1), valid UTF-8;
+ * every physical line is valid UTF-8 on its own (no fold inside a
+ * sequence), and none ends in a space (a fold right after one loses it
+ * wherever trailing white space is stripped).
+ */
 static void assert_octets(const char *text)
 {
 	const char *line = text, *crlf;
+	char one[80];
 	assert_true(utf8_valid((const unsigned char *)text));
 	while ((crlf = strstr(line, "\r\n"))) {
-		assert_true(crlf - line <= 75);
-		assert_null(memchr(line, '\n', (size_t)(crlf - line)));
+		size_t n = (size_t)(crlf - line);
+		assert_true(n <= 75);
+		assert_null(memchr(line, '\n', n));
+		memcpy(one, line, n);
+		one[n] = '\0';
+		assert_true(utf8_valid((const unsigned char *)one));
+		if (n && line[n - 1] == ' ')
+			fail_msg("line ends in a space: \"%s\"", one);
 		line = crlf + 2;
 	}
 	assert_string_equal(line, "");
+}
+
+/* text with its folds undone (RFC 5545 3.1: CRLF then one space or tab); caller frees.
+ * A search for an address must not be defeated by a fold in the middle of it. */
+static char *unfolded(const char *text)
+{
+	char *out = malloc(strlen(text) + 1), *o = out;
+
+	assert_non_null(out);
+	while (*text) {
+		if (text[0] == '\r' && text[1] == '\n' && (text[2] == ' ' || text[2] == '\t')) {
+			text += 3;
+			continue;
+		}
+		*o++ = *text++;
+	}
+	*o = '\0';
+	return out;
 }
 
 /* Parse, check the octets, no parse errors, and RFC 5546 restrictions (METHOD:PUBLISH). */
@@ -561,8 +591,12 @@ static void test_instructor_event_text_links_and_alarm(void **state)
 	assign(p, 1, 0);
 	assign(p, 2, 1);
 	text = instructor(p);
-	assert_null(strstr(text, "zoe@")); /* no e-mail address anywhere */
-	assert_null(strstr(text, "second.student@"));
+	{
+		char *flat = unfolded(text); /* no e-mail address anywhere, folds undone */
+		assert_null(strstr(flat, "zoe@"));
+		assert_null(strstr(flat, "second.student@"));
+		free(flat);
+	}
 	cal = parse_valid(text);
 	ev = event_by_uid(cal, "fx101-s1@example.org");
 	assert_non_null(ev);
@@ -655,7 +689,11 @@ static void test_student_live_and_recording_track(void **state)
 	expect(p, 0, 0, 3, CV_MISS_NONE, 0);                              /* 30 March */
 	p->expect_arrays[0][2].clock_zone = c->zone; /* New York's change, not Tokyo's */
 	text = student(p, 0);
-	assert_null(strstr(text, "yui@"));
+	{
+		char *flat = unfolded(text);
+		assert_null(strstr(flat, "yui@"));
+		free(flat);
+	}
 	cal = parse_valid(text);
 	assert_zones_declared(cal, cal);
 	assert_int_equal(count_events(cal), 2 + 2 * 2);
@@ -707,7 +745,7 @@ static void test_student_live_and_recording_track(void **state)
 	assert_non_null(ev);
 	desc = text_prop(ev, ICAL_DESCRIPTION_PROPERTY);
 	assert_contains(desc, cv_miss_text(CV_MISS_CLOCKS));
-	assert_contains(desc, "the course's clocks, America/New_York, change on 2027-03-14");
+	assert_contains(desc, "the course's clocks, America/New_York, change on March 14, 2027");
 	assert_null(strstr(desc, "your clocks"));
 	assert_non_null(event_by_uid(cal, "fx101-s1-tk-20270316-due@example.org"));
 
@@ -973,14 +1011,35 @@ static void test_long_utf8_text_folds_safely(void **state)
 	cv_course_free(c);
 }
 
-/* A student's locale formats the dates in the descriptions; ISO without one. */
+/* The description of the event `uid` of student `st`'s calendar (caller frees). */
+static char *description_of(const cv_plan *p, size_t st, const char *uid)
+{
+	char *text = student(p, st), *d;
+	icalcomponent *cal = parse_valid(text), *ev = event_by_uid(cal, uid);
+
+	assert_non_null(ev);
+	d = strdup(text_prop(ev, ICAL_DESCRIPTION_PROPERTY));
+	assert_non_null(d);
+	icalcomponent_free(cal);
+	free(text);
+	return d;
+}
+
+/*
+ * Every student's dates and zone names are ICU's, in the student's locale
+ * or in English without one: the session time, the generic zone name, and
+ * the date of the clock change in a reason.  The offsets are tzdata's (20:00
+ * in Berlin is 19:00Z, not what ICU's own 2022 zone data would say for
+ * another zone), and the SUMMARY keeps its short ISO date in every locale.
+ */
 static void test_locale_formats_description_dates(void **state)
 {
 	cv_course *c = ny_course();
 	cv_roster *r = fx_roster();
 	cv_plan *p;
+	char *text, *d;
 	icalcomponent *cal;
-	char *text;
+	size_t i;
 	(void)state;
 	fx_student(r, "de", "Europe/Berlin", "Mon-Sun 00:00-24:00", NULL, NULL, 1);
 	fx_student(r, "ja", "Asia/Tokyo", "Mon-Sun 00:00-24:00", NULL, NULL, 1);
@@ -989,36 +1048,90 @@ static void test_locale_formats_description_dates(void **state)
 	set_str(&r->students[1].locale, "ja_JP");
 	p = plan_new(c, r);
 	add_session(p, 1, 14, 0); /* Tue 2 March 14:00 EST = 20:00 Berlin, Wed 04:00 Tokyo */
-	assign(p, 0, 0);
-	assign(p, 1, 0);
-	assign(p, 2, 0);
-	expect(p, 0, 0, 0, CV_MISS_NONE, 0);
-	expect(p, 1, 0, 0, CV_MISS_NONE, 0);
-	expect(p, 2, 0, 0, CV_MISS_NONE, 0);
+	for (i = 0; i < 3; i++) {
+		assign(p, i, 0);
+		expect(p, i, 0, 0, CV_MISS_NONE, 0);
+		/* 30 March: Berlin's own change (28 March, 01:00Z); Tokyo: New York's (14 March) */
+		expect(p, i, 0, 3, CV_MISS_CLOCKS,
+		       i == 1 ? test_utc(2027, 3, 14, 7, 0) : test_utc(2027, 3, 28, 1, 0));
+		p->expect_arrays[i][1].clock_zone = i == 1 ? c->zone : r->students[i].zone;
+	}
 
-	text = student(p, 0);
-	cal = parse_valid(text);
-	assert_contains(text_prop(icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT),
-				  ICAL_DESCRIPTION_PROPERTY), "Dienstag");
-	/* the zone's generic name in the student's language, then its IANA name */
-	assert_contains(text_prop(icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT),
-				  ICAL_DESCRIPTION_PROPERTY), "(Mitteleuropäische Zeit, Europe/Berlin)");
-	icalcomponent_free(cal);
-	free(text);
-	text = student(p, 1);
-	cal = parse_valid(text);
-	assert_contains(text_prop(icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT),
-				  ICAL_DESCRIPTION_PROPERTY), "水曜日");
-	assert_contains(text_prop(icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT),
-				  ICAL_DESCRIPTION_PROPERTY), "(日本標準時, Asia/Tokyo)");
-	icalcomponent_free(cal);
-	free(text);
-	text = student(p, 2);
-	cal = parse_valid(text);
-	assert_contains(text_prop(icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT),
-				  ICAL_DESCRIPTION_PROPERTY), "Tue 2027-03-02 20:00 (Europe/Berlin)");
-	icalcomponent_free(cal);
-	free(text);
+	d = description_of(p, 0, "fx101-s1-de-20270302-live@example.org");
+	assert_contains(d, "live: Dienstag, 2. März 2027 um 20:00 (Mitteleuropäische Zeit, Europe/Berlin)");
+	free(d);
+	d = description_of(p, 0, "fx101-s1-de-20270330-rec@example.org");
+	assert_contains(d, "(your clocks change on 28. März 2027)");
+	assert_contains(d, "Dienstag, 30. März 2027 um 20:00");
+	free(d);
+
+	d = description_of(p, 1, "fx101-s1-ja-20270302-live@example.org");
+	assert_contains(d, "live: 2027年3月3日水曜日 4:00 (日本標準時, Asia/Tokyo)");
+	free(d);
+	d = description_of(p, 1, "fx101-s1-ja-20270330-rec@example.org");
+	assert_contains(d, "(the course's clocks, America/New_York, change on 2027年3月14日)");
+	free(d);
+
+	/* no locale: English through ICU, not the hand-made ISO form */
+	d = description_of(p, 2, "fx101-s1-none-20270302-live@example.org");
+	assert_contains(d, "live: Tuesday, March 2, 2027 at 8:00\u202fPM (Central European Time, Europe/Berlin)");
+	assert_null(strstr(d, "2027-03-02"));
+	free(d);
+	d = description_of(p, 2, "fx101-s1-none-20270330-rec@example.org");
+	assert_contains(d, "(your clocks change on March 28, 2027)");
+	assert_contains(d, "due Friday, April 2, 2027 at 9:00\u202fPM.");
+	free(d);
+
+	/* SUMMARY: short and the same in every language */
+	for (i = 0; i < 3; i++) {
+		char uid[128];
+		text = student(p, i);
+		cal = parse_valid(text);
+		snprintf(uid, sizeof(uid), "fx101-s1-%s-20270330-rec@example.org", r->students[i].id);
+		assert_string_equal(text_prop(event_by_uid(cal, uid), ICAL_SUMMARY_PROPERTY),
+				    i == 1 ? "Watch the recording: Fixture Course (2027-03-31)"
+					   : "Watch the recording: Fixture Course (2027-03-30)");
+		icalcomponent_free(cal);
+		free(text);
+	}
+	cv_plan_free(p);
+	fx_roster_free(r);
+	cv_course_free(c);
+}
+
+/*
+ * Folding: a title of words, runs of spaces and multi-byte characters,
+ * shifted by one octet at a time so that every kind of character meets the
+ * 75-octet boundary, comes back whole from libical (the folds are invisible),
+ * and no physical line ends in a space or splits a UTF-8 sequence
+ * (assert_octets() in parse_valid()).
+ */
+static void test_folds_never_end_a_line_in_a_space_or_split_a_character(void **state)
+{
+	static const char words[] = "Séminaire d'été   日本語の講義 a b  c Ελληνικά 🎓 x";
+	cv_course *c = ny_course();
+	cv_roster *r = fx_roster();
+	cv_plan *p;
+	icalcomponent *cal;
+	char title[512], *text;
+	size_t shift;
+	(void)state;
+	fx_student(r, "a", "UTC", "Mon-Sun 00:00-24:00", NULL, NULL, 1);
+	p = plan_new(c, r);
+	add_session(p, 1, 14, 0);
+	assign(p, 0, 0);
+	for (shift = 0; shift < 24; shift++) {
+		snprintf(title, sizeof(title), "%.*s%s %s %s", (int)shift, "xxxxxxxxxxxxxxxxxxxxxxxx",
+			 words, words, words);
+		set_str(&c->title, title);
+		text = instructor(p);
+		cal = parse_valid(text);
+		snprintf(title + strlen(title), sizeof(title) - strlen(title), ": section 1");
+		assert_string_equal(text_prop(event_by_uid(cal, "fx101-s1@example.org"),
+					      ICAL_SUMMARY_PROPERTY), title);
+		icalcomponent_free(cal);
+		free(text);
+	}
 	cv_plan_free(p);
 	fx_roster_free(r);
 	cv_course_free(c);
@@ -1047,7 +1160,7 @@ static int revision_of(const char *text, const char *uid, time_t *dtstamp, time_
 static char *revise(const cv_plan *p, const char *prior, int64_t stamp, cv_ics_changes *ch)
 {
 	cv_ics_history *h = NULL;
-	cv_ics_options o = {stamp, NULL, ch};
+	cv_ics_options o = {stamp, NULL, ch, NULL, NULL};
 	char *text = NULL;
 	size_t len;
 
@@ -1103,6 +1216,67 @@ static void test_history_each_revision_bumps_sequence_once(void **state)
 	v3 = revise(p, v2, DTSTAMP + 300, &ch);
 	assert_int_equal(ch.unchanged, 2);
 	assert_string_equal(v3, v2);
+
+	free(v0);
+	free(v1);
+	free(v2);
+	free(v3);
+	cv_plan_free(p);
+	fx_roster_free(r);
+	cv_course_free(c);
+}
+
+/* A changed event's DTSTAMP and LAST-MODIFIED never go back or stand still:
+ * a SOURCE_DATE_EPOCH older than the last publish, or the same one across
+ * two changing runs, gives one second past the previous stamp; an
+ * unchanged event still keeps its stamps. */
+static void test_history_stamps_of_a_changed_event_only_move_forward(void **state)
+{
+	static const char uid[] = "fx101-s1-tk-20270302-live@example.org";
+	cv_course *c = ny_course();
+	cv_roster *r = fx_roster();
+	cv_plan *p;
+	cv_ics_changes ch;
+	char *v0, *v1, *v2, *v3;
+	time_t stamp, modified;
+	(void)state;
+	fx_student(r, "tk", "Asia/Tokyo", "Mon-Sun 00:00-24:00", NULL, NULL, 1);
+	p = plan_new(c, r);
+	add_session(p, 1, 14, 0);
+	assign(p, 0, 0);
+	expect(p, 0, 0, 0, CV_MISS_NONE, 0);
+
+	v0 = revise(p, NULL, DTSTAMP, &ch);
+	assert_int_equal(revision_of(v0, uid, &stamp, &modified), 0);
+	assert_int_equal(modified, DTSTAMP);
+
+	/* SOURCE_DATE_EPOCH a day earlier than the previous publish */
+	free(c->join_url);
+	c->join_url = strdup("https://meet.example.org/fx-new");
+	v1 = revise(p, v0, DTSTAMP - 86400, &ch);
+	assert_int_equal(ch.changed, 1);
+	assert_int_equal(revision_of(v1, uid, &stamp, &modified), 1);
+	assert_int_equal(stamp, DTSTAMP + 1);
+	assert_int_equal(modified, DTSTAMP + 1);
+
+	/* the same SOURCE_DATE_EPOCH again, and the event changes again */
+	free(c->join_url);
+	c->join_url = strdup("https://meet.example.org/fx-third");
+	v2 = revise(p, v1, DTSTAMP - 86400, &ch);
+	assert_int_equal(revision_of(v2, uid, &stamp, &modified), 2);
+	assert_int_equal(stamp, DTSTAMP + 2);
+	assert_int_equal(modified, DTSTAMP + 2);
+
+	/* a later time than every stamp is taken as it is; unchanged keeps its stamps */
+	free(c->join_url);
+	c->join_url = strdup("https://meet.example.org/fx-fourth");
+	v3 = revise(p, v2, DTSTAMP + 500, &ch);
+	assert_int_equal(revision_of(v3, uid, &stamp, &modified), 3);
+	assert_int_equal(modified, DTSTAMP + 500);
+	free(v0);
+	v0 = revise(p, v3, DTSTAMP - 86400, &ch);
+	assert_int_equal(ch.unchanged, 1);
+	assert_string_equal(v0, v3);
 
 	free(v0);
 	free(v1);
@@ -1175,7 +1349,7 @@ static void test_history_revises_only_changed_events(void **state)
 	cv_plan *p;
 	cv_ics_history *h = NULL;
 	cv_ics_changes ch;
-	cv_ics_options o = {DTSTAMP + 86400, NULL, &ch};
+	cv_ics_options o = {DTSTAMP + 86400, NULL, &ch, NULL, NULL};
 	char *first, *again = NULL, *revised = NULL;
 	size_t len;
 	icalcomponent *cal;
@@ -1234,7 +1408,7 @@ static void test_output_is_deterministic(void **state)
 	cv_plan *p;
 	char *a, *b;
 	size_t len;
-	cv_ics_options o = {DTSTAMP, NULL, NULL};
+	cv_ics_options o = {DTSTAMP, NULL, NULL, NULL, NULL};
 	(void)state;
 	fx_student(r, "a", "Asia/Tokyo", "Mon-Sun 00:00-24:00", NULL, NULL, 1);
 	p = plan_new(c, r);
@@ -1255,6 +1429,114 @@ static void test_output_is_deterministic(void **state)
 	a = NULL;
 	assert_int_equal(cv_ics_student(&a, &len, p, 1, &o), CV_EDATA);
 	assert_null(a);
+	cv_plan_free(p);
+	fx_roster_free(r);
+	cv_course_free(c);
+}
+
+/*
+ * A solved plan, not a hand-made one: Mon 13:00 New York is 18:00Z, 19:00
+ * in Berlin, until New York's change (14 March), then 17:00Z, 18:00 Berlin,
+ * until Berlin's own change (28 March), then 19:00 again.  A Berlin student
+ * free 18:00-19:00 attends only the two weeks between; the weeks before
+ * were never in their hours, and the weeks after are lost to their own
+ * clocks, which the text names with Berlin's date in English.
+ */
+static void test_students_own_clock_change_is_named_in_a_solved_plan(void **state)
+{
+	cv_course *c = fx_course("America/New_York", "2027-03-01", "2027-04-11", "Mon 13:00-14:00",
+				 60, 60);
+	cv_roster *r = fx_roster();
+	cv_grid *g;
+	cv_solution sol;
+	cv_plan *p;
+	icalcomponent *cal, *ev;
+	char *text;
+	size_t i, own = 0, hours = 0;
+	(void)state;
+	fx_student(r, "ber", "Europe/Berlin", "Mon 18:00-19:00", NULL, NULL, 1);
+	assert_int_equal(cv_grid_build(&g, c, r), CV_OK);
+	assert_int_equal(cv_solve(&sol, g, NULL), CV_OK);
+	assert_int_equal(cv_plan_build(&p, g, &sol), CV_OK);
+	cv_grid_free(g);
+	assert_int_equal(p->students[0].nlive, 2);
+	text = student(p, 0);
+	cal = parse_valid(text);
+	for (ev = icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT); ev;
+	     ev = icalcomponent_get_next_component(cal, ICAL_VEVENT_COMPONENT)) {
+		const char *uid = icalcomponent_get_uid(ev), *desc;
+		if (!strstr(uid, "-rec@"))
+			continue;
+		desc = text_prop(ev, ICAL_DESCRIPTION_PROPERTY);
+		if (strstr(uid, "-20270329-") || strstr(uid, "-20270405-")) {
+			assert_contains(desc, cv_miss_text(CV_MISS_CLOCKS));
+			assert_contains(desc, "(your clocks change on March 28, 2027)");
+			own++;
+		} else {
+			assert_contains(desc, cv_miss_text(CV_MISS_HOURS));
+			assert_null(strstr(desc, "clocks"));
+			hours++;
+		}
+	}
+	assert_int_equal(own, 2);
+	assert_int_equal(hours, 2); /* 1 and 8 March */
+	for (i = 0; i < p->students[0].nexpects; i++)
+		if (p->students[0].expects[i].miss == CV_MISS_CLOCKS)
+			assert_ptr_equal(p->students[0].expects[i].clock_zone, r->students[0].zone);
+	icalcomponent_free(cal);
+	free(text);
+	cv_plan_free(p);
+	fx_roster_free(r);
+	cv_course_free(c);
+}
+
+/*
+ * The instructor's "Start the recording" reminder fires ICS_ALARM_MINUTES
+ * (10) before every session, on both sides of a clock change: a display
+ * alarm whose trigger is relative to the start (no RELATED=END, no absolute
+ * time that would be right for one week only), so each expanded occurrence
+ * rings at its own start minus ten minutes.
+ */
+static void test_instructor_start_recording_alarm_fires_before_each_session(void **state)
+{
+	cv_course *c = ny_course();
+	cv_roster *r = fx_roster();
+	cv_plan *p;
+	const cv_session *s;
+	icalcomponent *cal, *ev, *a;
+	icalproperty *tp;
+	struct icaltriggertype tr;
+	int64_t got[MAX_INSTANTS];
+	size_t i, n;
+	char *text;
+	(void)state;
+	fx_student(r, "a", "UTC", "Mon-Sun 00:00-24:00", NULL, NULL, 1);
+	p = plan_new(c, r);
+	s = add_session(p, 1, 14, 0); /* Tue 14:00 New York: 19:00Z, then 18:00Z from 16 March */
+	assign(p, 0, 0);
+	text = instructor(p);
+	cal = parse_valid(text);
+	ev = event_by_uid(cal, "fx101-s1@example.org");
+	assert_non_null(ev);
+	a = icalcomponent_get_first_component(ev, ICAL_VALARM_COMPONENT);
+	assert_non_null(a);
+	assert_null(icalcomponent_get_next_component(ev, ICAL_VALARM_COMPONENT));
+	assert_string_equal(text_prop(a, ICAL_DESCRIPTION_PROPERTY), "Start the recording");
+	tp = icalcomponent_get_first_property(a, ICAL_TRIGGER_PROPERTY);
+	assert_non_null(tp);
+	assert_null(icalproperty_get_first_parameter(tp, ICAL_RELATED_PARAMETER));
+	tr = icalproperty_get_trigger(tp);
+	assert_true(icaltime_is_null_time(tr.time));
+	assert_int_equal(icaldurationtype_as_int(tr.duration), -600);
+	n = expand(got, cal, ev);
+	assert_int_equal(n, s->noccurrences);
+	for (i = 0; i < n; i++)
+		assert_int_equal(got[i] + icaldurationtype_as_int(tr.duration),
+				 s->occurrences[i].start - 600);
+	assert_int_equal(s->occurrences[0].start - 600, test_utc(2027, 3, 2, 18, 50));
+	assert_int_equal(s->occurrences[n - 1].start - 600, test_utc(2027, 3, 30, 17, 50));
+	icalcomponent_free(cal);
+	free(text);
 	cv_plan_free(p);
 	fx_roster_free(r);
 	cv_course_free(c);
@@ -1342,11 +1624,15 @@ int main(void)
 		cmocka_unit_test(test_vtimezone_is_truncated_to_the_term),
 		cmocka_unit_test(test_long_utf8_text_folds_safely),
 		cmocka_unit_test(test_locale_formats_description_dates),
+		cmocka_unit_test(test_folds_never_end_a_line_in_a_space_or_split_a_character),
 		cmocka_unit_test(test_history_revises_only_changed_events),
 		cmocka_unit_test(test_history_each_revision_bumps_sequence_once),
+		cmocka_unit_test(test_history_stamps_of_a_changed_event_only_move_forward),
 		cmocka_unit_test(test_history_from_foreign_or_bad_text),
 		cmocka_unit_test(test_output_is_deterministic),
 		cmocka_unit_test(test_solved_plan_calendars_match_the_plan),
+		cmocka_unit_test(test_students_own_clock_change_is_named_in_a_solved_plan),
+		cmocka_unit_test(test_instructor_start_recording_alarm_fires_before_each_session),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	cv_tz_cleanup();

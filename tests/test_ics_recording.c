@@ -40,7 +40,7 @@ static cv_plan *solve(const cv_course *c, const cv_roster *r)
 
 static char *instructor(const cv_plan *p)
 {
-	cv_ics_options o = {DTSTAMP, NULL, NULL};
+	cv_ics_options o = {DTSTAMP, NULL, NULL, NULL, NULL};
 	char *text = NULL;
 	size_t len = 0;
 

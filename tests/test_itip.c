@@ -70,7 +70,7 @@ static char *cal_std(const ev *e, size_t n, const char *stamp)
 	return calendar(e, n, stamp, "-0500", "20270601T000000Z");
 }
 
-static const cv_itip_options options = {DATE, "Test Course", "example.org"};
+static const cv_itip_options options = {DATE, "Test Course", "example.org", NULL};
 static const cv_itip_recipient zoe = {"Zoë Williams", "zoe@example.org"};
 
 /* Build with strings (NULL for no calendar); returns the code. */
@@ -438,6 +438,71 @@ static void test_cancel_for_removed_event(void **state)
 	free(cur);
 }
 
+/* The ledger remembers a CANCEL the next previous calendar no longer shows:
+ * b (SEQUENCE 2) is cancelled with 3, and when it comes back with the
+ * published SEQUENCE 0 the REQUEST still goes above the CANCEL.  The text
+ * form reads back, sorted by UID; bad lines are skipped. */
+static void test_ledger_sends_a_returning_event_above_its_cancel(void **state)
+{
+	char *both = cal_std(two, 2, "20270101T000000Z"), *one = cal_std(two, 1, "20270115T080000Z");
+	ev again[2];
+	char *back, *text;
+	size_t len;
+	cv_itip_ledger *l, *r;
+	cv_itip_options o = options;
+	cv_itip_mail m;
+	icalcomponent *cal;
+	(void)state;
+
+	assert_int_equal(cv_itip_ledger_new(&l, NULL, 0), CV_OK);
+	assert_int_equal(cv_itip_ledger_get(l, "b@example.org"), -1);
+	assert_int_equal(cv_itip_ledger_next(l, "b@example.org"), 0);
+	o.ledger = l;
+	assert_int_equal(cv_itip_build(&m, &zoe, one, strlen(one), both, strlen(both), &o, NULL),
+			 CV_OK);
+	cal = cal_part(m.cancel, "CANCEL");
+	assert_int_equal(icalcomponent_get_sequence(event_by_uid(cal, "b@example.org")), 3);
+	icalcomponent_free(cal);
+	cv_itip_mail_clear(&m);
+	assert_int_equal(cv_itip_ledger_get(l, "b@example.org"), 3);
+	assert_int_equal(cv_itip_ledger_next(l, "b@example.org"), 4);
+
+	/* b is back, published (by a writer without the ledger) at SEQUENCE 0 */
+	memcpy(again, two, sizeof(again));
+	again[1].seq = 0;
+	back = cal_std(again, 2, "20270122T080000Z");
+	assert_int_equal(cv_itip_build(&m, &zoe, back, strlen(back), one, strlen(one), &o, NULL),
+			 CV_OK);
+	assert_int_equal(m.request_events, 1);
+	cal = cal_part(m.request, "REQUEST");
+	assert_int_equal(icalcomponent_get_sequence(event_by_uid(cal, "b@example.org")), 4);
+	icalcomponent_free(cal);
+	cv_itip_mail_clear(&m);
+	assert_int_equal(cv_itip_ledger_get(l, "b@example.org"), 4);
+
+	/* the text form: sorted, lower notes ignored, 0 not kept, bad lines skipped */
+	assert_int_equal(cv_itip_ledger_note(l, "a@example.org", 1), CV_OK);
+	assert_int_equal(cv_itip_ledger_note(l, "b@example.org", 2), CV_OK);
+	assert_int_equal(cv_itip_ledger_note(l, "c@example.org", 0), CV_OK);
+	assert_int_equal(cv_itip_ledger_format(&text, &len, l), CV_OK);
+	assert_string_equal(strchr(text, '\n') + 1, "a@example.org\t1\nb@example.org\t4\n");
+	assert_int_equal(strlen(text), len);
+	free(text);
+	text = "# comment\nx@example.org\t7\r\nbad line\ny@example.org\t-1\nz@example.org\t2x\n"
+	       "w@example.org\t12";
+	assert_int_equal(cv_itip_ledger_new(&r, text, strlen(text)), CV_OK);
+	assert_int_equal(cv_itip_ledger_get(r, "x@example.org"), 7);
+	assert_int_equal(cv_itip_ledger_get(r, "y@example.org"), -1);
+	assert_int_equal(cv_itip_ledger_get(r, "z@example.org"), -1);
+	assert_int_equal(cv_itip_ledger_get(r, "w@example.org"), 12);
+	cv_itip_ledger_free(r);
+	cv_itip_ledger_free(l);
+	cv_itip_ledger_free(NULL);
+	free(both);
+	free(one);
+	free(back);
+}
+
 static void test_cancel_for_removed_student(void **state)
 {
 	char *prev = cal_std(two, 2, "20270101T000000Z");
@@ -491,8 +556,8 @@ static void test_header_injection_refused(void **state)
 		cv_itip_recipient to = {"Eve\r\nBcc: all@example.org", "eve@example.org"};
 		cv_itip_recipient c1 = {"Eve\xc2\x85", "eve@example.org"}; /* C1 NEL */
 		cv_itip_recipient utf = {"Eve \xff", "eve@example.org"};
-		cv_itip_options title = {DATE, "Course\r\nBcc: all@example.org", "example.org"};
-		cv_itip_options domain = {DATE, "Course", "example.org>\r\nBcc: x@y"};
+		cv_itip_options title = {DATE, "Course\r\nBcc: all@example.org", "example.org", NULL};
+		cv_itip_options domain = {DATE, "Course", "example.org>\r\nBcc: x@y", NULL};
 		assert_int_equal(cv_errors_new(&errs), CV_OK);
 		assert_int_equal(cv_itip_build(&m, &to, cur, strlen(cur), NULL, 0, &options, errs),
 				 CV_EDATA);
@@ -533,7 +598,7 @@ static void test_rfc2047_names(void **state)
 	cv_itip_recipient cjk = {long_name, "yui@example.org"};
 	cv_itip_recipient trick = {"=?UTF-8?B?RXZl?=", "t@example.org"};
 	cv_itip_recipient none = {NULL, "n@example.org"};
-	cv_itip_options utitle = {DATE, "S\xc3\xa9minaire d'\xc3\xa9t\xc3\xa9", "example.org"};
+	cv_itip_options utitle = {DATE, "S\xc3\xa9minaire d'\xc3\xa9t\xc3\xa9", "example.org", NULL};
 	char *cur = cal_std(two, 2, "20270115T080000Z"), *to, *name, *text;
 	cv_itip_mail m;
 	icalcomponent *cal;
@@ -633,8 +698,8 @@ static void test_rfc2047_names(void **state)
 static void test_headers_and_determinism(void **state)
 {
 	cv_itip_recipient other = {"Zoë Williams", "zoe2@example.org"};
-	cv_itip_options later = {DATE + 86400, "Test Course", "example.org"};
-	cv_itip_options nodomain = {DATE, "Test Course", NULL};
+	cv_itip_options later = {DATE + 86400, "Test Course", "example.org", NULL};
+	cv_itip_options nodomain = {DATE, "Test Course", NULL, NULL};
 	char *cur = cal_std(two, 2, "20270115T080000Z"), *v, *id1, *id2;
 	cv_itip_mail a, b;
 	(void)state;
@@ -793,6 +858,7 @@ int main(void)
 		cmocka_unit_test(test_new_tzdata_is_a_change_but_tzuntil_is_not),
 		cmocka_unit_test(test_cancel_for_removed_event),
 		cmocka_unit_test(test_cancel_for_removed_student),
+		cmocka_unit_test(test_ledger_sends_a_returning_event_above_its_cancel),
 		cmocka_unit_test(test_header_injection_refused),
 		cmocka_unit_test(test_rfc2047_names),
 		cmocka_unit_test(test_headers_and_determinism),

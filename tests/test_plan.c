@@ -83,6 +83,100 @@ static void test_missed_weeks_name_the_clock_change(void **state)
 	cv_course_free(c);
 }
 
+/* Tue 14:00 New York is 09:00 in Honolulu until New York's change on
+ * 14 March, then 08:00: a 06:00-09:00 student attends only after it.  The
+ * weeks before were never in their hours, so they are missed for "hours",
+ * not lost to a clock change (a later change brings the session in; none
+ * moved it out). */
+static void test_a_miss_before_the_first_attended_week_is_outside_hours(void **state)
+{
+	cv_course *c = fx_course("America/New_York", "2027-03-01", "2027-03-28", "Tue 14:00-15:00",
+				 60, 60);
+	cv_roster *r = fx_roster();
+	cv_plan *p;
+	const cv_student_plan *sp;
+	size_t i, before = 0, after = 0;
+	(void)state;
+	fx_student(r, "hnl", "Pacific/Honolulu", "Mon-Fri 06:00-09:00", NULL, NULL, 1);
+	p = plan_of(c, r);
+	sp = &p->students[0];
+	assert_int_equal(sp->nexpects, 4);
+	for (i = 0; i < sp->nexpects; i++) {
+		const cv_expect *e = &sp->expects[i];
+		if (occ_start(p, e) < test_utc(2027, 3, 14, 7, 0)) {
+			assert_int_equal(e->miss, CV_MISS_HOURS);
+			assert_int_equal(e->clock_change, 0);
+			assert_null(e->clock_zone);
+			before++;
+		} else {
+			assert_int_equal(e->miss, CV_MISS_NONE);
+			after++;
+		}
+	}
+	assert_int_equal(before, 2);
+	assert_int_equal(after, 2);
+	cv_plan_free(p);
+	fx_roster_free(r);
+	cv_course_free(c);
+}
+
+/* A student whose hours the session never fits, before or after a clock
+ * change, misses every week for "hours". */
+static void test_a_student_who_never_attends_misses_for_hours(void **state)
+{
+	cv_course *c = fx_course("America/New_York", "2027-03-01", "2027-03-28", "Tue 14:00-15:00",
+				 60, 60);
+	cv_roster *r = fx_roster();
+	cv_plan *p;
+	size_t i;
+	(void)state;
+	fx_student(r, "tyo", "Asia/Tokyo", "Mon-Fri 18:00-22:00", NULL, NULL, 1);
+	p = plan_of(c, r);
+	assert_int_equal(p->students[0].nlive, 0);
+	assert_int_equal(p->students[0].nexpects, 4);
+	for (i = 0; i < p->students[0].nexpects; i++) {
+		assert_int_equal(p->students[0].expects[i].miss, CV_MISS_HOURS);
+		assert_int_equal(p->students[0].expects[i].clock_change, 0);
+	}
+	cv_plan_free(p);
+	fx_roster_free(r);
+	cv_course_free(c);
+}
+
+/* Attended in January, missed in April after both the US and the EU
+ * changes: the change named is the first one after the last attended week
+ * that altered the difference (New York's, 14 March), and a later attended
+ * week does not turn the weeks before it into "clocks". */
+static void test_a_miss_after_an_attended_week_names_the_first_moving_change(void **state)
+{
+	cv_course *c = fx_course("America/New_York", "2027-03-01", "2027-04-11", "Mon 13:00-14:00",
+				 60, 60);
+	cv_roster *r = fx_roster();
+	cv_plan *p;
+	const cv_student_plan *sp;
+	size_t i;
+	(void)state;
+	/* 18:00Z is 19:00 Berlin before 14 March, 17:00Z is 18:00 between, 19:00 after 28 March */
+	fx_student(r, "berlin", "Europe/Berlin", "Mon 19:00-20:00", NULL, NULL, 1);
+	p = plan_of(c, r);
+	sp = &p->students[0];
+	assert_int_equal(sp->nexpects, 6);
+	for (i = 0; i < sp->nexpects; i++) {
+		const cv_expect *e = &sp->expects[i];
+		int64_t t = occ_start(p, e);
+		if (t == test_utc(2027, 3, 15, 17, 0) || t == test_utc(2027, 3, 22, 17, 0)) {
+			assert_int_equal(e->miss, CV_MISS_CLOCKS);
+			assert_int_equal(e->clock_change, test_utc(2027, 3, 14, 7, 0));
+			assert_ptr_equal(e->clock_zone, c->zone);
+		} else {
+			assert_int_equal(e->miss, CV_MISS_NONE);
+		}
+	}
+	cv_plan_free(p);
+	fx_roster_free(r);
+	cv_course_free(c);
+}
+
 static void test_away_dates_and_hours_are_reasons(void **state)
 {
 	cv_course *c = fx_course("UTC", "2027-01-11", "2027-02-07", "Mon 09:00-10:00", 60, 60);
@@ -161,6 +255,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_missed_weeks_name_the_clock_change),
 		cmocka_unit_test(test_missed_weeks_name_the_students_own_clock_change),
+		cmocka_unit_test(test_a_miss_before_the_first_attended_week_is_outside_hours),
+		cmocka_unit_test(test_a_student_who_never_attends_misses_for_hours),
+		cmocka_unit_test(test_a_miss_after_an_attended_week_names_the_first_moving_change),
 		cmocka_unit_test(test_away_dates_and_hours_are_reasons),
 		cmocka_unit_test(test_students_take_their_best_section),
 		cmocka_unit_test(test_series_expects_every_session_in_time_order),

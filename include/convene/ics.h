@@ -49,8 +49,16 @@ typedef struct cv_ics_options {
 	const cv_ics_history *prior; /* NULL, or the calendar this one replaces (borrowed):
 				      * an event whose content is unchanged keeps its
 				      * SEQUENCE, DTSTAMP and LAST-MODIFIED; a changed one
-				      * gets SEQUENCE + 1 and dtstamp; a new one 0 */
+				      * gets SEQUENCE + 1 and dtstamp, or one second past
+				      * its previous stamp when dtstamp is not later (stamps
+				      * never go back); a new one 0 */
 	cv_ics_changes *changes; /* NULL, or filled with what changed (owned by the caller) */
+	int (*sequence_floor)(void *ctx, const char *uid);
+				 /* NULL, or the lowest SEQUENCE a new or changed event
+				  * with this UID may have: for one that was published,
+				  * cancelled and is back, one above what was sent
+				  * (cv_itip_ledger_next()) */
+	void *sequence_ctx;      /* passed to sequence_floor (borrowed) */
 } cv_ics_options;
 
 /*

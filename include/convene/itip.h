@@ -32,6 +32,15 @@ typedef struct cv_itip_recipient {
 	const char *email; /* must pass cv_itip_email_valid() */
 } cv_itip_recipient;
 
+/*
+ * The highest SEQUENCE ever sent for each UID, kept between runs
+ * (DIR/itip/sequences.tsv), so that an event cancelled and later back is
+ * sent above its CANCEL: clients ignore a REQUEST whose SEQUENCE is not
+ * higher than the one they hold, and the published calendar that a
+ * returning event is compared with no longer has it.
+ */
+typedef struct cv_itip_ledger cv_itip_ledger;
+
 typedef struct cv_itip_options {
 	int64_t date;           /* UTC instant of the Date: header and of DTSTAMPs
 				 * (SOURCE_DATE_EPOCH or now) */
@@ -39,6 +48,9 @@ typedef struct cv_itip_options {
 	const char *uid_domain; /* From: noreply@<uid_domain> (the ORGANIZER the
 				 * published calendars name) and Message-IDs; borrowed;
 				 * NULL or "" means CV_COURSE_UID_DOMAIN_DEFAULT */
+	cv_itip_ledger *ledger; /* NULL, or the ledger (borrowed, updated): every event
+				 * sent goes above what it records, and what is sent is
+				 * recorded */
 } cv_itip_options;
 
 /* The messages for one student.  Each text is NULL when there is nothing to send. */
@@ -76,7 +88,11 @@ int cv_itip_email_valid(const char *email);
  * calendar did not raise it, DTSTAMP the options' date, and the VTIMEZONEs
  * the events name.  CANCEL: the previous events whose UID is gone, with
  * STATUS:CANCELLED, SEQUENCE one higher than the previous one and no
- * VALARM.  Events are compared by UID (RECURRENCE-ID overrides are not
+ * VALARM.  With a ledger in the options, an event the previous calendar
+ * lacks (one coming back after a CANCEL) and every cancelled event also go
+ * at least one above the ledger's SEQUENCE for their UID, and each event
+ * sent with a SEQUENCE above 0 is noted in the ledger (0 needs no note:
+ * anything sent later is at least 0 + 1).  Events are compared by UID (RECURRENCE-ID overrides are not
  * told apart).
  *
  * Returns 0 with *out filled (both texts may be NULL: nothing to send;
@@ -113,6 +129,38 @@ int cv_itip_recipients_format(char **out, size_t *len, const cv_roster *roster);
  */
 int cv_itip_recipients_find(char **name, char **email, const char *text, size_t len,
 			    const char *id);
+
+/*
+ * A ledger read from `text` (`len` bytes, as written by
+ * cv_itip_ledger_format(): a '#' comment line, then "uid<TAB>sequence<LF>"
+ * lines); text NULL gives an empty ledger.  Malformed lines are skipped:
+ * losing one costs a client's update, refusing the file every later one.
+ * Returns 0 with *out set (caller frees with cv_itip_ledger_free()),
+ * CV_EDATA when longer than CV_ITIP_CALENDAR_MAX, or CV_ENOMEM.
+ */
+int cv_itip_ledger_new(cv_itip_ledger **out, const char *text, size_t len);
+void cv_itip_ledger_free(cv_itip_ledger *ledger);
+
+/* The highest SEQUENCE recorded for `uid`, or -1 when none is (or ledger is NULL). */
+int cv_itip_ledger_get(const cv_itip_ledger *ledger, const char *uid);
+
+/*
+ * The lowest SEQUENCE a new or changed event with `uid` may be given: one
+ * above the ledger's, 0 when it has none.  `ledger` is a cv_itip_ledger *;
+ * the signature is that of cv_ics_options.sequence_floor.
+ */
+int cv_itip_ledger_next(void *ledger, const char *uid);
+
+/* Record that `sequence` was sent for `uid` (a lower one than recorded is ignored).
+ * Returns 0 or CV_ENOMEM. */
+int cv_itip_ledger_note(cv_itip_ledger *ledger, const char *uid, int sequence);
+
+/*
+ * The ledger as text, lines sorted by UID so that an unchanged ledger is
+ * written byte for byte the same.  Returns 0 with *out a malloc'd
+ * NUL-terminated text of *len bytes (caller frees with free()), or CV_ENOMEM.
+ */
+int cv_itip_ledger_format(char **out, size_t *len, const cv_itip_ledger *ledger);
 
 #ifdef __cplusplus
 }

@@ -345,6 +345,7 @@ typedef struct publish_run {
 	cv_publish *pub;
 	cv_errors *errs;
 	size_t ev_added, ev_changed, ev_removed;
+	cv_itip_ledger *ledger; /* --itip: student events go above what was e-mailed; else NULL */
 	calendar_note *notes; /* --dry-run: the calendars in the order they were added */
 	size_t nnotes, cap, next;
 } publish_run;
@@ -399,6 +400,10 @@ static int publish_calendar(publish_run *r, const char *rel, const cv_plan *plan
 	io.dtstamp = stamp;
 	io.prior = hist;
 	io.changes = &ch;
+	if (!instructor && r->ledger) {
+		io.sequence_floor = cv_itip_ledger_next;
+		io.sequence_ctx = r->ledger;
+	}
 	rc = instructor ? cv_ics_instructor(&text, &len, plan, &io)
 			: cv_ics_student(&text, &len, plan, student, &io);
 	cv_ics_history_free(hist);
@@ -486,6 +491,7 @@ int cli_publish(const cli_options *o)
 			: cv_publish_open(&run.pub, o->out, l.errs);
 	if (!rc && o->itip)
 		rc = cli_itip_init(&itip, o->out, l.course, stamp);
+	run.ledger = o->itip ? itip.ledger : NULL;
 	if (!rc)
 		rc = publish_calendar(&run, "instructor.ics", l.plan, 0, 1, stamp, NULL, NULL);
 	for (i = 0; !rc && i < l.plan->nstudents; i++) {

@@ -18,6 +18,10 @@
 #include "cli.h"
 
 #define RECIPIENTS "itip/recipients.tsv"
+/* The highest SEQUENCE e-mailed per UID: an event cancelled by e-mail and
+ * back later must be sent (and published) above its CANCEL, and the
+ * previous calendar, which no longer has it, cannot say so. */
+#define SEQUENCES "itip/sequences.tsv"
 
 /*
  * Build and stage the messages for one recipient.  A previous calendar that
@@ -71,13 +75,31 @@ static int stage(cli_itip *t, cv_publish *pub, const char *id, const cv_itip_rec
 
 int cli_itip_init(cli_itip *t, const char *dir, const cv_course *course, int64_t date)
 {
+	char *text = NULL;
+	size_t len = 0;
+	int rc;
+
 	memset(t, 0, sizeof(*t));
 	t->dir = dir;
 	t->options.date = date;
 	t->options.title = course->title && *course->title ? course->title : course->id;
 	t->options.uid_domain = course->uid_domain;
 	t->roster_path = course->roster_path;
-	return cv_errors_new(&t->warnings);
+	rc = cv_errors_new(&t->warnings);
+	if (rc)
+		return rc;
+	rc = cli_read_published(&text, &len, dir, SEQUENCES, CV_ITIP_CALENDAR_MAX);
+	if (rc == CV_ENOMEM)
+		return rc;
+	if (rc == CV_EIO) {
+		cv_where where = {NULL, 0, 0};
+		cv_errors_warn(t->warnings, &where, 0, "cannot read %s/%s: an event cancelled "
+			       "before and back now may be ignored by mail clients", dir, SEQUENCES);
+	}
+	rc = cv_itip_ledger_new(&t->ledger, rc == CV_OK ? text : NULL, rc == CV_OK ? len : 0);
+	free(text);
+	t->options.ledger = t->ledger;
+	return rc;
 }
 
 int cli_itip_student(cli_itip *t, cv_publish *pub, const cv_student *st, const char *cal,
@@ -184,6 +206,12 @@ int cli_itip_finish(cli_itip *t, cv_publish *pub, const cv_roster *roster, cv_er
 	if (!rc)
 		rc = cv_publish_add(pub, RECIPIENTS, text, len, errs);
 	free(text);
+	text = NULL;
+	if (!rc)
+		rc = cv_itip_ledger_format(&text, &len, t->ledger);
+	if (!rc)
+		rc = cv_publish_add(pub, SEQUENCES, text, len, errs);
+	free(text);
 	if (t->no_address) {
 		cv_where where = {t->roster_path, 0, 0};
 		cv_errors_warn(t->warnings, &where, 0, "%zu student%s no e-mail address: no "
@@ -197,4 +225,7 @@ void cli_itip_free(cli_itip *t)
 {
 	cv_errors_free(t->warnings);
 	t->warnings = NULL;
+	cv_itip_ledger_free(t->ledger);
+	t->ledger = NULL;
+	t->options.ledger = NULL;
 }
