@@ -359,7 +359,9 @@ static int simple_span(const reader *r, const field *f, size_t a, size_t b)
 typedef struct roster_impl {
 	cv_roster pub;      /* first: cv_roster pointers are roster_impl pointers */
 	size_t cap;
-	uint32_t *index;    /* open addressing over lower-cased ids: student index + 1 */
+	uint32_t *index;    /* open addressing over lower-cased ids: pairs of (student
+			     * index + 1, the id's hash's high half), so a probe that
+			     * meets another id rarely has to read it */
 	size_t index_cap;   /* a power of two */
 } roster_impl;
 
@@ -370,21 +372,33 @@ static uint64_t hash_id(const char *s)
 		h ^= (unsigned char)tolower((unsigned char)*s);
 		h *= 1099511628211ULL;
 	}
+	/* FNV's low bits, which pick the slot, hardly move between ids that
+	 * differ in one digit ("L0000001", "L0000002"): mix the high bits in,
+	 * or linear probing walks long runs (murmur3's finaliser). */
+	h ^= h >> 33;
+	h *= 0xFF51AFD7ED558CCDULL;
+	h ^= h >> 33;
 	return h;
+}
+
+/* Put student i (hash h) into an index of cap pairs. */
+static void index_put(uint32_t *index, size_t cap, size_t i, uint64_t h)
+{
+	size_t at = (size_t)h & (cap - 1);
+	while (index[2 * at])
+		at = (at + 1) & (cap - 1);
+	index[2 * at] = (uint32_t)(i + 1);
+	index[2 * at + 1] = (uint32_t)(h >> 32);
 }
 
 static int index_grow(roster_impl *ri)
 {
 	size_t ncap = ri->index_cap ? ri->index_cap * 2 : 1024, i;
-	uint32_t *p = calloc(ncap, sizeof(*p));
+	uint32_t *p = calloc(2 * ncap, sizeof(*p));
 	if (!p)
 		return CV_ENOMEM;
-	for (i = 0; i < ri->pub.count; i++) {
-		size_t h = (size_t)hash_id(ri->pub.students[i].id) & (ncap - 1);
-		while (p[h])
-			h = (h + 1) & (ncap - 1);
-		p[h] = (uint32_t)(i + 1);
-	}
+	for (i = 0; i < ri->pub.count; i++)
+		index_put(p, ncap, i, hash_id(ri->pub.students[i].id));
 	free(ri->index);
 	ri->index = p;
 	ri->index_cap = ncap;
@@ -394,15 +408,16 @@ static int index_grow(roster_impl *ri)
 /* The student whose id equals `id` ignoring case, or NULL. */
 static cv_student *find_ci(const roster_impl *ri, const char *id)
 {
-	size_t h;
+	uint64_t h;
+	size_t at;
 	if (!ri->index_cap)
 		return NULL;
-	h = (size_t)hash_id(id) & (ri->index_cap - 1);
-	while (ri->index[h]) {
-		cv_student *s = &ri->pub.students[ri->index[h] - 1];
-		if (strcasecmp(s->id, id) == 0)
+	h = hash_id(id);
+	for (at = (size_t)h & (ri->index_cap - 1); ri->index[2 * at];
+	     at = (at + 1) & (ri->index_cap - 1)) {
+		cv_student *s = &ri->pub.students[ri->index[2 * at] - 1];
+		if (ri->index[2 * at + 1] == (uint32_t)(h >> 32) && strcasecmp(s->id, id) == 0)
 			return s;
-		h = (h + 1) & (ri->index_cap - 1);
 	}
 	return NULL;
 }
@@ -410,8 +425,6 @@ static cv_student *find_ci(const roster_impl *ri, const char *id)
 /* Add a student (its id already unique); the index is updated. */
 static int add_student(roster_impl *ri, const cv_student *st)
 {
-	size_t h;
-
 	if (ri->pub.count == ri->cap) {
 		size_t ncap = ri->cap ? ri->cap * 2 : 64;
 		cv_student *p = realloc(ri->pub.students, ncap * sizeof(*p));
@@ -420,13 +433,11 @@ static int add_student(roster_impl *ri, const cv_student *st)
 		ri->pub.students = p;
 		ri->cap = ncap;
 	}
-	ri->pub.students[ri->pub.count++] = *st;
-	if (ri->pub.count * 2 > ri->index_cap && index_grow(ri))
+	/* at most half full, so probes stay short */
+	if ((ri->pub.count + 1) * 2 > ri->index_cap && index_grow(ri))
 		return CV_ENOMEM;
-	h = (size_t)hash_id(st->id) & (ri->index_cap - 1);
-	while (ri->index[h])
-		h = (h + 1) & (ri->index_cap - 1);
-	ri->index[h] = (uint32_t)ri->pub.count;
+	ri->pub.students[ri->pub.count] = *st;
+	index_put(ri->index, ri->index_cap, ri->pub.count++, hash_id(st->id));
 	return CV_OK;
 }
 
