@@ -594,7 +594,6 @@ static int ics_finish(ics *w, char **out, size_t *len)
 {
 	icalcomponent *e;
 	char *text;
-	sbuf folded = {0};
 	size_t i;
 
 	if (w->oom)
@@ -628,19 +627,11 @@ static int ics_finish(ics *w, char **out, size_t *len)
 		size_t kept = w->changes->unchanged + w->changes->changed;
 		w->changes->removed = had > kept ? had - kept : 0;
 	}
-	text = icalcomponent_as_ical_string_r(w->cal);
+	text = ics_component_text(w->cal);
 	if (!text)
 		return CV_ENOMEM;
-	/* Folded again so that no line ends in a space; and our contract says
-	 * free(), while libical's buffers are its own to free. */
-	cv_sb_ical(&folded, text);
-	icalmemory_free_buffer(text);
-	if (folded.oom || !folded.p) {
-		free(folded.p);
-		return CV_ENOMEM;
-	}
-	*out = folded.p;
-	*len = folded.len;
+	*out = text;
+	*len = strlen(text);
 	return CV_OK;
 }
 
@@ -1207,4 +1198,22 @@ int cv_ics_student(char **out, size_t *len, const cv_plan *plan, size_t student,
 		rc = ics_finish(&w, out, len);
 	ics_close(&w);
 	return rc;
+}
+
+char *ics_component_text(icalcomponent *c)
+{
+	char *raw = icalcomponent_as_ical_string_r(c);
+	sbuf folded = {0};
+
+	if (!raw)
+		return NULL;
+	/* Folded again so that no line ends in a space; and our contract says
+	 * free(), while libical's buffers are its own to free. */
+	cv_sb_ical(&folded, raw);
+	icalmemory_free_buffer(raw);
+	if (folded.oom || !folded.p) {
+		free(folded.p);
+		return NULL;
+	}
+	return folded.p;
 }

@@ -31,6 +31,7 @@
 #include "convene/civil.h"
 #include "convene/course.h"
 #include "convene/itip.h"
+#include "ics_int.h"
 #include "sbuf_int.h"
 #include "utf8_int.h"
 
@@ -659,20 +660,10 @@ static int message_finish(message *m, char **out, size_t *len, size_t changed)
 	}
 	if (m->oom)
 		return CV_ENOMEM;
-	{
-		/* folded again like the published calendars: no line ends in a space */
-		char *raw = icalcomponent_as_ical_string_r(m->cal);
-		sbuf f = {0};
-		if (!raw)
-			return CV_ENOMEM;
-		cv_sb_ical(&f, raw);
-		icalmemory_free_buffer(raw);
-		if (f.oom || !f.p) {
-			free(f.p);
-			return CV_ENOMEM;
-		}
-		ics = f.p;
-	}
+	/* folded again like the published calendars: no line ends in a space */
+	ics = ics_component_text(m->cal);
+	if (!ics)
+		return CV_ENOMEM;
 
 	/* The same calendar to the same address gives the same Message-ID. */
 	h1 = fnv(0xcbf29ce484222325ULL, ics, strlen(ics));
