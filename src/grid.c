@@ -690,6 +690,16 @@ unsigned cv_grid_attend(const cv_grid *g, size_t k, size_t c)
 	return g->attend[k * g->ncand + c];
 }
 
+const uint8_t *cv_grid_attend_row(const cv_grid *g, size_t k)
+{
+	return g->attend + k * g->ncand;
+}
+
+const uint8_t *cv_grid_preferred_row(const cv_grid *g, size_t k)
+{
+	return g->preferred + k * g->ncand;
+}
+
 unsigned cv_grid_preferred(const cv_grid *g, size_t k, size_t c)
 {
 	return g->preferred[k * g->ncand + c];

@@ -977,9 +977,10 @@ static int build_sparse(search *s)
 	if (!s->weight || !s->row_start || !s->col_start)
 		return CV_ENOMEM;
 	for (k = 0; k < s->ng; k++) {
+		const uint8_t *att = cv_grid_attend_row(s->g, k);
 		s->weight[k] = cv_grid_group_weight(s->g, k);
 		for (c = 0; c < s->n; c++)
-			if (cv_grid_attend(s->g, k, c)) {
+			if (att[c]) {
 				nnz++;
 				s->col_start[c + 1]++;
 			}
@@ -1001,15 +1002,17 @@ static int build_sparse(search *s)
 		return CV_ENOMEM;
 	}
 	memcpy(fill, s->col_start, sizeof(size_t) * s->n);
-	for (k = 0, e = 0; k < s->ng; k++)
+	for (k = 0, e = 0; k < s->ng; k++) {
+		const uint8_t *att = cv_grid_attend_row(s->g, k);
+		const uint8_t *pref = cv_grid_preferred_row(s->g, k);
 		for (c = 0; c < s->n; c++) {
-			unsigned a = cv_grid_attend(s->g, k, c);
+			unsigned a = att[c];
 			size_t f;
 			if (!a)
 				continue;
 			s->row_cand[e] = (uint16_t)c;
 			s->row_att[e] = (uint8_t)a;
-			s->row_pref[e] = (uint8_t)cv_grid_preferred(s->g, k, c);
+			s->row_pref[e] = pref[c];
 			f = fill[c]++;
 			s->col_group[f] = (uint32_t)k;
 			s->col_att[f] = s->row_att[e];
@@ -1017,6 +1020,7 @@ static int build_sparse(search *s)
 			s->col_key[f] = (uint32_t)s->row_att[e] << 16 | s->row_pref[e];
 			e++;
 		}
+	}
 	free(fill);
 	return CV_OK;
 }

@@ -80,6 +80,11 @@ size_t cv_grid_student_group(const cv_grid *grid, size_t student);
 /* How many of the candidate's occurrences the group can attend / attend in preferred windows. */
 unsigned cv_grid_attend(const cv_grid *grid, size_t group, size_t candidate);
 unsigned cv_grid_preferred(const cv_grid *grid, size_t group, size_t candidate);
+/* The same as rows: cv_grid_candidates() entries, entry c being
+ * cv_grid_attend(grid, group, c) (borrowed: valid until the grid is freed).
+ * For loops over every candidate of every group. */
+const uint8_t *cv_grid_attend_row(const cv_grid *grid, size_t group);
+const uint8_t *cv_grid_preferred_row(const cv_grid *grid, size_t group);
 /* Which weeks the group can attend the candidate: CV_WEEK_WORDS words, bit w = week w.
  * Recomputed from a member's availability; returns 0 or CV_ENOMEM. */
 int cv_grid_attend_weeks(uint64_t out[CV_WEEK_WORDS], const cv_grid *grid, size_t group,

@@ -7,8 +7,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
+
+static char stdout_buffer[1 << 20];
 
 static const char usage_text[] =
 	"usage: convene check COURSE [--quiet]\n"
@@ -85,6 +88,10 @@ int main(int argc, char **argv)
 	int i, rc;
 
 	memset(&o, 0, sizeof(o));
+	/* A plan for a million students is hundreds of megabytes of JSON: into a
+	 * file or a pipe, write it in large blocks rather than stdio's 4 KiB. */
+	if (!isatty(STDOUT_FILENO))
+		setvbuf(stdout, stdout_buffer, _IOFBF, sizeof(stdout_buffer));
 	if (argc < 2)
 		return usage(NULL);
 	cmd = argv[1];
