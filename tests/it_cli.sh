@@ -130,3 +130,25 @@ for opt in --quiet --dry-run --itip --export-lp --stats --exclude --top --pin --
 done
 t 0 "publish says which tzdata it used" -- "$bin" publish examples/course.ini --out "$tmp/pub"
 has "$tmp/err" "published .* calendars to .*; tzdata [0-9]\{4\}[a-z])" "the publish summary names the tzdata release"
+
+# --heatmap: a well-formed SVG with one cell per candidate (the example's window,
+# Mon-Fri 08:00-21:00 with hour sessions on a 15-minute grid: 49 starts a day,
+# 245 in all) and the plan's sessions outlined, as the JSON has them.
+t 0 "solve --heatmap writes the SVG" -- "$bin" solve examples/course.ini --json --heatmap "$tmp/week.svg"
+if /usr/bin/python3 - "$tmp/week.svg" "$tmp/out" <<'PY'
+import json, sys, xml.etree.ElementTree as ET
+ns = "{http://www.w3.org/2000/svg}"
+root = ET.parse(sys.argv[1]).getroot()
+rects = list(root.iter(ns + "rect"))
+cells = [r for r in rects if r.get("class") == "candidate"]
+chosen = [r.find(ns + "title").text for r in rects if r.get("class") == "chosen"]
+plan = json.load(open(sys.argv[2]))
+want = ["Section %d: %s %s, %d students" % (s["index"], s["weekday"], s["start"], s["students"])
+        for s in plan["sessions"]]
+assert len(cells) == 245, len(cells)
+assert chosen == want, (chosen, want)
+PY
+then echo "ok - the heatmap has 245 candidate cells and outlines the plan's sessions"
+else echo "not ok - the heatmap does not match the plan"; fi
+t 73 "--heatmap into a missing directory exits 73" -- "$bin" solve examples/course.ini --heatmap "$tmp/no/such/dir/week.svg"
+t 2 "publish refuses --heatmap" -- "$bin" publish examples/course.ini --out "$tmp/never" --heatmap "$tmp/h.svg"

@@ -170,6 +170,58 @@ static void test_text_report(void **state)
 	cv_course_free(c);
 }
 
+/* Occurrences of `needle` in `text`. */
+static size_t count_of(const char *text, const char *needle)
+{
+	size_t n = 0;
+	for (; (text = strstr(text, needle)); text++)
+		n++;
+	return n;
+}
+
+/* The heatmap: one cell per candidate whose title gives the average live
+ * students a week, the chosen session outlined, markup in the title escaped. */
+static void test_heatmap_cells_values_and_plan(void **state)
+{
+	cv_course *c;
+	cv_roster *r;
+	cv_grid *g;
+	cv_plan *p;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+	(void)state;
+
+	/* Mon 09:00-11:00, hour-long sessions on a 30-minute grid: 09:00, 09:30, 10:00 */
+	c = fx_course("UTC", "2027-03-01", "2027-03-14", "Mon 09:00-11:00", 60, 30);
+	free(c->title);
+	c->title = strdup("R&D <seminar>");
+	r = fx_roster();
+	fx_student(r, "ana", "UTC", "Mon 09:00-10:00", NULL, NULL, 1);
+	fx_student(r, "ben", "UTC", "Mon 09:00-11:00", NULL, "2027-03-08", 3);
+	p = plan_of(c, r, &g);
+	f = open_memstream(&buf, &len);
+	assert_non_null(f);
+	assert_int_equal(cv_report_heatmap(f, p, g), CV_OK);
+	fclose(f);
+	expect_has(buf, "<title>R&amp;D &lt;seminar&gt;: live students a week by session start (UTC)");
+	assert_int_equal(count_of(buf, "class=\"candidate\""), 3);
+	assert_int_equal(count_of(buf, "class=\"chosen\""), 1);
+	/* 09:00: ana both weeks, ben (weight 3) the first: (2 + 3) / 2 = 2.5 a week */
+	expect_has(buf, "<title>Mon 09:00: 2.5 students a week live, 4 at least once</title>");
+	/* 09:30 and 10:00: only ben's first week: 1.5 */
+	expect_has(buf, "<title>Mon 09:30: 1.5 students a week live, 3 at least once</title>");
+	expect_has(buf, "<title>Mon 10:00: 1.5 students a week live, 3 at least once</title>");
+	expect_has(buf, "<title>Section 1: Mon 09:00, 2 students</title>");
+	expect_has(buf, "0 to 2.5 students a week live");
+	assert_non_null(strstr(buf, "</svg>\n"));
+	free(buf);
+	cv_plan_free(p);
+	cv_grid_free(g);
+	fx_roster_free(r);
+	cv_course_free(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -177,6 +229,7 @@ int main(void)
 		cmocka_unit_test(test_json_series_section_is_null),
 		cmocka_unit_test(test_json_escapes_strings),
 		cmocka_unit_test(test_text_report),
+		cmocka_unit_test(test_heatmap_cells_values_and_plan),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	cv_tz_cleanup();

@@ -18,6 +18,7 @@ typedef struct cli_options {
 	size_t nexcludes;
 	size_t top;             /* --top N: rank the N best plans (0: just the best) */
 	const char *export_lp;  /* --export-lp FILE: the model as a CPLEX-LP program */
+	const char *heatmap;    /* --heatmap FILE: the home week as an SVG heatmap */
 	int itip;               /* --itip: publish also DIR/itip/<id>-request|cancel.eml */
 } cli_options;
 

@@ -160,32 +160,60 @@ static int parse_excludes(uint8_t *excluded, const cv_grid *g, const cli_options
 	return CV_OK;
 }
 
-/* --export-lp FILE: the model as a CPLEX-LP program for a MIP solver to check
- * or race convene (src/lp.c).  Returns 0 or an exit code (already reported). */
-static int export_lp(const char *path, const cv_grid *g, const cv_solve_options *so)
+/*
+ * Write an output file the user named (--export-lp, --heatmap) with
+ * write(f, ctx).  A failed write leaves nothing half-written behind, but only
+ * a regular file is ours to remove: the path may name /dev/stdout or a pipe.
+ * Returns 0 or an exit code (already reported, as "convene: OPTION PATH: ...").
+ */
+static int write_output(const char *option, const char *path, int (*write)(FILE *, const void *),
+			const void *ctx)
 {
 	struct stat st;
-	/* A failed write leaves nothing half-written behind, but only a regular
-	 * file is ours to remove: the path may name /dev/stdout or a pipe. */
 	int removable = stat(path, &st) != 0 || S_ISREG(st.st_mode);
 	FILE *f = fopen(path, "w");
 	int rc;
 
 	if (!f) {
-		fprintf(stderr, "convene: --export-lp %s: cannot create the file\n", path);
+		fprintf(stderr, "convene: %s %s: cannot create the file\n", option, path);
 		return cv_exit_code(CV_ECANTCREAT);
 	}
-	rc = cv_lp_write(f, g, so);
+	rc = write(f, ctx);
 	if (fclose(f) && !rc)
 		rc = CV_EIO;
 	if (!rc)
 		return 0;
-	fprintf(stderr, "convene: --export-lp %s: %s\n", path,
+	fprintf(stderr, "convene: %s %s: %s\n", option, path,
 		rc == CV_EDATA ? "the weights make the objective too large for 64 bits"
 			       : cv_strerror(rc));
 	if (removable)
 		remove(path);
 	return cv_exit_code(rc);
+}
+
+struct lp_job {
+	const cv_grid *grid;
+	const cv_solve_options *so;
+};
+
+static int write_lp(FILE *f, const void *ctx)
+{
+	const struct lp_job *j = ctx;
+	return cv_lp_write(f, j->grid, j->so);
+}
+
+/* --export-lp FILE: the model as a CPLEX-LP program for a MIP solver to check
+ * or race convene (src/lp.c).  Returns 0 or an exit code (already reported). */
+static int export_lp(const char *path, const cv_grid *g, const cv_solve_options *so)
+{
+	struct lp_job j = {g, so};
+	return write_output("--export-lp", path, write_lp, &j);
+}
+
+static int write_heatmap(FILE *f, const void *ctx)
+{
+	const loaded *l = ctx;
+	return cv_report_heatmap(f, l->plan, l->grid);
 }
 
 /* Load, build the grid, solve and plan. Returns 0 or an exit code (already reported). */
@@ -308,6 +336,10 @@ int cli_solve(const cli_options *o)
 
 	if (plan_course(&l, o, &code))
 		return code;
+	if (o->heatmap && (code = write_output("--heatmap", o->heatmap, write_heatmap, &l))) {
+		unload(&l);
+		return code;
+	}
 	rc = o->json ? cv_report_json(stdout, l.plan) : cv_report_text(stdout, l.plan);
 	if (!rc && fflush(stdout))
 		rc = CV_EIO;

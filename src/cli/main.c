@@ -17,7 +17,7 @@ static const char usage_text[] =
 	"usage: convene check COURSE [--quiet]\n"
 	"       convene solve COURSE [--json] [--time-limit SECONDS] [--pin \"Tue 14:00\"]...\n"
 	"                      [--exclude \"Fri\" | \"Mon 08:00-10:00\"]... [--top N] [--stats]\n"
-	"                      [--export-lp FILE] [--quiet]\n"
+	"                      [--export-lp FILE] [--heatmap FILE.svg] [--quiet]\n"
 	"       convene publish COURSE --out DIR [--dry-run] [--itip] [--time-limit SECONDS]\n"
 	"                      [--pin ...]... [--exclude ...]... [--export-lp FILE] [--stats]\n"
 	"                      [--quiet]\n"
@@ -25,7 +25,8 @@ static const char usage_text[] =
 	"       convene --version | --help\n"
 	"\n"
 	"  check    validate the course file and roster; every problem as file:line:column\n"
-	"  solve    choose the session times with proven optimal attendance and print the plan\n"
+	"  solve    choose the session times with proven optimal attendance and print the plan;\n"
+	"           --heatmap: also the home week as an SVG heatmap of live students a week\n"
 	"  publish  write DIR/instructor.ics and DIR/students/<id>.ics atomically;\n"
 	"           --dry-run: list what would change and write nothing;\n"
 	"           --itip: also DIR/itip/<id>-request.eml and -cancel.eml (RFC 5546 invitations)\n"
@@ -43,7 +44,7 @@ static const char usage_text[] =
 enum {
 	OPT_JSON = 1 << 0, OPT_EXCLUDE = 1 << 1, OPT_EXPORT_LP = 1 << 2, OPT_TOP = 1 << 3,
 	OPT_STATS = 1 << 4, OPT_ITIP = 1 << 5, OPT_DRY_RUN = 1 << 6, OPT_QUIET = 1 << 7,
-	OPT_OUT = 1 << 8, OPT_TIME_LIMIT = 1 << 9, OPT_PIN = 1 << 10
+	OPT_OUT = 1 << 8, OPT_TIME_LIMIT = 1 << 9, OPT_PIN = 1 << 10, OPT_HEATMAP = 1 << 11
 };
 #define OPT_SOLVING (OPT_EXCLUDE | OPT_EXPORT_LP | OPT_STATS | OPT_TIME_LIMIT | OPT_PIN)
 
@@ -52,13 +53,13 @@ static const struct {
 	unsigned takes;
 } commands[] = {
 	{"check", OPT_QUIET},
-	{"solve", OPT_SOLVING | OPT_JSON | OPT_TOP | OPT_QUIET},
+	{"solve", OPT_SOLVING | OPT_JSON | OPT_TOP | OPT_HEATMAP | OPT_QUIET},
 	{"publish", OPT_SOLVING | OPT_OUT | OPT_DRY_RUN | OPT_ITIP | OPT_QUIET},
 };
 
 static const char *const option_names[] = {
 	"--json", "--exclude", "--export-lp", "--top", "--stats", "--itip", "--dry-run",
-	"--quiet", "--out", "--time-limit", "--pin"
+	"--quiet", "--out", "--time-limit", "--pin", "--heatmap"
 };
 
 static int usage(const char *why)
@@ -128,6 +129,11 @@ int main(int argc, char **argv)
 				return usage("--export-lp needs a file name");
 			o.export_lp = argv[i];
 			seen |= OPT_EXPORT_LP;
+		} else if (!strcmp(a, "--heatmap")) {
+			if (++i == argc)
+				return usage("--heatmap needs a file name");
+			o.heatmap = argv[i];
+			seen |= OPT_HEATMAP;
 		} else if (!strcmp(a, "--top")) {
 			char *end;
 			unsigned long v;

@@ -1,0 +1,156 @@
+/*
+ * report_heatmap.c - the home week as an SVG heatmap, for the instructor:
+ * how many students a session starting at each candidate time would have
+ * live, week by week, and where the chosen sessions are.  One self-contained
+ * SVG (no script, no external style), readable in any browser.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "convene/report.h"
+#include "sbuf_int.h"
+
+#define CELL_W 96     /* one day's column */
+#define DAY_PX 576    /* a day's height: 24 h, so 24 px an hour */
+#define LEFT 48       /* the hour labels */
+#define TOP 40        /* the day labels */
+#define LEGEND 64     /* below the grid */
+
+/* XML text: the five characters that are markup escaped (names come from
+ * validated UTF-8 input without control characters). */
+static void xml_text(sbuf *b, const char *s)
+{
+	for (; *s; s++) {
+		switch (*s) {
+		case '&': cv_sb_str(b, "&amp;"); break;
+		case '<': cv_sb_str(b, "&lt;"); break;
+		case '>': cv_sb_str(b, "&gt;"); break;
+		case '"': cv_sb_str(b, "&quot;"); break;
+		case '\'': cv_sb_str(b, "&apos;"); break;
+		default: cv_sb_add(b, s, 1);
+		}
+	}
+}
+
+/* White to dark blue as v goes from 0 to 1. */
+static void colour(char out[8], double v)
+{
+	static const unsigned lo[3] = {0xF7, 0xFB, 0xFF}, hi[3] = {0x08, 0x30, 0x6B};
+	unsigned c[3], i;
+
+	if (v < 0)
+		v = 0;
+	if (v > 1)
+		v = 1;
+	for (i = 0; i < 3; i++)
+		c[i] = (unsigned)(lo[i] + (hi[i] - (double)lo[i]) * v + 0.5);
+	snprintf(out, 8, "#%02X%02X%02X", c[0], c[1], c[2]);
+}
+
+/* Weighted student-occurrences live and students (weighted) reached if the
+ * candidate were the only session. */
+static void candidate_value(uint64_t *attendance, uint64_t *reach, const cv_grid *g, size_t c)
+{
+	size_t k;
+
+	*attendance = *reach = 0;
+	for (k = 0; k < cv_grid_groups(g); k++) {
+		unsigned a = cv_grid_attend(g, k, c);
+		uint64_t w = cv_grid_group_weight(g, k);
+		*attendance += w * a;
+		*reach += a ? w : 0;
+	}
+}
+
+int cv_report_heatmap(FILE *f, const cv_plan *p, const cv_grid *g)
+{
+	const cv_course *c = p->course;
+	size_t n = cv_grid_candidates(g), i;
+	double *per_week = malloc(sizeof(double) * (n + 1)), max = 0;
+	uint64_t *reach = malloc(sizeof(uint64_t) * (n + 1));
+	double px = (double)DAY_PX / 1440;
+	unsigned width = LEFT + 7 * CELL_W + 8, height = TOP + DAY_PX + LEGEND, h, d;
+	sbuf b = {NULL, 0, 0, 0};
+	int rc = CV_OK;
+
+	if (!per_week || !reach) {
+		free(per_week);
+		free(reach);
+		return CV_ENOMEM;
+	}
+	for (i = 0; i < n; i++) {
+		uint64_t att;
+		unsigned occ = cv_grid_occurrence_count(g, i);
+		candidate_value(&att, &reach[i], g, i);
+		per_week[i] = occ ? (double)att / occ : 0;
+		if (per_week[i] > max)
+			max = per_week[i];
+	}
+
+	cv_sb_printf(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+			 "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%u\" height=\"%u\" "
+			 "viewBox=\"0 0 %u %u\" font-family=\"sans-serif\" font-size=\"11\">\n",
+		     width, height, width, height);
+	cv_sb_str(&b, "<title>");
+	xml_text(&b, c->title);
+	cv_sb_str(&b, ": live students a week by session start (");
+	xml_text(&b, cv_zone_name(c->zone));
+	cv_sb_str(&b, ")</title>\n");
+	cv_sb_printf(&b, "<rect x=\"%u\" y=\"%u\" width=\"%u\" height=\"%u\" fill=\"#E5E5E5\"/>\n",
+		     LEFT, TOP, 7 * CELL_W, DAY_PX);
+	for (d = 0; d < 7; d++)
+		cv_sb_printf(&b, "<text x=\"%u\" y=\"%u\" text-anchor=\"middle\">%s</text>\n",
+			     LEFT + d * CELL_W + CELL_W / 2, TOP - 8, cv_weekday_name(d));
+	for (h = 0; h <= 24; h += 2)
+		cv_sb_printf(&b, "<text x=\"%u\" y=\"%.1f\" text-anchor=\"end\">%02u:00</text>\n",
+			     LEFT - 6, TOP + h * 60 * px + 4, h);
+
+	/* One cell per candidate start, as tall as the grid step; its title
+	 * says what a session starting there would have. */
+	for (i = 0; i < n; i++) {
+		unsigned m = cv_grid_week_minute(g, i), day = m / 1440, min = m % 1440;
+		char fill[8];
+		colour(fill, max > 0 ? per_week[i] / max : 0);
+		cv_sb_printf(&b, "<rect class=\"candidate\" x=\"%u\" y=\"%.2f\" width=\"%u\" "
+				 "height=\"%.2f\" fill=\"%s\"><title>%s %02u:%02u: %.1f students a "
+				 "week live, %llu at least once</title></rect>\n",
+			     LEFT + day * CELL_W, TOP + min * px, CELL_W, c->granularity * px, fill,
+			     cv_weekday_name(day), min / 60, min % 60, per_week[i],
+			     (unsigned long long)reach[i]);
+	}
+	/* The chosen sessions, outlined over their whole length (a session
+	 * that runs past midnight is drawn to the day's end). */
+	for (i = 0; i < p->nsessions; i++) {
+		const cv_session *s = &p->sessions[i];
+		unsigned end = s->slot.start + s->duration > 1440 ? 1440 : s->slot.start + s->duration;
+		cv_sb_printf(&b, "<rect class=\"chosen\" x=\"%u\" y=\"%.2f\" width=\"%u\" height=\"%.2f\" "
+				 "fill=\"none\" stroke=\"#D7301F\" stroke-width=\"3\"><title>%s %u: %s "
+				 "%02u:%02u, %zu students</title></rect>\n",
+			     LEFT + s->slot.weekday * CELL_W + 1, TOP + s->slot.start * px,
+			     CELL_W - 2, (end - s->slot.start) * px,
+			     c->mode == CV_MODE_SERIES ? "Session" : "Section", s->index,
+			     cv_weekday_name(s->slot.weekday), s->slot.start / 60, s->slot.start % 60,
+			     s->nstudents);
+	}
+	/* legend */
+	for (i = 0; i <= 10; i++) {
+		char fill[8];
+		colour(fill, i / 10.0);
+		cv_sb_printf(&b, "<rect x=\"%zu\" y=\"%u\" width=\"24\" height=\"12\" fill=\"%s\"/>\n",
+			     LEFT + i * 24, TOP + DAY_PX + 16, fill);
+	}
+	cv_sb_printf(&b, "<text x=\"%u\" y=\"%u\">0 to %.1f students a week live if a session "
+			 "started there</text>\n", LEFT + 11 * 24 + 8, TOP + DAY_PX + 26, max);
+	cv_sb_printf(&b, "<text x=\"%u\" y=\"%u\">grey: no session can start there; red: the "
+			 "plan's sessions</text>\n", LEFT, TOP + DAY_PX + 46);
+	cv_sb_str(&b, "</svg>\n");
+
+	if (b.oom)
+		rc = CV_ENOMEM;
+	else if (fwrite(b.p, 1, b.len, f) != b.len)
+		rc = CV_EIO;
+	free(b.p);
+	free(per_week);
+	free(reach);
+	return rc;
+}
