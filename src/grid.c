@@ -34,6 +34,11 @@ struct cv_grid {
 	size_t *rep;             /* per group: a representative roster index */
 	size_t *definition;      /* per roster student: its availability definition */
 	size_t ndefinitions;
+	size_t *def_rep;         /* per definition: its first roster student */
+	size_t nbase;            /* bases: definitions without their away dates */
+	size_t *base_rep;        /* per base: a roster student of it */
+	size_t *base_start;      /* per base, into by_base[]; nbase + 1 entries */
+	size_t *by_base;         /* the definitions ordered by base */
 	uint8_t *attend;         /* ngroups * ncand */
 	uint8_t *preferred;      /* ngroups * ncand */
 };
@@ -224,22 +229,24 @@ static void table_free(index_table *t)
 }
 
 /*
- * Which occurrences availability `a` can attend, week by week: the count
- * rows attend[] and preferred[] (ncand entries each, added to), and when
- * `bits` is not NULL the same as bitsets, bit c of word row
- * (pref * nweeks + w) * wpw: week w's occurrence of candidate c is attended
- * (pref = 1: inside a preferred window).  Counts wrap modulo 256 while rows
+ * Which occurrences availability `a` can attend, week by week, for the
+ * candidates cands[0..ncands) (NULL: every candidate, ncands = ncand): the
+ * count rows attend[] and preferred[] (ncand entries each, added to; either
+ * may be NULL), and when `bits` is not NULL the same as bitsets, bit j of
+ * word row (pref * nweeks + w) * wpw, wpw = (ncands + 63) / 64: week w's
+ * occurrence of the j-th candidate is attended (pref = 1: inside a
+ * preferred window).  Counts wrap modulo 256 while rows
  * are adjusted and end in range (a term has at most CV_WEEKS_MAX weeks).
  */
 static int count_weeks(uint8_t *attend, uint8_t *preferred, uint64_t *bits, const cv_grid *g,
-		       const cv_avail *a)
+		       const cv_avail *a, const size_t *cands, size_t ncands)
 {
 	int64_t span = (int64_t)g->course->duration * 60;
 	int64_t from = ((int64_t)g->monday0 - 2) * CV_DAY_SECONDS;
 	int64_t to = ((int64_t)g->monday0 + 7 * (int64_t)g->nweeks + 2) * CV_DAY_SECONDS;
-	size_t wpw = (g->ncand + 63) / 64;
+	size_t wpw = (ncands + 63) / 64;
 	cv_interval *iv[2] = {NULL, NULL};
-	size_t n[2] = {0, 0}, i, w;
+	size_t n[2] = {0, 0}, i, j, w;
 	int pref, rc;
 
 	for (pref = 0; pref < 2; pref++) {
@@ -257,8 +264,10 @@ static int count_weeks(uint8_t *attend, uint8_t *preferred, uint64_t *bits, cons
 	for (w = 0; w < g->nweeks; w++) {
 		size_t at[2] = {0, 0};
 		const int64_t *week = g->occ_by_week + w * g->ncand;
-		for (i = 0; i < g->ncand; i++) {
-			int64_t s = week[i];
+		for (j = 0; j < ncands; j++) {
+			int64_t s;
+			i = cands ? cands[j] : j;
+			s = week[i];
 			if (s == NO_OCCURRENCE)
 				continue;
 			for (pref = 0; pref < 2; pref++) {
@@ -269,12 +278,12 @@ static int count_weeks(uint8_t *attend, uint8_t *preferred, uint64_t *bits, cons
 				if (at[pref] == n[pref] || iv[pref][at[pref]].start > s ||
 				    iv[pref][at[pref]].end < s + span)
 					break;
-				if (pref)
+				if (pref && preferred)
 					preferred[i]++;
-				else
+				else if (!pref && attend)
 					attend[i]++;
 				if (bits)
-					bits[((size_t)pref * g->nweeks + w) * wpw + i / 64] |= 1ULL << (i % 64);
+					bits[((size_t)pref * g->nweeks + w) * wpw + j / 64] |= 1ULL << (j % 64);
 			}
 		}
 	}
@@ -320,17 +329,20 @@ typedef struct cleared {
  * without away dates).  Away dates take out whole local days (DESIGN.md
  * time rule 4), so an occurrence the base attends is lost exactly when its
  * UTC interval meets the UTC span of an away day: no interval arithmetic is
- * redone, only the occurrences near each away span are looked at.  Bits it
- * clears are listed in undo[] (room for every bit of the bitsets) and
- * counted in *nundo, so the caller can restore the base.
+ * redone, only the occurrences near each away span are looked at.  The
+ * candidates and bitsets are those of count_weeks(); the rows may be NULL.
+ * Bits it clears are listed in undo[] (room for every bit of the bitsets;
+ * NULL: not listed) and counted in *nundo, so the caller can restore the
+ * base.
  */
 static void take_away(uint8_t *attend, uint8_t *preferred, uint64_t *bits, cleared *undo,
-		      size_t *nundo, const cv_grid *g, const cv_avail *a)
+		      size_t *nundo, const cv_grid *g, const cv_avail *a, const size_t *cands,
+		      size_t ncands)
 {
 	const cv_zone *zone = cv_avail_zone(a);
 	const cv_daterange *away;
 	int64_t span = (int64_t)g->course->duration * 60;
-	size_t wpw = (g->ncand + 63) / 64, n, i, c;
+	size_t wpw = (ncands + 63) / 64, n, i, j, c;
 	int pref;
 
 	away = cv_avail_away(a, &n); /* sorted by first day, merged (avail.h) */
@@ -348,20 +360,23 @@ static void take_away(uint8_t *attend, uint8_t *preferred, uint64_t *bits, clear
 			w_hi = (int64_t)g->nweeks - 1;
 		for (w = w_lo; w <= w_hi; w++) {
 			const int64_t *week = g->occ_by_week + (size_t)w * g->ncand;
-			for (c = 0; c < g->ncand; c++) {
-				int64_t s = week[c];
+			for (j = 0; j < ncands; j++) {
+				int64_t s;
+				c = cands ? cands[j] : j;
+				s = week[c];
 				if (s == NO_OCCURRENCE || s >= hi || s + span <= lo)
 					continue;
 				for (pref = 0; pref < 2; pref++) {
-					size_t word = ((size_t)pref * g->nweeks + (size_t)w) * wpw + c / 64;
-					uint64_t mask = 1ULL << (c % 64);
+					size_t word = ((size_t)pref * g->nweeks + (size_t)w) * wpw + j / 64;
+					uint64_t mask = 1ULL << (j % 64);
 					if (!(bits[word] & mask))
 						continue;
 					bits[word] &= ~mask;
-					undo[(*nundo)++] = (cleared){word, mask};
-					if (pref)
+					if (undo)
+						undo[(*nundo)++] = (cleared){word, mask};
+					if (pref && preferred)
 						preferred[c]--;
-					else
+					else if (!pref && attend)
 						attend[c]--;
 				}
 			}
@@ -500,7 +515,8 @@ static int build_groups(cv_grid *g)
 		memset(base_row, 0, 2 * nc);
 		if (need_bits)
 			memset(bits, 0, sizeof(uint64_t) * 2 * g->nweeks * wpw);
-		rc = count_weeks(base_row, base_row + nc, need_bits ? bits : NULL, g, copy ? copy : a);
+		rc = count_weeks(base_row, base_row + nc, need_bits ? bits : NULL, g, copy ? copy : a,
+				 NULL, nc);
 		cv_avail_free(copy);
 		if (rc)
 			goto out;
@@ -510,7 +526,7 @@ static int build_groups(cv_grid *g)
 			memcpy(row, base_row, 2 * nc);
 			cv_avail_away(da, &naway);
 			if (naway)
-				take_away(row, row + nc, bits, undo, &nundo, g, da);
+				take_away(row, row + nc, bits, undo, &nundo, g, da, NULL, nc);
 			for (u = 0; u < nundo; u++)
 				bits[undo[u].word] |= undo[u].mask;
 			if ((rc = intern_row(&group_of_def[def], g, &rows, &cap, row, row + nc,
@@ -542,7 +558,12 @@ static int build_groups(cv_grid *g)
 	}
 	g->definition = def_of;
 	g->ndefinitions = ndef;
-	def_of = NULL;
+	g->def_rep = def_rep;
+	g->nbase = nbase;
+	g->base_rep = base_rep;
+	g->base_start = base_start;
+	g->by_base = by_base;
+	def_of = def_rep = base_rep = base_start = by_base = NULL;
 	rc = CV_OK;
 out:
 	table_free(&defs);
@@ -594,6 +615,10 @@ void cv_grid_free(cv_grid *g)
 	free(g->student_group);
 	free(g->rep);
 	free(g->definition);
+	free(g->def_rep);
+	free(g->base_rep);
+	free(g->base_start);
+	free(g->by_base);
 	free(g->attend);
 	free(g->preferred);
 	free(g);
@@ -703,6 +728,62 @@ const uint8_t *cv_grid_preferred_row(const cv_grid *g, size_t k)
 unsigned cv_grid_preferred(const cv_grid *g, size_t k, size_t c)
 {
 	return g->preferred[k * g->ncand + c];
+}
+
+int cv_grid_definition_weeks(uint64_t **out, const cv_grid *g, const size_t *cands,
+			     size_t ncands)
+{
+	const cv_roster *r = g->roster;
+	size_t wpw = (ncands + 63) / 64, nwords = 2 * g->nweeks * wpw, b, d, j, w;
+	uint64_t *base = malloc(sizeof(uint64_t) * (nwords + 1));
+	uint64_t *bits = malloc(sizeof(uint64_t) * (nwords + 1));
+	uint64_t *res = calloc(g->ndefinitions * ncands * 2 * CV_WEEK_WORDS + 1, sizeof(uint64_t));
+	int rc = CV_OK;
+
+	if (!base || !bits || !res) {
+		rc = CV_ENOMEM;
+		goto out;
+	}
+	/* base by base, as cv_grid_build() counted: one interval sweep per
+	 * base, away dates cleared per definition */
+	for (b = 0; b < g->nbase; b++) {
+		const cv_avail *a = r->students[g->base_rep[b]].avail;
+		cv_avail *copy = NULL;
+		size_t naway;
+		cv_avail_away(a, &naway);
+		if (naway && (rc = base_avail(&copy, a)))
+			goto out;
+		memset(base, 0, sizeof(uint64_t) * nwords);
+		rc = count_weeks(NULL, NULL, base, g, copy ? copy : a, cands, ncands);
+		cv_avail_free(copy);
+		if (rc)
+			goto out;
+		for (d = g->base_start[b]; d < g->base_start[b + 1]; d++) {
+			size_t def = g->by_base[d], nundo = 0;
+			const cv_avail *da = r->students[g->def_rep[def]].avail;
+			int pref;
+			memcpy(bits, base, sizeof(uint64_t) * nwords);
+			cv_avail_away(da, &naway);
+			if (naway)
+				take_away(NULL, NULL, bits, NULL, &nundo, g, da, cands, ncands);
+			for (pref = 0; pref < 2; pref++)
+				for (w = 0; w < g->nweeks; w++)
+					for (j = 0; j < ncands; j++)
+						if (bits[((size_t)pref * g->nweeks + w) * wpw + j / 64] &
+						    (1ULL << (j % 64)))
+							res[((def * ncands + j) * 2 + (size_t)pref) *
+								    CV_WEEK_WORDS + w / 64] |= 1ULL << (w % 64);
+		}
+	}
+out:
+	free(base);
+	free(bits);
+	if (rc) {
+		free(res);
+		return rc;
+	}
+	*out = res;
+	return CV_OK;
 }
 
 int cv_grid_attend_weeks(uint64_t out[CV_WEEK_WORDS], const cv_grid *g, size_t k, size_t c)

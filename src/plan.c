@@ -213,17 +213,24 @@ static void sort_expects(const cv_plan *p, cv_expect *e, size_t n)
 	}
 }
 
-/* Fill the plan of student idx, whose expects array (owned by the plan) is
- * stored at p->expect_arrays[slot]. */
-static int build_student(cv_plan *p, const cv_grid *g, size_t idx, size_t slot)
+/* Bit `week` of the weeks block of definition d, session i, pref (see
+ * cv_grid_definition_weeks(); the plan asks for its sessions in order). */
+static int attends(const uint64_t *weeks, size_t nsessions, size_t d, size_t i, int pref,
+		   unsigned week)
+{
+	const uint64_t *block = weeks + ((d * nsessions + i) * 2 + (size_t)pref) * CV_WEEK_WORDS;
+	return (block[week / 64] >> (week % 64)) & 1;
+}
+
+/* Fill the plan of student idx, of availability definition d, whose expects
+ * array (owned by the plan) is stored at p->expect_arrays[d]. */
+static int build_student(cv_plan *p, const cv_grid *g, const uint64_t *weeks, size_t idx,
+			 size_t d)
 {
 	const cv_student *st = &p->roster->students[idx];
 	cv_student_plan *sp = &p->students[idx];
 	cv_expect *ex;
-	cv_interval *iv[2] = {NULL, NULL};
-	size_t niv[2] = {0, 0}, total = 0, i, j, first, last;
-	int64_t from, to;
-	int pref, rc;
+	size_t total = 0, i, j, first, last;
 
 	sp->student = idx;
 	sp->section = p->course->mode == CV_MODE_SERIES
@@ -236,17 +243,8 @@ static int build_student(cv_plan *p, const cv_grid *g, size_t idx, size_t slot)
 	ex = calloc(total + 1, sizeof(*ex));
 	if (!ex)
 		return CV_ENOMEM;
-	p->expect_arrays[slot] = ex;
+	p->expect_arrays[d] = ex;
 	sp->expects = ex;
-	from = ((int64_t)p->course->start - 2) * CV_DAY_SECONDS;
-	to = ((int64_t)p->course->end + 3) * CV_DAY_SECONDS;
-	for (pref = 0; pref < 2; pref++) {
-		rc = cv_avail_intervals(&iv[pref], &niv[pref], st->avail, from, to, pref);
-		if (rc) {
-			free(iv[0]);
-			return rc;
-		}
-	}
 	for (i = first; i < last; i++) {
 		const cv_session *s = &p->sessions[i];
 		for (j = 0; j < s->noccurrences; j++) {
@@ -254,17 +252,15 @@ static int build_student(cv_plan *p, const cv_grid *g, size_t idx, size_t slot)
 			const cv_occurrence *o = &s->occurrences[j];
 			e->session = (unsigned)i;
 			e->occurrence = (unsigned)j;
-			if (cv_intervals_cover(iv[0], niv[0], o->start, o->end)) {
+			if (attends(weeks, p->nsessions, d, i, 0, o->week)) {
 				e->miss = CV_MISS_NONE;
-				e->preferred = cv_intervals_cover(iv[1], niv[1], o->start, o->end);
+				e->preferred = attends(weeks, p->nsessions, d, i, 1, o->week);
 				sp->nlive++;
 			} else {
 				e->miss = CV_MISS_HOURS; /* refined below */
 			}
 		}
 	}
-	free(iv[0]);
-	free(iv[1]);
 	for (i = 0; i < sp->nexpects; i++)
 		if (ex[i].miss != CV_MISS_NONE)
 			explain(&ex[i], p, st, ex, sp->nexpects);
@@ -273,32 +269,43 @@ static int build_student(cv_plan *p, const cv_grid *g, size_t idx, size_t slot)
 	return CV_OK;
 }
 
-/* Students with the same availability definition share one expects array:
- * the work and the memory follow the distinct definitions, not the roster. */
+/*
+ * Students with the same availability definition share one expects array:
+ * the work and the memory follow the distinct definitions, not the roster.
+ * Which weeks each definition attends comes from the grid, computed as its
+ * counts were (so the plan never disagrees with what was optimised).
+ */
 static int build_students(cv_plan *p, const cv_grid *g)
 {
 	size_t ndef = cv_grid_definitions(g), i;
 	size_t *first = malloc(sizeof(size_t) * (ndef + 1));
-	int rc = CV_OK;
+	size_t *cands = malloc(sizeof(size_t) * (p->nsessions + 1));
+	uint64_t *weeks = NULL;
+	int rc = CV_ENOMEM;
 
 	p->expect_arrays = calloc(ndef + 1, sizeof(*p->expect_arrays));
-	if (!first || !p->expect_arrays) {
-		free(first);
-		return CV_ENOMEM;
-	}
+	if (!first || !cands || !p->expect_arrays)
+		goto out;
 	p->nexpect_arrays = ndef;
+	for (i = 0; i < p->nsessions; i++)
+		cands[i] = p->sessions[i].candidate;
+	if ((rc = cv_grid_definition_weeks(&weeks, g, cands, p->nsessions)))
+		goto out;
 	for (i = 0; i < ndef; i++)
 		first[i] = (size_t)-1;
 	for (i = 0; !rc && i < p->nstudents; i++) {
 		size_t d = cv_grid_student_definition(g, i);
 		if (first[d] == (size_t)-1) {
 			first[d] = i;
-			rc = build_student(p, g, i, d);
+			rc = build_student(p, g, weeks, i, d);
 		} else {
 			p->students[i] = p->students[first[d]];
 			p->students[i].student = i;
 		}
 	}
+out:
+	free(weeks);
+	free(cands);
 	free(first);
 	return rc;
 }

@@ -74,6 +74,17 @@ const size_t *cv_grid_group_members(const cv_grid *grid, size_t group, size_t *n
 size_t cv_grid_definitions(const cv_grid *grid);
 size_t cv_grid_student_definition(const cv_grid *grid, size_t student);
 
+/*
+ * Which weeks every definition can attend each candidate cands[0..ncands):
+ * *out gets ndefinitions * ncands * 2 blocks of CV_WEEK_WORDS words, block
+ * (d * ncands + j) * 2 + pref holding bit w when definition d attends week
+ * w's occurrence of cands[j] (pref = 1: inside a preferred window too).
+ * The same computation as the counts, so the two always agree.  Returns 0
+ * with *out malloc'd (caller frees with free()), or CV_ENOMEM.
+ */
+int cv_grid_definition_weeks(uint64_t **out, const cv_grid *grid, const size_t *cands,
+			     size_t ncands);
+
 /* The group of roster student `student`. */
 size_t cv_grid_student_group(const cv_grid *grid, size_t student);
 
