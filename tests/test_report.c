@@ -49,18 +49,39 @@ static void make_course(cv_course **c, cv_roster **r)
 	fx_student(*r, "chi", "Asia/Tokyo", "Mon 08:00-09:00", NULL, NULL, 1);
 }
 
+/* A course, its roster, and the grid and plan solved from them. */
+typedef struct solved {
+	cv_course *course;
+	cv_roster *roster;
+	cv_grid *grid;
+	cv_plan *plan;
+} solved;
+
+/* Solve the course of make_course(), after `adjust` (may be NULL) changed it. */
+static solved solve_course(void (*adjust)(cv_course *))
+{
+	solved x;
+	make_course(&x.course, &x.roster);
+	if (adjust)
+		adjust(x.course);
+	x.plan = plan_of(x.course, x.roster, &x.grid);
+	return x;
+}
+
+static void solved_free(solved *x)
+{
+	cv_plan_free(x->plan);
+	cv_grid_free(x->grid);
+	fx_roster_free(x->roster);
+	cv_course_free(x->course);
+}
+
 static void test_json_has_the_design_keys_and_values(void **state)
 {
-	cv_course *c;
-	cv_roster *r;
-	cv_grid *g;
-	cv_plan *p;
-	char *json;
+	solved x = solve_course(NULL);
+	char *json = report(cv_report_json, x.plan);
 	(void)state;
 
-	make_course(&c, &r);
-	p = plan_of(c, r, &g);
-	json = report(cv_report_json, p);
 	expect_has(json, "\"tzdata\": \"");
 	expect_has(json, "\"objective\": {\"mode\": \"sections\", \"attendance\": 5, \"reach\": 4, ");
 	expect_has(json, "\"students\": 3, \"weight\": 5, \"optimal\": true, \"upper_bound\": 5");
@@ -76,56 +97,43 @@ static void test_json_has_the_design_keys_and_values(void **state)
 			 "\"alternative\": [\"2027-03-01T09:00:00Z\", \"2027-03-08T09:00:00Z\"], "
 			 "\"reasons\": [\"hours\", \"hours\"]");
 	free(json);
-	cv_plan_free(p);
-	cv_grid_free(g);
-	fx_roster_free(r);
-	cv_course_free(c);
+	solved_free(&x);
 }
 
 /* Series mode: "section" is null and everyone is expected at every session. */
+static void as_series(cv_course *c)
+{
+	c->mode = CV_MODE_SERIES;
+}
+
 static void test_json_series_section_is_null(void **state)
 {
-	cv_course *c;
-	cv_roster *r;
-	cv_grid *g;
-	cv_plan *p;
-	char *json;
+	solved x = solve_course(as_series);
+	char *json = report(cv_report_json, x.plan);
 	(void)state;
 
-	make_course(&c, &r);
-	c->mode = CV_MODE_SERIES;
-	p = plan_of(c, r, &g);
-	json = report(cv_report_json, p);
 	expect_has(json, "\"mode\": \"series\"");
 	expect_has(json, "{\"id\": \"ana\", \"timezone\": \"UTC\", \"section\": null, ");
 	free(json);
-	cv_plan_free(p);
-	cv_grid_free(g);
-	fx_roster_free(r);
-	cv_course_free(c);
+	solved_free(&x);
 }
 
 /* Quotes, backslashes and control characters in a title are escaped. */
-static void test_json_escapes_strings(void **state)
+static void awkward_title(cv_course *c)
 {
-	cv_course *c;
-	cv_roster *r;
-	cv_grid *g;
-	cv_plan *p;
-	char *json;
-	(void)state;
-
-	make_course(&c, &r);
 	free(c->title);
 	c->title = strdup("A \"quoted\" \\ title\twith\x01 bytes");
-	p = plan_of(c, r, &g);
-	json = report(cv_report_json, p);
+}
+
+static void test_json_escapes_strings(void **state)
+{
+	solved x = solve_course(awkward_title);
+	char *json = report(cv_report_json, x.plan);
+	(void)state;
+
 	expect_has(json, "\"title\": \"A \\\"quoted\\\" \\\\ title\\twith\\u0001 bytes\"");
 	free(json);
-	cv_plan_free(p);
-	cv_grid_free(g);
-	fx_roster_free(r);
-	cv_course_free(c);
+	solved_free(&x);
 }
 
 /* The text report: the proven plan, a weighted reach with the head count beside it,
