@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "convene/grid.h"
+#include "grid_int.h"
 
 #define NO_OCCURRENCE INT64_MIN
 
@@ -659,12 +660,8 @@ unsigned cv_grid_week_minute(const cv_grid *g, size_t c)
 
 int cv_grid_compatible(const cv_grid *g, size_t a, size_t b)
 {
-	long cycle = CV_WEEK_MINUTES, d = (long)g->course->duration, gap = (long)g->course->min_gap;
-	long delta = ((long)g->week_minute[b] - (long)g->week_minute[a]) % cycle;
-	if (delta < 0)
-		delta += cycle;
-	/* From a's end forward to b's start, and from b's end forward to a's start. */
-	return delta - d >= gap && cycle - delta - d >= gap;
+	return cv_week_apart(g->week_minute[a], g->week_minute[b], (int32_t)g->course->duration,
+			     (int32_t)g->course->min_gap);
 }
 
 int cv_grid_occurrence(int64_t *out, const cv_grid *g, size_t c, size_t week)

@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "convene/solve.h"
+#include "grid_int.h"
 
 /* An objective value in the order it is compared (attendance or reach first). */
 typedef struct val {
@@ -339,10 +340,7 @@ static void top_exact(val *out, search *s, size_t depth, size_t from, size_t r)
  * more than the arithmetic. */
 static inline int apart(const search *s, size_t a, size_t b)
 {
-	int32_t delta = s->wmin[b] - s->wmin[a];
-	if (delta < 0)
-		delta += CV_WEEK_MINUTES;
-	return (delta - s->dur >= s->gap) & (CV_WEEK_MINUTES - delta - s->dur >= s->gap);
+	return cv_week_apart(s->wmin[a], s->wmin[b], s->dur, s->gap);
 }
 
 /* Mark the usable candidates of a node; returns how many there are. */

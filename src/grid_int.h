@@ -1,0 +1,26 @@
+/*
+ * grid_int.h - private: the min-gap rule, shared by the grid and the solver.
+ * Not API.
+ */
+#ifndef CONVENE_GRID_INT_H
+#define CONVENE_GRID_INT_H
+
+#include <stdint.h>
+
+#include "convene/civil.h"
+
+/*
+ * 1 if sessions of `duration` minutes starting at week minutes a and b are
+ * `gap` minutes apart on the home week taken as a cycle: from the end of
+ * either to the start of the other (DESIGN.md "Objective").  Inline: the
+ * solver asks it for every candidate at every level of every node.
+ */
+static inline int cv_week_apart(int32_t a, int32_t b, int32_t duration, int32_t gap)
+{
+	int32_t delta = b - a;
+	if (delta < 0)
+		delta += CV_WEEK_MINUTES;
+	return (delta - duration >= gap) & (CV_WEEK_MINUTES - delta - duration >= gap);
+}
+
+#endif
