@@ -450,23 +450,107 @@ static int intern_row(size_t *out, cv_grid *g, index_table *t, size_t *cap, cons
 	}
 }
 
+/*
+ * Visit every availability definition with its count row and bitsets, base
+ * by base (g->nbase, g->base_rep, g->base_start, g->by_base, g->def_rep
+ * set): one interval sweep per base, then for each of its definitions the
+ * base's row and bitsets with that definition's away dates taken away.
+ * `cands` is as in count_weeks(); with `rows` the count rows are kept too
+ * (row[0..ncand) attended, row[ncand..2 ncand) preferred), and bitsets are
+ * made only for bases that have definitions with away dates, since rows
+ * need them only there.  visit() gets row (NULL without `rows`) and the
+ * bitsets (NULL when not made), both restored after it returns; a non-zero
+ * return stops the walk.  Returns 0, visit()'s code, or CV_ENOMEM.
+ */
+typedef int (*visit_fn)(void *ctx, size_t def, const uint8_t *row, const uint64_t *bits);
+
+static int walk_definitions(const cv_grid *g, const size_t *cands, size_t ncands, int rows,
+			    visit_fn visit, void *ctx)
+{
+	const cv_roster *r = g->roster;
+	size_t nc = g->ncand, nwords = 2 * g->nweeks * ((ncands + 63) / 64), b, d, u;
+	uint8_t *base_row = rows ? malloc(2 * nc + 2) : NULL, *row = rows ? malloc(2 * nc + 2) : NULL;
+	uint64_t *bits = calloc(nwords + 1, sizeof(uint64_t));
+	cleared *undo = malloc(sizeof(cleared) * (nwords * 64 + 1));
+	int rc = CV_ENOMEM;
+
+	if ((rows && (!base_row || !row)) || !bits || !undo)
+		goto out;
+	for (b = 0; b < g->nbase; b++) {
+		const cv_avail *a = r->students[g->base_rep[b]].avail;
+		cv_avail *copy = NULL;
+		size_t naway, need_bits = !rows;
+		for (d = g->base_start[b]; d < g->base_start[b + 1] && !need_bits; d++) {
+			cv_avail_away(r->students[g->def_rep[g->by_base[d]]].avail, &naway);
+			need_bits = naway;
+		}
+		cv_avail_away(a, &naway);
+		if (naway && (rc = base_avail(&copy, a)))
+			goto out;
+		if (rows)
+			memset(base_row, 0, 2 * nc);
+		if (need_bits)
+			memset(bits, 0, sizeof(uint64_t) * nwords);
+		rc = count_weeks(rows ? base_row : NULL, rows ? base_row + nc : NULL,
+				 need_bits ? bits : NULL, g, copy ? copy : a, cands, ncands);
+		cv_avail_free(copy);
+		if (rc)
+			goto out;
+		for (d = g->base_start[b]; d < g->base_start[b + 1]; d++) {
+			size_t def = g->by_base[d], nundo = 0;
+			const cv_avail *da = r->students[g->def_rep[def]].avail;
+			if (rows)
+				memcpy(row, base_row, 2 * nc);
+			cv_avail_away(da, &naway);
+			if (naway)
+				take_away(rows ? row : NULL, rows ? row + nc : NULL, bits, undo, &nundo, g,
+					  da, cands, ncands);
+			rc = visit(ctx, def, row, need_bits ? bits : NULL);
+			for (u = 0; u < nundo; u++)
+				bits[undo[u].word] |= undo[u].mask;
+			if (rc)
+				goto out;
+		}
+	}
+	rc = CV_OK;
+out:
+	free(base_row);
+	free(row);
+	free(bits);
+	free(undo);
+	return rc;
+}
+
+/* build_groups()'s visit: the definition's row joins the group of its equals. */
+typedef struct grouping {
+	cv_grid *g;
+	index_table rows;
+	size_t cap;
+	size_t *group_of_def;
+} grouping;
+
+static int group_row(void *ctx, size_t def, const uint8_t *row, const uint64_t *bits)
+{
+	grouping *x = ctx;
+	(void)bits;
+	return intern_row(&x->group_of_def[def], x->g, &x->rows, &x->cap, row, row + x->g->ncand,
+			  x->g->def_rep[def]);
+}
+
 static int build_groups(cv_grid *g)
 {
 	const cv_roster *r = g->roster;
-	size_t ns = r->count, nc = g->ncand, ndef = 0, nbase = 0, cap = 0, i, j;
+	size_t ns = r->count, ndef = 0, nbase = 0, i, j;
 	size_t *def_of = malloc(sizeof(size_t) * (ns + 1));   /* student -> definition; kept */
 	size_t *def_rep = malloc(sizeof(size_t) * (ns + 1));  /* definition -> first student */
 	size_t *base_rep = malloc(sizeof(size_t) * (ns + 1)); /* base -> first definition's student */
 	size_t *base_of = malloc(sizeof(size_t) * (ns + 1));  /* definition -> base */
-	size_t *group_of_def = malloc(sizeof(size_t) * (ns + 1)), *count = NULL;
-	size_t *by_base = NULL, *base_start = NULL, wpw = (nc + 63) / 64;
-	uint8_t *base_row = malloc(2 * nc + 2), *row = malloc(2 * nc + 2);
-	uint64_t *bits = NULL;
-	cleared *undo = NULL;
-	index_table defs = {0}, bases = {0}, rows = {0};
+	size_t *by_base = NULL, *base_start = NULL, *count = NULL;
+	grouping x = {g, {0}, 0, malloc(sizeof(size_t) * (ns + 1))};
+	index_table defs = {0}, bases = {0};
 	int rc = CV_ENOMEM;
 
-	if (!def_of || !def_rep || !base_rep || !base_of || !group_of_def || !row || !base_row ||
+	if (!def_of || !def_rep || !base_rep || !base_of || !x.group_of_def ||
 	    table_init(&defs, ns) || table_init(&bases, ns))
 		goto out;
 	/* 1. distinct definitions, and distinct bases (the same without away dates) */
@@ -480,13 +564,11 @@ static int build_groups(cv_grid *g)
 	 *    bitsets at a time serve all the definitions made from it.  Groups
 	 *    are numbered in this order: it depends on the roster alone, and no
 	 *    result depends on it (the solver's optimum is unique: value, then
-	 *    the earliest slots). */
-	rc = CV_ENOMEM;
+	 *    the earliest slots).  The grid keeps the order for
+	 *    cv_grid_definition_weeks(). */
 	by_base = malloc(sizeof(size_t) * (ndef + 1));
 	base_start = calloc(nbase + 2, sizeof(size_t));
-	bits = calloc(2 * g->nweeks * wpw + 1, sizeof(uint64_t));
-	undo = malloc(sizeof(cleared) * (2 * g->nweeks * wpw * 64 + 1));
-	if (!by_base || !base_start || !bits || !undo)
+	if (!by_base || !base_start)
 		goto out;
 	for (j = 0; j < ndef; j++)
 		base_start[base_of[j] + 1]++;
@@ -497,44 +579,17 @@ static int build_groups(cv_grid *g)
 	for (j = nbase; j > 0; j--)
 		base_start[j] = base_start[j - 1];
 	base_start[0] = 0;
-	/* 3. per base one full count (with bitsets when away dates need them),
-	 *    then each of its definitions' rows, merged on the fly into groups
-	 *    of identical rows */
-	if (table_init(&rows, ndef))
+	g->def_rep = def_rep;
+	g->nbase = nbase;
+	g->base_rep = base_rep;
+	g->base_start = base_start;
+	g->by_base = by_base;
+	def_rep = base_rep = base_start = by_base = NULL; /* the grid's now */
+	/* 3. each definition's row, merged on the fly into groups of identical rows */
+	if (table_init(&x.rows, ndef))
 		goto out;
-	for (j = 0; j < nbase; j++) {
-		const cv_avail *a = r->students[base_rep[j]].avail;
-		cv_avail *copy = NULL;
-		size_t naway, d, need_bits = 0;
-		for (d = base_start[j]; d < base_start[j + 1]; d++) {
-			cv_avail_away(r->students[def_rep[by_base[d]]].avail, &naway);
-			need_bits |= naway;
-		}
-		cv_avail_away(a, &naway);
-		if (naway && (rc = base_avail(&copy, a)))
-			goto out;
-		memset(base_row, 0, 2 * nc);
-		if (need_bits)
-			memset(bits, 0, sizeof(uint64_t) * 2 * g->nweeks * wpw);
-		rc = count_weeks(base_row, base_row + nc, need_bits ? bits : NULL, g, copy ? copy : a,
-				 NULL, nc);
-		cv_avail_free(copy);
-		if (rc)
-			goto out;
-		for (d = base_start[j]; d < base_start[j + 1]; d++) {
-			size_t def = by_base[d], nundo = 0, u;
-			const cv_avail *da = r->students[def_rep[def]].avail;
-			memcpy(row, base_row, 2 * nc);
-			cv_avail_away(da, &naway);
-			if (naway)
-				take_away(row, row + nc, bits, undo, &nundo, g, da, NULL, nc);
-			for (u = 0; u < nundo; u++)
-				bits[undo[u].word] |= undo[u].mask;
-			if ((rc = intern_row(&group_of_def[def], g, &rows, &cap, row, row + nc,
-					     def_rep[def])))
-				goto out;
-		}
-	}
+	if ((rc = walk_definitions(g, NULL, g->ncand, 1, group_row, &x)))
+		goto out;
 	/* 4. members, weights (counting sort keeps roster order inside a group) */
 	rc = CV_ENOMEM;
 	g->weight = calloc(g->ngroups + 1, sizeof(*g->weight));
@@ -545,7 +600,7 @@ static int build_groups(cv_grid *g)
 	if (!g->weight || !g->member_start || !g->members || !g->student_group || !count)
 		goto out;
 	for (i = 0; i < ns; i++) {
-		size_t gi = group_of_def[def_of[i]];
+		size_t gi = x.group_of_def[def_of[i]];
 		g->student_group[i] = gi;
 		g->weight[gi] += r->students[i].weight;
 		count[gi]++;
@@ -559,28 +614,19 @@ static int build_groups(cv_grid *g)
 	}
 	g->definition = def_of;
 	g->ndefinitions = ndef;
-	g->def_rep = def_rep;
-	g->nbase = nbase;
-	g->base_rep = base_rep;
-	g->base_start = base_start;
-	g->by_base = by_base;
-	def_of = def_rep = base_rep = base_start = by_base = NULL;
+	def_of = NULL;
 	rc = CV_OK;
 out:
 	table_free(&defs);
 	table_free(&bases);
-	table_free(&rows);
+	table_free(&x.rows);
 	free(by_base);
 	free(base_start);
-	free(bits);
-	free(undo);
-	free(base_row);
-	free(row);
 	free(def_of);
 	free(def_rep);
 	free(base_rep);
 	free(base_of);
-	free(group_of_def);
+	free(x.group_of_def);
 	free(count);
 	return rc;
 }
@@ -727,59 +773,45 @@ unsigned cv_grid_preferred(const cv_grid *g, size_t k, size_t c)
 	return g->preferred[k * g->ncand + c];
 }
 
+/* cv_grid_definition_weeks()'s visit: the bitsets, week-major, into the
+ * definition's blocks. */
+typedef struct weeks_job {
+	const cv_grid *g;
+	size_t ncands;
+	uint64_t *res;
+} weeks_job;
+
+static int put_weeks(void *ctx, size_t def, const uint8_t *row, const uint64_t *bits)
+{
+	weeks_job *x = ctx;
+	size_t wpw = (x->ncands + 63) / 64, w, j;
+	int pref;
+	(void)row;
+
+	for (pref = 0; pref < 2; pref++)
+		for (w = 0; w < x->g->nweeks; w++)
+			for (j = 0; j < x->ncands; j++)
+				if (bits[((size_t)pref * x->g->nweeks + w) * wpw + j / 64] & (1ULL << (j % 64)))
+					x->res[((def * x->ncands + j) * 2 + (size_t)pref) * CV_WEEK_WORDS +
+					       w / 64] |= 1ULL << (w % 64);
+	return CV_OK;
+}
+
 int cv_grid_definition_weeks(uint64_t **out, const cv_grid *g, const size_t *cands,
 			     size_t ncands)
 {
-	const cv_roster *r = g->roster;
-	size_t wpw = (ncands + 63) / 64, nwords = 2 * g->nweeks * wpw, b, d, j, w;
-	uint64_t *base = malloc(sizeof(uint64_t) * (nwords + 1));
-	uint64_t *bits = malloc(sizeof(uint64_t) * (nwords + 1));
-	uint64_t *res = calloc(g->ndefinitions * ncands * 2 * CV_WEEK_WORDS + 1, sizeof(uint64_t));
-	int rc = CV_OK;
+	weeks_job x = {g, ncands,
+		       calloc(g->ndefinitions * ncands * 2 * CV_WEEK_WORDS + 1, sizeof(uint64_t))};
+	int rc;
 
-	if (!base || !bits || !res) {
-		rc = CV_ENOMEM;
-		goto out;
-	}
-	/* base by base, as cv_grid_build() counted: one interval sweep per
-	 * base, away dates cleared per definition */
-	for (b = 0; b < g->nbase; b++) {
-		const cv_avail *a = r->students[g->base_rep[b]].avail;
-		cv_avail *copy = NULL;
-		size_t naway;
-		cv_avail_away(a, &naway);
-		if (naway && (rc = base_avail(&copy, a)))
-			goto out;
-		memset(base, 0, sizeof(uint64_t) * nwords);
-		rc = count_weeks(NULL, NULL, base, g, copy ? copy : a, cands, ncands);
-		cv_avail_free(copy);
-		if (rc)
-			goto out;
-		for (d = g->base_start[b]; d < g->base_start[b + 1]; d++) {
-			size_t def = g->by_base[d], nundo = 0;
-			const cv_avail *da = r->students[g->def_rep[def]].avail;
-			int pref;
-			memcpy(bits, base, sizeof(uint64_t) * nwords);
-			cv_avail_away(da, &naway);
-			if (naway)
-				take_away(NULL, NULL, bits, NULL, &nundo, g, da, cands, ncands);
-			for (pref = 0; pref < 2; pref++)
-				for (w = 0; w < g->nweeks; w++)
-					for (j = 0; j < ncands; j++)
-						if (bits[((size_t)pref * g->nweeks + w) * wpw + j / 64] &
-						    (1ULL << (j % 64)))
-							res[((def * ncands + j) * 2 + (size_t)pref) *
-								    CV_WEEK_WORDS + w / 64] |= 1ULL << (w % 64);
-		}
-	}
-out:
-	free(base);
-	free(bits);
-	if (rc) {
-		free(res);
+	if (!x.res)
+		return CV_ENOMEM;
+	/* the same walk as cv_grid_build()'s counts */
+	if ((rc = walk_definitions(g, cands, ncands, 0, put_weeks, &x))) {
+		free(x.res);
 		return rc;
 	}
-	*out = res;
+	*out = x.res;
 	return CV_OK;
 }
 

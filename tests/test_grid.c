@@ -113,6 +113,18 @@ static void test_attendance_follows_each_weeks_offsets(void **state)
 	assert_int_equal(weeks[0], 0x3 | 0x30); /* weeks 0,1 and 4,5; not 15 and 22 March */
 	/* 18:45-20:15 holds 19:00-20:00 only in the two offset weeks */
 	assert_int_equal(cv_grid_attend(g, cv_grid_student_group(g, 1), 0), 2);
+	{
+		/* the plan's view, per definition, says the same week by week */
+		size_t cand = 0, d0 = cv_grid_student_definition(g, 0);
+		size_t d1 = cv_grid_student_definition(g, 1);
+		uint64_t *byweek = NULL;
+		assert_int_equal(cv_grid_definition_weeks(&byweek, g, &cand, 1), CV_OK);
+		assert_int_equal(byweek[(d0 * 1 + 0) * 2 * CV_WEEK_WORDS], 0x3 | 0x30);
+		assert_int_equal(byweek[(d1 * 1 + 0) * 2 * CV_WEEK_WORDS], 0x4 | 0x8);
+		/* no preferred windows: no preferred weeks */
+		assert_int_equal(byweek[((d0 * 1 + 0) * 2 + 1) * CV_WEEK_WORDS], 0);
+		free(byweek);
+	}
 	cv_grid_free(g);
 	fx_roster_free(r);
 	cv_course_free(c);
