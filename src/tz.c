@@ -86,9 +86,9 @@ struct refusal {
  * and Israel) or name only half of a rule (EST is winter time: a student in
  * New York who writes EST would be an hour off all summer).  Several exist in
  * tzdata as fixed-offset zones (EST, MST, HST, CET, EET, WET, MET, GMT) and
- * are refused all the same, for that second reason.
+ * are refused all the same, for that second reason.  No name here has a
+ * '/', which find_refusal() relies on.
  */
-/* No name here has a '/': cv_zone_lookup() skips the list for names with one. */
 static const struct refusal refusals[] = {
 	{"ACDT", "Australia/Adelaide or Australia/Broken_Hill"},
 	{"ACST", "Australia/Adelaide or Australia/Darwin"},
@@ -163,6 +163,10 @@ static const struct refusal refusals[] = {
 static const struct refusal *find_refusal(const char *name)
 {
 	size_t i;
+	/* Nearly every name a roster gives has a '/' and no refused one does:
+	 * a million rows need not each walk the list. */
+	if (strchr(name, '/'))
+		return NULL;
 	for (i = 0; i < sizeof(refusals) / sizeof(refusals[0]); i++)
 		if (!strcasecmp(name, refusals[i].name))
 			return &refusals[i];
@@ -892,6 +896,20 @@ static int refuse(char *hint, size_t hint_size, const char *fmt, ...)
 	return CV_EDATA;
 }
 
+/* Skip the blanks around a name: moves *name past the leading ones and
+ * returns the length without the trailing ones. */
+static size_t trim_name(const char **name)
+{
+	size_t len;
+
+	while (isspace((unsigned char)**name))
+		(*name)++;
+	len = strlen(*name);
+	while (len && isspace((unsigned char)(*name)[len - 1]))
+		len--;
+	return len;
+}
+
 int cv_zone_lookup(const cv_zone **out, const char *name, char *hint, size_t hint_size)
 {
 	char buf[NAME_MAX_LEN + 1], iana[NAME_MAX_LEN + 1];
@@ -905,11 +923,7 @@ int cv_zone_lookup(const cv_zone **out, const char *name, char *hint, size_t hin
 		hint[0] = '\0';
 	if (!name)
 		return refuse(hint, hint_size, "missing time zone name");
-	while (isspace((unsigned char)*name))
-		name++;
-	len = strlen(name);
-	while (len && isspace((unsigned char)name[len - 1]))
-		len--;
+	len = trim_name(&name);
 	if (!len)
 		return refuse(hint, hint_size, "empty time zone name; use an IANA name such as "
 			      "America/New_York");
@@ -920,9 +934,7 @@ int cv_zone_lookup(const cv_zone **out, const char *name, char *hint, size_t hin
 	if ((rc = load_names()))
 		return rc;
 
-	/* No refused name has a '/', and nearly every name a roster gives does:
-	 * a million rows need not each walk the refusal list. */
-	r = strchr(buf, '/') ? NULL : find_refusal(buf);
+	r = find_refusal(buf);
 	if (r && is_abbreviation(buf))
 		return refuse(hint, hint_size, "\"%s\" is an abbreviation, not a time zone: it "
 			      "is ambiguous or ignores daylight saving; use %s", buf, r->use);
@@ -976,12 +988,7 @@ int cv_zone_refused(const char *name, char *hint, size_t hint_size)
 
 	if (cv_zone_lookup(&z, name, hint, hint_size) != CV_EDATA || !name)
 		return 0;
-	/* The same trimming as cv_zone_lookup(), which has refused the name. */
-	while (isspace((unsigned char)*name))
-		name++;
-	len = strlen(name);
-	while (len && isspace((unsigned char)name[len - 1]))
-		len--;
+	len = trim_name(&name); /* as cv_zone_lookup(), which has refused the name */
 	if (!len || len > NAME_MAX_LEN)
 		return 0;
 	memcpy(buf, name, len);
