@@ -190,7 +190,6 @@ static void lex_section(state *st, size_t i)
 	st->kind = LINE_SECTION;
 }
 
-/* Lex a "key = value ; comment" line whose first non-blank byte is at i. */
 /* Whether the text after a ';' in the value of key[0..klen) is another entry of its list. */
 static int list_continues(const char *key, size_t klen, const char *rest, size_t len)
 {
@@ -206,6 +205,7 @@ static int list_continues(const char *key, size_t klen, const char *rest, size_t
 	return 0;
 }
 
+/* Lex a "key = value ; comment" line whose first non-blank byte is at i. */
 static void lex_key(state *st, size_t i)
 {
 	const char *l = st->line;
