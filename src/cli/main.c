@@ -40,7 +40,8 @@ static const char usage_text[] =
 	"            75 another run holds the lock\n";
 
 /* The options, as bits, and which command takes which: an option a command
- * would ignore is refused, so a typo'd command line never half-works. */
+ * would ignore is refused as it is read, so a typo'd command line never
+ * half-works. */
 enum {
 	OPT_JSON = 1 << 0, OPT_EXCLUDE = 1 << 1, OPT_EXPORT_LP = 1 << 2, OPT_TOP = 1 << 3,
 	OPT_STATS = 1 << 4, OPT_ITIP = 1 << 5, OPT_DRY_RUN = 1 << 6, OPT_QUIET = 1 << 7,
@@ -57,10 +58,6 @@ static const struct {
 	{"publish", OPT_SOLVING | OPT_OUT | OPT_DRY_RUN | OPT_ITIP | OPT_QUIET},
 };
 
-static const char *const option_names[] = {
-	"--json", "--exclude", "--export-lp", "--top", "--stats", "--itip", "--dry-run",
-	"--quiet", "--out", "--time-limit", "--pin", "--heatmap"
-};
 
 static int usage(const char *why)
 {
@@ -68,6 +65,13 @@ static int usage(const char *why)
 		fprintf(stderr, "convene: %s\n", why);
 	fputs(usage_text, stderr);
 	return cv_exit_code(CV_EUSAGE);
+}
+
+/* An option the command does not take, named as the user wrote it. */
+static int refused(const char *cmd, const char *option)
+{
+	fprintf(stderr, "convene: %s does not take %s\n", cmd, option);
+	return usage(NULL);
 }
 
 static int parse_seconds(double *out, const char *text)
@@ -84,7 +88,7 @@ int main(int argc, char **argv)
 {
 	cli_options o;
 	const char *cmd;
-	unsigned seen = 0;
+	unsigned takes;
 	size_t c;
 	int i, rc;
 
@@ -112,66 +116,86 @@ int main(int argc, char **argv)
 		cv_tz_cleanup();
 		return rc;
 	}
+	for (c = 0; c < sizeof(commands) / sizeof(commands[0]); c++)
+		if (!strcmp(cmd, commands[c].command))
+			break;
+	if (c == sizeof(commands) / sizeof(commands[0])) {
+		fprintf(stderr, "convene: unknown command '%s'\n", cmd);
+		return usage(NULL);
+	}
+	takes = commands[c].takes;
 	for (i = 2; i < argc; i++) {
 		const char *a = argv[i];
 		if (!strcmp(a, "--json")) {
+			if (!(takes & OPT_JSON))
+				return refused(cmd, a);
 			o.json = 1;
-			seen |= OPT_JSON;
 		} else if (!strcmp(a, "--exclude")) {
+			if (!(takes & OPT_EXCLUDE))
+				return refused(cmd, a);
 			if (++i == argc)
 				return usage("--exclude needs days or a window like \"Mon 08:00-10:00\"");
 			if (o.nexcludes == sizeof(o.excludes) / sizeof(o.excludes[0]))
 				return usage("too many --exclude options");
 			o.excludes[o.nexcludes++] = argv[i];
-			seen |= OPT_EXCLUDE;
 		} else if (!strcmp(a, "--export-lp")) {
+			if (!(takes & OPT_EXPORT_LP))
+				return refused(cmd, a);
 			if (++i == argc)
 				return usage("--export-lp needs a file name");
 			o.export_lp = argv[i];
-			seen |= OPT_EXPORT_LP;
 		} else if (!strcmp(a, "--heatmap")) {
+			if (!(takes & OPT_HEATMAP))
+				return refused(cmd, a);
 			if (++i == argc)
 				return usage("--heatmap needs a file name");
 			o.heatmap = argv[i];
-			seen |= OPT_HEATMAP;
 		} else if (!strcmp(a, "--top")) {
 			char *end;
 			unsigned long v;
+			if (!(takes & OPT_TOP))
+				return refused(cmd, a);
 			if (++i == argc)
 				return usage("--top needs a number of plans");
 			v = strtoul(argv[i], &end, 10);
 			if (*end || !v || v > CV_TOP_MAX)
 				return usage("--top needs a number from 1 to 20");
 			o.top = v;
-			seen |= OPT_TOP;
 		} else if (!strcmp(a, "--stats")) {
+			if (!(takes & OPT_STATS))
+				return refused(cmd, a);
 			o.stats = 1;
-			seen |= OPT_STATS;
 		} else if (!strcmp(a, "--itip")) {
+			if (!(takes & OPT_ITIP))
+				return refused(cmd, a);
 			o.itip = 1;
-			seen |= OPT_ITIP;
 		} else if (!strcmp(a, "--dry-run") || !strcmp(a, "-n")) {
+			if (!(takes & OPT_DRY_RUN))
+				return refused(cmd, a);
 			o.dry_run = 1;
-			seen |= OPT_DRY_RUN;
 		} else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
+			if (!(takes & OPT_QUIET))
+				return refused(cmd, a);
 			o.quiet = 1;
-			seen |= OPT_QUIET;
 		} else if (!strcmp(a, "--out") || !strcmp(a, "-o")) {
+			if (!(takes & OPT_OUT))
+				return refused(cmd, a);
 			if (++i == argc)
 				return usage("--out needs a directory");
 			o.out = argv[i];
-			seen |= OPT_OUT;
 		} else if (!strcmp(a, "--time-limit")) {
+			if (!(takes & OPT_TIME_LIMIT))
+				return refused(cmd, a);
 			if (++i == argc || parse_seconds(&o.time_limit, argv[i]))
 				return usage("--time-limit needs a positive number of seconds");
-			seen |= OPT_TIME_LIMIT;
 		} else if (!strcmp(a, "--pin")) {
+			if (!(takes & OPT_PIN))
+				return refused(cmd, a);
 			if (++i == argc)
 				return usage("--pin needs a slot like \"Tue 14:00\"");
 			if (o.npins == CV_COUNT_MAX)
 				return usage("too many --pin options");
 			o.pins[o.npins++] = argv[i];
-			seen |= OPT_PIN;
 		} else if (a[0] == '-' && a[1]) {
 			fprintf(stderr, "convene: unknown option %s\n", a);
 			return usage(NULL);
@@ -180,20 +204,6 @@ int main(int argc, char **argv)
 		} else {
 			return usage("only one COURSE file may be given");
 		}
-	}
-	for (c = 0; c < sizeof(commands) / sizeof(commands[0]); c++)
-		if (!strcmp(cmd, commands[c].command))
-			break;
-	if (c == sizeof(commands) / sizeof(commands[0])) {
-		fprintf(stderr, "convene: unknown command '%s'\n", cmd);
-		return usage(NULL);
-	}
-	if (seen & ~commands[c].takes) {
-		unsigned bit;
-		for (bit = 0; !(seen & ~commands[c].takes & (1u << bit)); bit++)
-			;
-		fprintf(stderr, "convene: %s does not take %s\n", cmd, option_names[bit]);
-		return usage(NULL);
 	}
 	if (!o.course)
 		return usage("missing COURSE file");
