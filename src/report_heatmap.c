@@ -47,18 +47,20 @@ static void colour(char out[8], double v)
 	snprintf(out, 8, "#%02X%02X%02X", c[0], c[1], c[2]);
 }
 
-/* Weighted student-occurrences live and students (weighted) reached if the
- * candidate were the only session. */
-static void candidate_value(uint64_t *attendance, uint64_t *reach, const cv_grid *g, size_t c)
+/* Per candidate, the weighted student-occurrences live and the weighted
+ * students reached if it were the only session: one pass over the groups'
+ * rows (each attend[] and reach[] has room for every candidate, zeroed). */
+static void candidate_values(uint64_t *attendance, uint64_t *reach, const cv_grid *g)
 {
-	size_t k;
+	size_t n = cv_grid_candidates(g), k, c;
 
-	*attendance = *reach = 0;
 	for (k = 0; k < cv_grid_groups(g); k++) {
-		unsigned a = cv_grid_attend(g, k, c);
+		const uint8_t *row = cv_grid_attend_row(g, k);
 		uint64_t w = cv_grid_group_weight(g, k);
-		*attendance += w * a;
-		*reach += a ? w : 0;
+		for (c = 0; c < n; c++) {
+			attendance[c] += w * row[c];
+			reach[c] += row[c] ? w : 0;
+		}
 	}
 }
 
@@ -67,22 +69,22 @@ int cv_report_heatmap(FILE *f, const cv_plan *p, const cv_grid *g)
 	const cv_course *c = p->course;
 	size_t n = cv_grid_candidates(g), i;
 	double *per_week = malloc(sizeof(double) * (n + 1)), max = 0;
-	uint64_t *reach = malloc(sizeof(uint64_t) * (n + 1));
+	uint64_t *att = calloc(n + 1, sizeof(uint64_t)), *reach = calloc(n + 1, sizeof(uint64_t));
 	double px = (double)DAY_PX / 1440;
 	unsigned width = LEFT + 7 * CELL_W + 8, height = TOP + DAY_PX + LEGEND, h, d;
 	sbuf b = {NULL, 0, 0, 0};
 	int rc = CV_OK;
 
-	if (!per_week || !reach) {
+	if (!per_week || !att || !reach) {
 		free(per_week);
+		free(att);
 		free(reach);
 		return CV_ENOMEM;
 	}
+	candidate_values(att, reach, g);
 	for (i = 0; i < n; i++) {
-		uint64_t att;
 		unsigned occ = cv_grid_occurrence_count(g, i);
-		candidate_value(&att, &reach[i], g, i);
-		per_week[i] = occ ? (double)att / occ : 0;
+		per_week[i] = occ ? (double)att[i] / occ : 0;
 		if (per_week[i] > max)
 			max = per_week[i];
 	}
@@ -151,6 +153,7 @@ int cv_report_heatmap(FILE *f, const cv_plan *p, const cv_grid *g)
 		rc = CV_EIO;
 	free(b.p);
 	free(per_week);
+	free(att);
 	free(reach);
 	return rc;
 }
