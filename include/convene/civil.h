@@ -17,8 +17,15 @@
 extern "C" {
 #endif
 
+/* Named so that no literal 60, 1440 or 3600 needs a comment. */
+#define CV_MINUTE_SECONDS 60
+#define CV_HOUR_MINUTES 60
+#define CV_HOUR_SECONDS 3600
+#define CV_DAY_MINUTES 1440
 #define CV_DAY_SECONDS 86400
-#define CV_WEEK_MINUTES (7 * 1440)
+#define CV_WEEK_DAYS 7
+#define CV_WEEK_MINUTES (CV_WEEK_DAYS * CV_DAY_MINUTES)
+#define CV_WEEK_SECONDS (CV_WEEK_DAYS * CV_DAY_SECONDS)
 
 typedef struct cv_daterange {
 	int32_t first; /* day number, inclusive */
