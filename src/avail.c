@@ -92,7 +92,7 @@ static int bad_day(const char *s, size_t i, size_t len, const cv_where *where, c
 		len = sizeof(word) - 1;
 	memcpy(word, s + i, len);
 	word[len] = '\0';
-	near = cv_closest_word(word, day_words);
+	near = Cv_closest_word(word, day_words);
 	if (near)
 		return cv_errors_add(errs, CV_EDATA, where, (unsigned)i,
 				     "unknown day \"%s\"; did you mean %s?", word, near);

@@ -364,7 +364,7 @@ static int scan(ctx *x)
 	int stack[64], seen = 0, rc = CV_OK, open = 0;
 	sline cur;
 	const char *what;
-	size_t bad = cv_text_check(s, n, 1, &what);
+	size_t bad = Cv_text_check(s, n, 1, &what);
 
 	if (bad < n) {
 		/* The line and column of the bad byte, counted by hand. */
@@ -614,7 +614,7 @@ static int zone_of(const cv_zone **z, ctx *x, int comp, icalproperty *p, struct 
 		return rc;
 	if (rc) {
 		err_prop(x, comp, icalproperty_get_property_name(p), tzid, "unknown TZID: %s",
-			 cv_zone_problem(msg, sizeof(msg), tzid, hint));
+			 Cv_zone_problem(msg, sizeof(msg), tzid, hint));
 		return CV_EDATA;
 	}
 	return CV_OK;

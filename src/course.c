@@ -175,7 +175,7 @@ static void lex_section(state *st, size_t i)
 	if (sec < 0) {
 		const char *near;
 		quote(word, sizeof(word), l + a, b - a);
-		near = cv_closest_word(word, section_names);
+		near = Cv_closest_word(word, section_names);
 		if (near)
 			line_error(st, a, "unknown section [%s]; did you mean [%s]?", word, near);
 		else
@@ -301,10 +301,10 @@ static char *reader(char *str, int num, void *stream)
 		fail(st, CV_EDATA);
 		return str;
 	}
-	bad = cv_text_check(st->line, st->line_len, 0, &what);
+	bad = Cv_text_check(st->line, st->line_len, 0, &what);
 	/* Tabs are blanks in an INI file. */
 	while (bad < st->line_len && st->line[bad] == '\t') {
-		size_t more = cv_text_check(st->line + bad + 1, st->line_len - bad - 1, 0, &what);
+		size_t more = Cv_text_check(st->line + bad + 1, st->line_len - bad - 1, 0, &what);
 		bad = bad + 1 + more;
 	}
 	if (bad < st->line_len) {
@@ -458,7 +458,7 @@ static int set_word(state *st, const cv_where *w, const char *v, const char *key
 
 	if (k >= 0)
 		return k;
-	near = cv_closest_word(v, words);
+	near = Cv_closest_word(v, words);
 	if (near)
 		cv_errors_add(st->errs, CV_EDATA, w, 0, "unknown %s \"%s\"; did you mean %s?", key, v,
 			      near);
@@ -510,7 +510,7 @@ static void set_value(state *st, int k, const cv_where *w, const char *v)
 		} else if (r) {
 			char msg[CV_ZONE_HINT_MAX + 128];
 			cv_errors_add(st->errs, CV_EDATA, w, 0, "%s",
-				      cv_zone_problem(msg, sizeof(msg), v, hint));
+				      Cv_zone_problem(msg, sizeof(msg), v, hint));
 			fail(st, CV_EDATA);
 		}
 		break;
@@ -666,9 +666,9 @@ static int handler(void *user, const char *section, const char *name, const char
 					in[m++] = keys[j].name;
 			}
 			in[m] = NULL;
-			near = cv_closest_word(word, in);
+			near = Cv_closest_word(word, in);
 			if (!near)
-				near = cv_closest_word(word, all_key_names());
+				near = Cv_closest_word(word, all_key_names());
 			if (st->section == SEC_NONE)
 				line_error(st, st->name_off, "unknown key \"%s\" outside any section%s%s%s",
 					   word, near ? "; did you mean " : "", near ? near : "",

@@ -706,7 +706,7 @@ unsigned cv_grid_week_minute(const cv_grid *g, size_t c)
 
 int cv_grid_compatible(const cv_grid *g, size_t a, size_t b)
 {
-	return cv_week_apart(g->week_minute[a], g->week_minute[b], (int32_t)g->course->duration,
+	return Cv_week_apart(g->week_minute[a], g->week_minute[b], (int32_t)g->course->duration,
 			     (int32_t)g->course->min_gap);
 }
 

@@ -15,7 +15,7 @@
  * either to the start of the other (DESIGN.md "Objective").  Inline: the
  * solver asks it for every candidate at every level of every node.
  */
-static inline int cv_week_apart(int32_t a, int32_t b, int32_t duration, int32_t gap)
+static inline int Cv_week_apart(int32_t a, int32_t b, int32_t duration, int32_t gap)
 {
 	int32_t delta = b - a;
 	if (delta < 0)

@@ -3,7 +3,7 @@
  *
  * Calendars are built as libical components and serialised by libical,
  * which escapes TEXT values; the lines are folded again at 75 octets so
- * that none ends in a space (cv_sb_ical()).  What clients do
+ * that none ends in a space (Cv_sb_ical()).  What clients do
  * decides the shapes:
  *
  * - The instructor gets one recurring VEVENT per session: DTSTART in the
@@ -63,7 +63,7 @@ static void sb_text(sbuf *b, const char *s, int lines)
 	size_t n = s ? strlen(s) : 0, i = 0, run = 0;
 
 	while (i < n) {
-		size_t k = cv_utf8_seq(u + i, n - i);
+		size_t k = Cv_utf8_seq(u + i, n - i);
 		unsigned c = u[i];
 		int ok = k > 1 || (k == 1 && c >= 0x20 && c != 0x7f) || (k == 1 && lines && c == '\n');
 		if (k == 2 && c == 0xc2 && u[i + 1] < 0xa0)
@@ -72,12 +72,12 @@ static void sb_text(sbuf *b, const char *s, int lines)
 			i += k;
 			continue;
 		}
-		cv_sb_add(b, s + run, i - run);
-		cv_sb_add(b, bad, 3);
+		Cv_sb_add(b, s + run, i - run);
+		Cv_sb_add(b, bad, 3);
 		i += k ? k : 1;
 		run = i;
 	}
-	cv_sb_add(b, s + run, n - run);
+	Cv_sb_add(b, s + run, n - run);
 }
 
 /* One zone a calendar refers to. */
@@ -193,7 +193,7 @@ static icalcomponent *vtimezone_for(ics *w, const cv_zone *zone)
 
 	if (!strcmp(cv_zone_name(zone), "UTC"))
 		return NULL;
-	vtz = ics_vtimezone_build(zone, (int64_t)icaltime_as_timet(w->from),
+	vtz = Cv_ics_vtimezone_build(zone, (int64_t)icaltime_as_timet(w->from),
 				  (int64_t)icaltime_as_timet(w->to));
 	if (!vtz)
 		w->oom = 1;
@@ -332,7 +332,7 @@ static icalcomponent *event_new(ics *w, const char *uid, int transparent)
 	add_prop(w, ev, icalproperty_new_status(ICAL_STATUS_CONFIRMED));
 	add_prop(w, ev, icalproperty_new_transp(transparent ? ICAL_TRANSP_TRANSPARENT
 							    : ICAL_TRANSP_OPAQUE));
-	cv_sb_printf(&b, "mailto:noreply@%s", course_domain(c));
+	Cv_sb_printf(&b, "mailto:noreply@%s", course_domain(c));
 	p = b.oom ? NULL : icalproperty_new_organizer(b.p);
 	b.len = 0;
 	sb_text(&b, course_title(c), 0);
@@ -611,7 +611,7 @@ static int ics_finish(ics *w, char **out, size_t *len)
 		icalcomponent_remove_component(w->events, e);
 		icalcomponent_add_component(w->cal, e); /* freed with the calendar */
 		/* revision stamps last: they depend on the content before them */
-		how = ics_history_stamp(w->prior, e, w->dtstamp,
+		how = Cv_ics_history_stamp(w->prior, e, w->dtstamp,
 					w->floor ? w->floor(w->floor_ctx, icalcomponent_get_uid(e)) : 0);
 		if (how < 0)
 			return how;
@@ -627,7 +627,7 @@ static int ics_finish(ics *w, char **out, size_t *len)
 		size_t kept = w->changes->unchanged + w->changes->changed;
 		w->changes->removed = had > kept ? had - kept : 0;
 	}
-	text = ics_component_text(w->cal);
+	text = Cv_ics_component_text(w->cal);
 	if (!text)
 		return CV_ENOMEM;
 	*out = text;
@@ -644,7 +644,7 @@ static const char *student_label(const cv_student *st)
 static void session_summary(sbuf *b, const cv_plan *p, const cv_session *s)
 {
 	sb_text(b, course_title(p->course), 0);
-	cv_sb_printf(b, ": %s %u", p->course->mode == CV_MODE_SERIES ? "session" : "section", s->index);
+	Cv_sb_printf(b, ": %s %u", p->course->mode == CV_MODE_SERIES ? "session" : "section", s->index);
 }
 
 /* The home-zone wall time of a session on home date `day`. */
@@ -749,53 +749,53 @@ static void session_event(ics *w, const cv_session *s)
 
 	/* The description: when, the weeks off, the links, who is expected. */
 	sb_text(&b, course_title(c), 0);
-	cv_sb_printf(&b, ", %s %u of %zu: every %s at %02u:%02u (%s), %u minutes, %zu times",
+	Cv_sb_printf(&b, ", %s %u of %zu: every %s at %02u:%02u (%s), %u minutes, %zu times",
 		  c->mode == CV_MODE_SERIES ? "session" : "section", s->index, p->nsessions,
 		  cv_weekday_name(s->slot.weekday), s->slot.start / 60u, s->slot.start % 60u,
 		  cv_zone_name(zone), s->duration, s->noccurrences);
 	cv_date_format(date, sizeof(date), o[0].date);
-	cv_sb_printf(&b, " from %s", date);
+	Cv_sb_printf(&b, " from %s", date);
 	cv_date_format(date, sizeof(date), o[s->noccurrences - 1].date);
-	cv_sb_printf(&b, " to %s.\n", date);
+	Cv_sb_printf(&b, " to %s.\n", date);
 	if (nholes) {
-		cv_sb_printf(&b, "No session on");
+		Cv_sb_printf(&b, "No session on");
 		for (i = 1, shown = 0; i < last; i++) {
 			if (hit[i])
 				continue;
 			cv_date_format(date, sizeof(date), o[0].date + 7 * (int32_t)i);
-			cv_sb_printf(&b, "%s %s", shown++ ? "," : "", date);
+			Cv_sb_printf(&b, "%s %s", shown++ ? "," : "", date);
 		}
-		cv_sb_printf(&b, ".\n");
+		Cv_sb_printf(&b, ".\n");
 	}
 	if (c->join_url && *c->join_url) {
-		cv_sb_printf(&b, "Join: ");
+		Cv_sb_printf(&b, "Join: ");
 		sb_text(&b, c->join_url, 0);
-		cv_sb_printf(&b, "\n");
+		Cv_sb_printf(&b, "\n");
 	}
-	cv_sb_printf(&b, "Start the recording when the session begins");
+	Cv_sb_printf(&b, "Start the recording when the session begins");
 	if (c->recording_url && *c->recording_url) {
-		cv_sb_printf(&b, "; recordings go to ");
+		Cv_sb_printf(&b, "; recordings go to ");
 		sb_text(&b, c->recording_url, 0);
 	}
-	cv_sb_printf(&b, ".\n");
+	Cv_sb_printf(&b, ".\n");
 	/* Names or ids only: the roster's e-mail addresses stay out of calendars. */
-	cv_sb_printf(&b, "Students (%zu): ", s->nstudents);
+	Cv_sb_printf(&b, "Students (%zu): ", s->nstudents);
 	for (i = 0; i < s->nstudents; i++) {
 		const cv_student *st;
 		if (s->students[i] >= p->roster->count)
 			continue;
 		if (b.len > ICS_TEXT_MAX) {
-			cv_sb_printf(&b, " and %zu more", s->nstudents - i);
+			Cv_sb_printf(&b, " and %zu more", s->nstudents - i);
 			break;
 		}
 		st = &p->roster->students[s->students[i]];
 		if (i)
-			cv_sb_printf(&b, ", ");
+			Cv_sb_printf(&b, ", ");
 		sb_text(&b, student_label(st), 0);
 	}
 	if (!s->nstudents)
-		cv_sb_printf(&b, "none");
-	cv_sb_printf(&b, ".");
+		Cv_sb_printf(&b, "none");
+	Cv_sb_printf(&b, ".");
 	if (!b.oom)
 		add_text(w, ev, ICAL_DESCRIPTION_PROPERTY, b.p);
 	add_alarm(w, ev, ICS_ALARM_MINUTES, "Start the recording");
@@ -889,9 +889,9 @@ static void recording_weeks(ics *w)
 			r = &occ[base[e->session] + e->occurrence];
 			r->count++;
 			if (r->listed < ICS_NAMES_PER_OCCURRENCE && r->names.len < ICS_NAMES_TEXT_MAX) {
-				cv_sb_printf(&r->names, "%s", r->listed ? ", " : "");
+				Cv_sb_printf(&r->names, "%s", r->listed ? ", " : "");
 				sb_text(&r->names, student_label(st), 0);
-				cv_sb_printf(&r->names, " (%s)", miss_word(e->miss));
+				Cv_sb_printf(&r->names, " (%s)", miss_word(e->miss));
 				r->listed++;
 			}
 		}
@@ -926,15 +926,15 @@ static void recording_weeks(ics *w)
 				monday = o->date - (int32_t)cv_weekday(o->date);
 				total += r->count;
 				cv_date_format(date, sizeof(date), o->date);
-				cv_sb_printf(&b, "%s %s %02u:%02u (%s %u), %zu: ",
+				Cv_sb_printf(&b, "%s %s %02u:%02u (%s %u), %zu: ",
 					  cv_weekday_name(s->slot.weekday), date, s->slot.start / 60u,
 					  s->slot.start % 60u,
 					  c->mode == CV_MODE_SERIES ? "session" : "section", s->index,
 					  r->count);
-				cv_sb_add(&b, r->names.p ? r->names.p : "", r->names.len);
+				Cv_sb_add(&b, r->names.p ? r->names.p : "", r->names.len);
 				if (r->count > r->listed)
-					cv_sb_printf(&b, " and %zu more", r->count - r->listed);
-				cv_sb_printf(&b, ".\n");
+					Cv_sb_printf(&b, " and %zu more", r->count - r->listed);
+				Cv_sb_printf(&b, ".\n");
 				r->count = 0; /* this week is done */
 			}
 		uid_date(date, sizeof(date), monday);
@@ -1034,16 +1034,16 @@ static void live_event(ics *w, const cv_student *st, const cv_session *s, const 
 	human_time(w, when, sizeof(when), cv_zone_to_wall(st->zone, o->start));
 	zone_label(w, zone, sizeof(zone), st->zone, o->start);
 	sb_text(&b, course_title(c), 0);
-	cv_sb_printf(&b, ", live: %s (%s), %u minutes.\n", when, zone, s->duration);
+	Cv_sb_printf(&b, ", live: %s (%s), %u minutes.\n", when, zone, s->duration);
 	if (c->join_url && *c->join_url) {
-		cv_sb_printf(&b, "Join: ");
+		Cv_sb_printf(&b, "Join: ");
 		sb_text(&b, c->join_url, 0);
-		cv_sb_printf(&b, "\n");
+		Cv_sb_printf(&b, "\n");
 	}
 	if (c->recording_url && *c->recording_url) {
-		cv_sb_printf(&b, "Recordings: ");
+		Cv_sb_printf(&b, "Recordings: ");
 		sb_text(&b, c->recording_url, 0);
-		cv_sb_printf(&b, "\n");
+		Cv_sb_printf(&b, "\n");
 	}
 	if (!b.oom && b.len)
 		b.p[--b.len] = '\0';
@@ -1051,7 +1051,7 @@ static void live_event(ics *w, const cv_student *st, const cv_session *s, const 
 		add_text(w, ev, ICAL_DESCRIPTION_PROPERTY, b.p);
 	b.len = 0;
 	sb_text(&b, course_title(c), 0);
-	cv_sb_printf(&b, " starts in %d minutes", ICS_ALARM_MINUTES);
+	Cv_sb_printf(&b, " starts in %d minutes", ICS_ALARM_MINUTES);
 	if (!b.oom)
 		add_alarm(w, ev, ICS_ALARM_MINUTES, b.p);
 	w->oom |= b.oom;
@@ -1067,7 +1067,7 @@ static void missed_text(sbuf *b, const ics *w, const cv_student *st, const cv_ex
 
 	human_time(w, when, sizeof(when), cv_zone_to_wall(st->zone, o->start));
 	zone_label(w, zone, sizeof(zone), st->zone, o->start);
-	cv_sb_printf(b, "You cannot attend the live session of %s (%s) because %s", when, zone,
+	Cv_sb_printf(b, "You cannot attend the live session of %s (%s) because %s", when, zone,
 		  cv_miss_text(e->miss));
 	if (e->miss == CV_MISS_CLOCKS && e->clock_change && e->clock_zone) {
 		/* Name whose clocks change, on that zone's own date: a New York change
@@ -1075,22 +1075,22 @@ static void missed_text(sbuf *b, const ics *w, const cv_student *st, const cv_ex
 		human_date(w, date, sizeof(date),
 			   cv_day_of(cv_zone_to_wall(e->clock_zone, e->clock_change)));
 		if (e->clock_zone == st->zone)
-			cv_sb_printf(b, " (your clocks change on %s)", date);
+			Cv_sb_printf(b, " (your clocks change on %s)", date);
 		else
-			cv_sb_printf(b, " (the course's clocks, %s, change on %s)",
+			Cv_sb_printf(b, " (the course's clocks, %s, change on %s)",
 				  cv_zone_name(e->clock_zone), date);
 	}
-	cv_sb_printf(b, ".\n");
+	Cv_sb_printf(b, ".\n");
 	if (c->recording_url && *c->recording_url) {
-		cv_sb_printf(b, "Recording: ");
+		Cv_sb_printf(b, "Recording: ");
 		sb_text(b, c->recording_url, 0);
-		cv_sb_printf(b, "\n");
+		Cv_sb_printf(b, "\n");
 	}
 	human_time(w, when, sizeof(when),
 		   cv_zone_to_wall(st->zone, o->end + (int64_t)c->alternative_due * 60));
 	sb_text(b, c->alternative_task && *c->alternative_task ? c->alternative_task
 			: "Watch the recording and post a response in the discussion forum", 1);
-	cv_sb_printf(b, "; due %s.", when);
+	Cv_sb_printf(b, "; due %s.", when);
 }
 
 /*
@@ -1118,9 +1118,9 @@ static void missed_events(ics *w, const cv_student *st, const cv_session *s, con
 		put_instant(w, ev, ICAL_DTSTART_PROPERTY, st->zone,
 			    o->end + (int64_t)c->recording_after * 60);
 		put_duration(w, ev, s->duration);
-		cv_sb_printf(&sum, "Watch the recording: ");
+		Cv_sb_printf(&sum, "Watch the recording: ");
 		sb_text(&sum, course_title(c), 0);
-		cv_sb_printf(&sum, " (%s)", date);
+		Cv_sb_printf(&sum, " (%s)", date);
 		if (!sum.oom) {
 			add_text(w, ev, ICAL_SUMMARY_PROPERTY, sum.p);
 			add_alarm(w, ev, 0, sum.p);
@@ -1137,9 +1137,9 @@ static void missed_events(ics *w, const cv_student *st, const cv_session *s, con
 			    o->end + (int64_t)c->alternative_due * 60);
 		put_duration(w, ev, ICS_DUE_MINUTES);
 		sum.len = 0;
-		cv_sb_printf(&sum, "Due: discussion response - ");
+		Cv_sb_printf(&sum, "Due: discussion response - ");
 		sb_text(&sum, course_title(c), 0);
-		cv_sb_printf(&sum, " (%s)", date);
+		Cv_sb_printf(&sum, " (%s)", date);
 		if (!sum.oom) {
 			add_text(w, ev, ICAL_SUMMARY_PROPERTY, sum.p);
 			add_alarm(w, ev, (int)early, sum.p);
@@ -1168,7 +1168,7 @@ int cv_ics_student(char **out, size_t *len, const cv_plan *plan, size_t student,
 	sp = &plan->students[student];
 	st = &plan->roster->students[sp->student];
 	sb_text(&name, course_title(plan->course), 0);
-	cv_sb_printf(&name, " - ");
+	Cv_sb_printf(&name, " - ");
 	sb_text(&name, student_label(st), 0);
 	if (name.oom)
 		return CV_ENOMEM;
@@ -1200,7 +1200,7 @@ int cv_ics_student(char **out, size_t *len, const cv_plan *plan, size_t student,
 	return rc;
 }
 
-char *ics_component_text(icalcomponent *c)
+char *Cv_ics_component_text(icalcomponent *c)
 {
 	char *raw = icalcomponent_as_ical_string_r(c);
 	sbuf folded = {0};
@@ -1209,7 +1209,7 @@ char *ics_component_text(icalcomponent *c)
 		return NULL;
 	/* Folded again so that no line ends in a space; and our contract says
 	 * free(), while libical's buffers are its own to free. */
-	cv_sb_ical(&folded, raw);
+	Cv_sb_ical(&folded, raw);
 	icalmemory_free_buffer(raw);
 	if (folded.oom || !folded.p) {
 		free(folded.p);

@@ -220,7 +220,7 @@ static icaltimetype revision_time(const entry *old, icaltimetype now)
 	return now;
 }
 
-int ics_history_stamp(const cv_ics_history *h, icalcomponent *ev, icaltimetype now, int floor)
+int Cv_ics_history_stamp(const cv_ics_history *h, icalcomponent *ev, icaltimetype now, int floor)
 {
 	const entry *old = find(h, icalcomponent_get_uid(ev));
 	uint64_t fp;

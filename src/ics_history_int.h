@@ -20,6 +20,6 @@ enum { ICS_EVENT_NEW, ICS_EVENT_SAME, ICS_EVENT_CHANGED };
  * is at least `floor` (cv_ics_options.sequence_floor).
  * Returns ICS_EVENT_NEW, _SAME or _CHANGED, or CV_ENOMEM.
  */
-int ics_history_stamp(const cv_ics_history *h, icalcomponent *ev, icaltimetype now, int floor);
+int Cv_ics_history_stamp(const cv_ics_history *h, icalcomponent *ev, icaltimetype now, int floor);
 
 #endif

@@ -24,14 +24,14 @@
  * Returns a new component (caller frees with icalcomponent_free()), or
  * NULL when memory runs out or to <= from.
  */
-icalcomponent *ics_vtimezone_build(const cv_zone *zone, int64_t from, int64_t to);
+icalcomponent *Cv_ics_vtimezone_build(const cv_zone *zone, int64_t from, int64_t to);
 
 /*
  * The text of a calendar component as published: libical's serialisation
- * folded again by cv_sb_ical() (no line ends in white space).  Returns a
+ * folded again by Cv_sb_ical() (no line ends in white space).  Returns a
  * malloc'd string (caller frees with free(), not libical's allocator), or
  * NULL when out of memory.
  */
-char *ics_component_text(icalcomponent *c);
+char *Cv_ics_component_text(icalcomponent *c);
 
 #endif

@@ -118,7 +118,7 @@ static int transitions(cv_transition **out, size_t *n, const cv_zone *zone, int6
 	return 0;
 }
 
-icalcomponent *ics_vtimezone_build(const cv_zone *zone, int64_t from, int64_t to)
+icalcomponent *Cv_ics_vtimezone_build(const cv_zone *zone, int64_t from, int64_t to)
 {
 	cv_transition *t = NULL;
 	unsigned char *done = NULL;

@@ -60,15 +60,15 @@ static void sb_base64(sbuf *b, const unsigned char *p, size_t n, size_t line)
 		q[1] = a[v >> 12 & 63];
 		q[2] = i + 1 < n ? a[v >> 6 & 63] : '=';
 		q[3] = i + 2 < n ? a[v & 63] : '=';
-		cv_sb_add(b, q, 4);
+		Cv_sb_add(b, q, 4);
 		col += 4;
 		if (line && col >= line) {
-			cv_sb_add(b, "\r\n", 2);
+			Cv_sb_add(b, "\r\n", 2);
 			col = 0;
 		}
 	}
 	if (line && col)
-		cv_sb_add(b, "\r\n", 2);
+		Cv_sb_add(b, "\r\n", 2);
 }
 
 /* FNV-1a, 64 bits: a stable fingerprint for Message-IDs and boundaries (not security). */
@@ -114,7 +114,7 @@ static int text_ok(const char *s, size_t max)
 	const char *what;
 	size_t n = strlen(s);
 
-	return n <= max && cv_text_check(s, n, 0, &what) == n;
+	return n <= max && Cv_text_check(s, n, 0, &what) == n;
 }
 
 /* 1 if `s` can go into a header as it is: short printable ASCII that no reader
@@ -145,7 +145,7 @@ static void sb_words(sbuf *b, const char *s)
 	while (i < n || i == 0) {
 		size_t j = i;
 		while (j < n) {
-			size_t k = cv_utf8_seq(u + j, n - j);
+			size_t k = Cv_utf8_seq(u + j, n - j);
 			if (!k)
 				k = 1; /* checked before; never split a byte anyway */
 			if (j + k - i > ITIP_WORD_BYTES)
@@ -153,10 +153,10 @@ static void sb_words(sbuf *b, const char *s)
 			j += k;
 		}
 		if (i)
-			cv_sb_str(b, "\r\n ");
-		cv_sb_str(b, "=?UTF-8?B?");
+			Cv_sb_str(b, "\r\n ");
+		Cv_sb_str(b, "=?UTF-8?B?");
 		sb_base64(b, u + i, j - i, 0);
-		cv_sb_str(b, "?=");
+		Cv_sb_str(b, "?=");
 		if (j == i)
 			break; /* empty text */
 		i = j;
@@ -172,13 +172,13 @@ static void sb_phrase(sbuf *b, const char *s)
 		sb_words(b, s);
 		return;
 	}
-	cv_sb_str(b, "\"");
+	Cv_sb_str(b, "\"");
 	for (i = 0; s[i]; i++) {
 		if (s[i] == '"' || s[i] == '\\')
-			cv_sb_str(b, "\\");
-		cv_sb_add(b, &s[i], 1);
+			Cv_sb_str(b, "\\");
+		Cv_sb_add(b, &s[i], 1);
 	}
-	cv_sb_str(b, "\"");
+	Cv_sb_str(b, "\"");
 }
 
 /* An address header: `Name <addr>` or the bare address; the address goes on a
@@ -187,15 +187,15 @@ static void sb_mailbox(sbuf *b, const char *header, const char *name, const char
 {
 	size_t start;
 
-	cv_sb_printf(b, "%s: ", header);
+	Cv_sb_printf(b, "%s: ", header);
 	if (name && *name) {
 		sb_phrase(b, name);
 		for (start = b->oom ? 0 : b->len; start > 0 && b->p[start - 1] != '\n'; start--)
 			;
-		cv_sb_str(b, !b->oom && b->len - start + strlen(addr) + 3 > ITIP_LINE_SHOULD ? "\r\n "
+		Cv_sb_str(b, !b->oom && b->len - start + strlen(addr) + 3 > ITIP_LINE_SHOULD ? "\r\n "
 											    : " ");
 	}
-	cv_sb_printf(b, "<%s>\r\n", addr);
+	Cv_sb_printf(b, "<%s>\r\n", addr);
 }
 
 /* RFC 5322 date-time in UTC: "Fri, 15 Jan 2027 08:00:00 +0000". */
@@ -209,7 +209,7 @@ static void sb_date(sbuf *b, int64_t t)
 	int y;
 
 	cv_civil_from_days(&y, &m, &d, day);
-	cv_sb_printf(b, "%s, %u %s %04d %02d:%02d:%02d +0000", cv_weekday_name(cv_weekday(day)), d,
+	Cv_sb_printf(b, "%s, %u %s %04d %02d:%02d:%02d +0000", cv_weekday_name(cv_weekday(day)), d,
 		  months[(m - 1) % 12], y, (int)(s / 3600), (int)(s / 60 % 60), (int)(s % 60));
 }
 
@@ -324,7 +324,7 @@ static void sb_component(sbuf *b, icalcomponent *c)
 		b->oom = 1;
 		return;
 	}
-	cv_sb_str(b, s);
+	Cv_sb_str(b, s);
 	icalmemory_free_buffer(s);
 }
 
@@ -548,27 +548,27 @@ static void list_event(message *m, icalcomponent *ev)
 	if (m->count > ITIP_LISTED_MAX)
 		return;
 	if (m->count == ITIP_LISTED_MAX) {
-		cv_sb_str(&m->list, "- ...\r\n");
+		Cv_sb_str(&m->list, "- ...\r\n");
 		return;
 	}
-	cv_sb_str(&m->list, summary && *summary ? "- " : "- (no title)");
+	Cv_sb_str(&m->list, summary && *summary ? "- " : "- (no title)");
 	if (summary)
-		cv_sb_str(&m->list, summary);
+		Cv_sb_str(&m->list, summary);
 	if (p) {
 		icaltimetype t = icalproperty_get_dtstart(p);
 		icalparameter *a = icalproperty_get_first_parameter(p, ICAL_TZID_PARAMETER);
-		cv_sb_printf(&m->list, ", %04d-%02d-%02d", t.year, t.month, t.day);
+		Cv_sb_printf(&m->list, ", %04d-%02d-%02d", t.year, t.month, t.day);
 		if (!t.is_date)
-			cv_sb_printf(&m->list, " %02d:%02d", t.hour, t.minute);
+			Cv_sb_printf(&m->list, " %02d:%02d", t.hour, t.minute);
 		if (a && icalparameter_get_tzid(a)) {
-			cv_sb_str(&m->list, " (");
-			cv_sb_str(&m->list, icalparameter_get_tzid(a));
-			cv_sb_str(&m->list, ")");
+			Cv_sb_str(&m->list, " (");
+			Cv_sb_str(&m->list, icalparameter_get_tzid(a));
+			Cv_sb_str(&m->list, ")");
 		} else if (!t.is_date && icaltime_is_utc(t)) {
-			cv_sb_str(&m->list, " (UTC)");
+			Cv_sb_str(&m->list, " (UTC)");
 		}
 	}
-	cv_sb_str(&m->list, "\r\n");
+	Cv_sb_str(&m->list, "\r\n");
 }
 
 /*
@@ -612,7 +612,7 @@ static void message_add(message *m, icalcomponent *src, int seq, int cancel)
 			put_param(m, p, icalparameter_new_cn(m->title));
 		put(m, ev, p);
 	}
-	cv_sb_printf(&uri, "mailto:%s", m->to->email);
+	Cv_sb_printf(&uri, "mailto:%s", m->to->email);
 	p = uri.oom ? NULL : icalproperty_new_attendee(uri.p);
 	free(uri.p);
 	if (p) {
@@ -661,7 +661,7 @@ static int message_finish(message *m, char **out, size_t *len, size_t changed)
 	if (m->oom)
 		return CV_ENOMEM;
 	/* folded again like the published calendars: no line ends in a space */
-	ics = ics_component_text(m->cal);
+	ics = Cv_ics_component_text(m->cal);
 	if (!ics)
 		return CV_ENOMEM;
 
@@ -671,50 +671,50 @@ static int message_finish(message *m, char **out, size_t *len, size_t changed)
 	snprintf(id, sizeof(id), "%016llx%016llx", (unsigned long long)h1, (unsigned long long)h2);
 	snprintf(boundary, sizeof(boundary), "=_convene_%016llx", (unsigned long long)(h1 ^ h2));
 
-	/* Names and titles through cv_sb_str(): cv_sb_printf() would cut them at 511 bytes. */
+	/* Names and titles through Cv_sb_str(): Cv_sb_printf() would cut them at 511 bytes. */
 	if (m->to->name && *m->to->name) {
-		cv_sb_str(&text, m->to->name);
-		cv_sb_str(&text, ",\r\n\r\n");
+		Cv_sb_str(&text, m->to->name);
+		Cv_sb_str(&text, ",\r\n\r\n");
 	}
-	cv_sb_str(&text, m->title);
+	Cv_sb_str(&text, m->title);
 	if (!strcmp(m->method, "CANCEL")) {
-		cv_sb_printf(&text, ": the %zu event%s below %s cancelled and will be removed from "
+		Cv_sb_printf(&text, ": the %zu event%s below %s cancelled and will be removed from "
 				 "your calendar.\r\n\r\n", m->count, m->count == 1 ? "" : "s",
 			  m->count == 1 ? "is" : "are");
 	} else {
-		cv_sb_printf(&text, ": the attached invitation puts the %zu event%s below in your "
+		Cv_sb_printf(&text, ": the attached invitation puts the %zu event%s below in your "
 				 "calendar", m->count, m->count == 1 ? "" : "s");
 		if (changed)
-			cv_sb_printf(&text, " (%zu of them changed since the last message)", changed);
-		cv_sb_str(&text, ".\r\n\r\n");
+			Cv_sb_printf(&text, " (%zu of them changed since the last message)", changed);
+		Cv_sb_str(&text, ".\r\n\r\n");
 	}
-	cv_sb_add(&text, m->list.p ? m->list.p : "", m->list.len);
-	cv_sb_str(&text, "\r\nThis message was sent automatically; replies are not read.\r\n");
+	Cv_sb_add(&text, m->list.p ? m->list.p : "", m->list.len);
+	Cv_sb_str(&text, "\r\nThis message was sent automatically; replies are not read.\r\n");
 
 	sb_mailbox(&b, "From", m->title, m->from);
 	sb_mailbox(&b, "To", m->to->name, m->to->email);
-	cv_sb_str(&subj, subject);
-	cv_sb_str(&subj, m->title);
-	cv_sb_str(&b, "Subject: ");
+	Cv_sb_str(&subj, subject);
+	Cv_sb_str(&subj, m->title);
+	Cv_sb_str(&b, "Subject: ");
 	if (!subj.oom && header_raw(subj.p))
-		cv_sb_str(&b, subj.p);
+		Cv_sb_str(&b, subj.p);
 	else if (!subj.oom)
 		sb_words(&b, subj.p);
-	cv_sb_str(&b, "\r\nDate: ");
+	Cv_sb_str(&b, "\r\nDate: ");
 	sb_date(&b, m->opt->date);
-	cv_sb_printf(&b, "\r\nMessage-ID: <%s.%s@%s>\r\n", id,
+	Cv_sb_printf(&b, "\r\nMessage-ID: <%s.%s@%s>\r\n", id,
 		  !strcmp(m->method, "CANCEL") ? "cancel" : "request", m->domain);
-	cv_sb_str(&b, "MIME-Version: 1.0\r\n");
+	Cv_sb_str(&b, "MIME-Version: 1.0\r\n");
 	/* RFC 3834: no vacation auto-replies to a no-reply address. */
-	cv_sb_str(&b, "Auto-Submitted: auto-generated\r\n");
-	cv_sb_printf(&b, "Content-Type: multipart/alternative; boundary=\"%s\"\r\n\r\n", boundary);
-	cv_sb_printf(&b, "--%s\r\nContent-Type: text/plain; charset=UTF-8\r\n"
+	Cv_sb_str(&b, "Auto-Submitted: auto-generated\r\n");
+	Cv_sb_printf(&b, "Content-Type: multipart/alternative; boundary=\"%s\"\r\n\r\n", boundary);
+	Cv_sb_printf(&b, "--%s\r\nContent-Type: text/plain; charset=UTF-8\r\n"
 		      "Content-Transfer-Encoding: base64\r\n\r\n", boundary);
 	sb_base64(&b, (const unsigned char *)(text.p ? text.p : ""), text.len, ITIP_B64_LINE);
-	cv_sb_printf(&b, "--%s\r\nContent-Type: text/calendar; charset=UTF-8; method=%s\r\n"
+	Cv_sb_printf(&b, "--%s\r\nContent-Type: text/calendar; charset=UTF-8; method=%s\r\n"
 		      "Content-Transfer-Encoding: base64\r\n\r\n", boundary, m->method);
 	sb_base64(&b, (const unsigned char *)ics, strlen(ics), ITIP_B64_LINE);
-	cv_sb_printf(&b, "--%s--\r\n", boundary);
+	Cv_sb_printf(&b, "--%s--\r\n", boundary);
 	free(ics);
 	free(subj.p);
 	free(text.p);
@@ -881,18 +881,18 @@ int cv_itip_recipients_format(char **out, size_t *len, const cv_roster *roster)
 	sbuf b = {0};
 	size_t i, j;
 
-	cv_sb_str(&b, "# convene itip recipients: id, name and e-mail address separated by tabs\n");
+	Cv_sb_str(&b, "# convene itip recipients: id, name and e-mail address separated by tabs\n");
 	for (i = 0; roster && i < roster->count; i++) {
 		const cv_student *st = &roster->students[i];
 		const char *name = st->name ? st->name : "";
 		if (!cv_itip_email_valid(st->email))
 			continue;
-		cv_sb_printf(&b, "%s\t", st->id);
+		Cv_sb_printf(&b, "%s\t", st->id);
 		for (j = 0; name[j]; j++) {
 			unsigned char c = (unsigned char)name[j];
-			cv_sb_add(&b, c < 0x20 || c == 0x7f ? " " : &name[j], 1);
+			Cv_sb_add(&b, c < 0x20 || c == 0x7f ? " " : &name[j], 1);
 		}
-		cv_sb_printf(&b, "\t%s\n", st->email);
+		Cv_sb_printf(&b, "\t%s\n", st->email);
 	}
 	if (b.oom) {
 		free(b.p);
@@ -1114,9 +1114,9 @@ int cv_itip_ledger_format(char **out, size_t *len, const cv_itip_ledger *l)
 				v[n++] = &l->e[i];
 		qsort(v, n, sizeof(*v), entry_by_uid);
 	}
-	cv_sb_str(&b, "# convene itip ledger: UID and the highest SEQUENCE sent, separated by a tab\n");
+	Cv_sb_str(&b, "# convene itip ledger: UID and the highest SEQUENCE sent, separated by a tab\n");
 	for (i = 0; i < n; i++)
-		cv_sb_printf(&b, "%s\t%d\n", v[i]->uid, v[i]->seq);
+		Cv_sb_printf(&b, "%s\t%d\n", v[i]->uid, v[i]->seq);
 	free(v);
 	if (b.oom) {
 		free(b.p);

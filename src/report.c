@@ -12,22 +12,22 @@
 static void sb_json_string(sbuf *b, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	cv_sb_add(b, "\"", 1);
+	Cv_sb_add(b, "\"", 1);
 	for (; *p; p++) {
 		switch (*p) {
-		case '"': cv_sb_add(b, "\\\"", 2); break;
-		case '\\': cv_sb_add(b, "\\\\", 2); break;
-		case '\n': cv_sb_add(b, "\\n", 2); break;
-		case '\r': cv_sb_add(b, "\\r", 2); break;
-		case '\t': cv_sb_add(b, "\\t", 2); break;
+		case '"': Cv_sb_add(b, "\\\"", 2); break;
+		case '\\': Cv_sb_add(b, "\\\\", 2); break;
+		case '\n': Cv_sb_add(b, "\\n", 2); break;
+		case '\r': Cv_sb_add(b, "\\r", 2); break;
+		case '\t': Cv_sb_add(b, "\\t", 2); break;
 		default:
 			if (*p < 0x20)
-				cv_sb_printf(b, "\\u%04x", *p);
+				Cv_sb_printf(b, "\\u%04x", *p);
 			else
-				cv_sb_add(b, (const char *)p, 1);
+				Cv_sb_add(b, (const char *)p, 1);
 		}
 	}
-	cv_sb_add(b, "\"", 1);
+	Cv_sb_add(b, "\"", 1);
 }
 
 static void json_string(FILE *f, const char *s)
@@ -173,29 +173,29 @@ int cv_report_json(FILE *f, const cv_plan *p)
 		const cv_student *st = &p->roster->students[sp->student];
 		int pass;
 		line.len = 0;
-		cv_sb_str(&line, i ? ",\n  {\"id\": " : "\n  {\"id\": ");
+		Cv_sb_str(&line, i ? ",\n  {\"id\": " : "\n  {\"id\": ");
 		sb_json_string(&line, st->id);
-		cv_sb_str(&line, ", \"timezone\": ");
+		Cv_sb_str(&line, ", \"timezone\": ");
 		sb_json_string(&line, cv_zone_name(st->zone));
 		if (sp->section < 0)
-			cv_sb_str(&line, ", \"section\": null");
+			Cv_sb_str(&line, ", \"section\": null");
 		else
-			cv_sb_printf(&line, ", \"section\": %u", p->sessions[sp->section].index);
+			Cv_sb_printf(&line, ", \"section\": %u", p->sessions[sp->section].index);
 		for (pass = 0; pass < 2; pass++) {
 			int first = 1;
-			cv_sb_str(&line, pass ? ", \"alternative\": [" : ", \"live\": [");
+			Cv_sb_str(&line, pass ? ", \"alternative\": [" : ", \"live\": [");
 			for (j = 0; j < sp->nexpects; j++) {
 				const cv_expect *e = &sp->expects[j];
 				if ((e->miss == CV_MISS_NONE) == (pass == 1))
 					continue;
 				if (!first)
-					cv_sb_add(&line, ", ", 2);
+					Cv_sb_add(&line, ", ", 2);
 				first = 0;
-				cv_sb_add(&line, text[e->session][e->occurrence], INSTANT_JSON_LEN);
+				Cv_sb_add(&line, text[e->session][e->occurrence], INSTANT_JSON_LEN);
 			}
-			cv_sb_add(&line, "]", 1);
+			Cv_sb_add(&line, "]", 1);
 		}
-		cv_sb_str(&line, ", \"reasons\": [");
+		Cv_sb_str(&line, ", \"reasons\": [");
 		{
 			int first = 1;
 			for (j = 0; j < sp->nexpects; j++) {
@@ -205,12 +205,12 @@ int cv_report_json(FILE *f, const cv_plan *p)
 				if (e->miss == CV_MISS_NONE)
 					continue;
 				if (!first)
-					cv_sb_add(&line, ", ", 2);
-				cv_sb_str(&line, names[e->miss]);
+					Cv_sb_add(&line, ", ", 2);
+				Cv_sb_str(&line, names[e->miss]);
 				first = 0;
 			}
 		}
-		cv_sb_add(&line, "]}", 2);
+		Cv_sb_add(&line, "]}", 2);
 		if (!line.oom)
 			fwrite(line.p, 1, line.len, f);
 	}

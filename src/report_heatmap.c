@@ -22,12 +22,12 @@ static void xml_text(sbuf *b, const char *s)
 {
 	for (; *s; s++) {
 		switch (*s) {
-		case '&': cv_sb_str(b, "&amp;"); break;
-		case '<': cv_sb_str(b, "&lt;"); break;
-		case '>': cv_sb_str(b, "&gt;"); break;
-		case '"': cv_sb_str(b, "&quot;"); break;
-		case '\'': cv_sb_str(b, "&apos;"); break;
-		default: cv_sb_add(b, s, 1);
+		case '&': Cv_sb_str(b, "&amp;"); break;
+		case '<': Cv_sb_str(b, "&lt;"); break;
+		case '>': Cv_sb_str(b, "&gt;"); break;
+		case '"': Cv_sb_str(b, "&quot;"); break;
+		case '\'': Cv_sb_str(b, "&apos;"); break;
+		default: Cv_sb_add(b, s, 1);
 		}
 	}
 }
@@ -89,22 +89,22 @@ int cv_report_heatmap(FILE *f, const cv_plan *p, const cv_grid *g)
 			max = per_week[i];
 	}
 
-	cv_sb_printf(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	Cv_sb_printf(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 			 "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%u\" height=\"%u\" "
 			 "viewBox=\"0 0 %u %u\" font-family=\"sans-serif\" font-size=\"11\">\n",
 		     width, height, width, height);
-	cv_sb_str(&b, "<title>");
+	Cv_sb_str(&b, "<title>");
 	xml_text(&b, c->title);
-	cv_sb_str(&b, ": live students a week by session start (");
+	Cv_sb_str(&b, ": live students a week by session start (");
 	xml_text(&b, cv_zone_name(c->zone));
-	cv_sb_str(&b, ")</title>\n");
-	cv_sb_printf(&b, "<rect x=\"%u\" y=\"%u\" width=\"%u\" height=\"%u\" fill=\"#E5E5E5\"/>\n",
+	Cv_sb_str(&b, ")</title>\n");
+	Cv_sb_printf(&b, "<rect x=\"%u\" y=\"%u\" width=\"%u\" height=\"%u\" fill=\"#E5E5E5\"/>\n",
 		     LEFT, TOP, 7 * CELL_W, DAY_PX);
 	for (d = 0; d < 7; d++)
-		cv_sb_printf(&b, "<text x=\"%u\" y=\"%u\" text-anchor=\"middle\">%s</text>\n",
+		Cv_sb_printf(&b, "<text x=\"%u\" y=\"%u\" text-anchor=\"middle\">%s</text>\n",
 			     LEFT + d * CELL_W + CELL_W / 2, TOP - 8, cv_weekday_name(d));
 	for (h = 0; h <= 24; h += 2)
-		cv_sb_printf(&b, "<text x=\"%u\" y=\"%.1f\" text-anchor=\"end\">%02u:00</text>\n",
+		Cv_sb_printf(&b, "<text x=\"%u\" y=\"%.1f\" text-anchor=\"end\">%02u:00</text>\n",
 			     LEFT - 6, TOP + h * 60 * px + 4, h);
 
 	/* One cell per candidate start, as tall as the grid step; its title
@@ -113,7 +113,7 @@ int cv_report_heatmap(FILE *f, const cv_plan *p, const cv_grid *g)
 		unsigned m = cv_grid_week_minute(g, i), day = m / 1440, min = m % 1440;
 		char fill[8];
 		colour(fill, max > 0 ? per_week[i] / max : 0);
-		cv_sb_printf(&b, "<rect class=\"candidate\" x=\"%u\" y=\"%.2f\" width=\"%u\" "
+		Cv_sb_printf(&b, "<rect class=\"candidate\" x=\"%u\" y=\"%.2f\" width=\"%u\" "
 				 "height=\"%.2f\" fill=\"%s\"><title>%s %02u:%02u: %.1f students a "
 				 "week live, %llu at least once</title></rect>\n",
 			     LEFT + day * CELL_W, TOP + min * px, CELL_W, c->granularity * px, fill,
@@ -125,7 +125,7 @@ int cv_report_heatmap(FILE *f, const cv_plan *p, const cv_grid *g)
 	for (i = 0; i < p->nsessions; i++) {
 		const cv_session *s = &p->sessions[i];
 		unsigned end = s->slot.start + s->duration > 1440 ? 1440 : s->slot.start + s->duration;
-		cv_sb_printf(&b, "<rect class=\"chosen\" x=\"%u\" y=\"%.2f\" width=\"%u\" height=\"%.2f\" "
+		Cv_sb_printf(&b, "<rect class=\"chosen\" x=\"%u\" y=\"%.2f\" width=\"%u\" height=\"%.2f\" "
 				 "fill=\"none\" stroke=\"#D7301F\" stroke-width=\"3\"><title>%s %u: %s "
 				 "%02u:%02u, %zu students</title></rect>\n",
 			     LEFT + s->slot.weekday * CELL_W + 1, TOP + s->slot.start * px,
@@ -138,14 +138,14 @@ int cv_report_heatmap(FILE *f, const cv_plan *p, const cv_grid *g)
 	for (i = 0; i <= 10; i++) {
 		char fill[8];
 		colour(fill, i / 10.0);
-		cv_sb_printf(&b, "<rect x=\"%zu\" y=\"%u\" width=\"24\" height=\"12\" fill=\"%s\"/>\n",
+		Cv_sb_printf(&b, "<rect x=\"%zu\" y=\"%u\" width=\"24\" height=\"12\" fill=\"%s\"/>\n",
 			     LEFT + i * 24, TOP + DAY_PX + 16, fill);
 	}
-	cv_sb_printf(&b, "<text x=\"%u\" y=\"%u\">0 to %.1f students a week live if a session "
+	Cv_sb_printf(&b, "<text x=\"%u\" y=\"%u\">0 to %.1f students a week live if a session "
 			 "started there</text>\n", LEFT + 11 * 24 + 8, TOP + DAY_PX + 26, max);
-	cv_sb_printf(&b, "<text x=\"%u\" y=\"%u\">grey: no session can start there; red: the "
+	Cv_sb_printf(&b, "<text x=\"%u\" y=\"%u\">grey: no session can start there; red: the "
 			 "plan's sessions</text>\n", LEFT, TOP + DAY_PX + 46);
-	cv_sb_str(&b, "</svg>\n");
+	Cv_sb_str(&b, "</svg>\n");
 
 	if (b.oom)
 		rc = CV_ENOMEM;

@@ -578,7 +578,7 @@ static void check_text(rowctx *x, const int *column_of_field)
 
 		if (f->too_long)
 			continue;
-		bad = cv_text_check(r->data + f->off, f->len, spaces, &what);
+		bad = Cv_text_check(r->data + f->off, f->len, spaces, &what);
 		if (bad < f->len) {
 			field_error(x, f, bad, "%s", what);
 			/* The field is unusable: blank it so later checks skip it quietly. */
@@ -797,7 +797,7 @@ static void validate_row(rowctx *x, const int *column_of_field, size_t ncols)
 			if (rc) {
 				char msg[CV_ZONE_HINT_MAX + 128];
 				field_error(x, tz.f, tz.off, "%s",
-					    cv_zone_problem(msg, sizeof(msg), tz.s, hint));
+					    Cv_zone_problem(msg, sizeof(msg), tz.s, hint));
 				zone = NULL;
 			}
 		}
@@ -904,7 +904,7 @@ static size_t read_header(rowctx *x, int *column_of_field)
 				break;
 		}
 		if (c == COL_COUNT) {
-			const char *near = v.len ? cv_closest_word(v.s, column_names) : NULL;
+			const char *near = v.len ? Cv_closest_word(v.s, column_names) : NULL;
 			if (!v.len)
 				field_error(x, f, v.off, "empty column name in the header");
 			else if (near)

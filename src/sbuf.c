@@ -6,7 +6,7 @@
 
 #include "sbuf_int.h"
 
-void cv_sb_add(sbuf *b, const char *s, size_t n)
+void Cv_sb_add(sbuf *b, const char *s, size_t n)
 {
 	if (b->oom)
 		return;
@@ -28,12 +28,12 @@ void cv_sb_add(sbuf *b, const char *s, size_t n)
 	b->p[b->len] = '\0';
 }
 
-void cv_sb_str(sbuf *b, const char *s)
+void Cv_sb_str(sbuf *b, const char *s)
 {
-	cv_sb_add(b, s, strlen(s));
+	Cv_sb_add(b, s, strlen(s));
 }
 
-void cv_sb_printf(sbuf *b, const char *fmt, ...)
+void Cv_sb_printf(sbuf *b, const char *fmt, ...)
 {
 	char tmp[CV_SB_PRINTF_MAX];
 	va_list ap;
@@ -44,7 +44,7 @@ void cv_sb_printf(sbuf *b, const char *fmt, ...)
 	va_end(ap);
 	if (n < 0)
 		return;
-	cv_sb_add(b, tmp, (size_t)n < sizeof(tmp) ? (size_t)n : sizeof(tmp) - 1);
+	Cv_sb_add(b, tmp, (size_t)n < sizeof(tmp) ? (size_t)n : sizeof(tmp) - 1);
 }
 
 static int is_blank(char c)
@@ -65,16 +65,16 @@ static void fold_line(sbuf *b, const char *s, size_t n)
 			; /* blanks are ASCII: k stays on a character boundary */
 		if (k > pos)
 			cut = k;
-		cv_sb_add(b, s + pos, cut - pos);
-		cv_sb_add(b, "\r\n ", 3);
+		Cv_sb_add(b, s + pos, cut - pos);
+		Cv_sb_add(b, "\r\n ", 3);
 		pos = cut;
 		room = CV_ICAL_LINE_MAX - 1; /* the leading space counts */
 	}
-	cv_sb_add(b, s + pos, n - pos);
-	cv_sb_add(b, "\r\n", 2);
+	Cv_sb_add(b, s + pos, n - pos);
+	Cv_sb_add(b, "\r\n", 2);
 }
 
-void cv_sb_ical(sbuf *b, const char *text)
+void Cv_sb_ical(sbuf *b, const char *text)
 {
 	sbuf line = {0};
 	const char *p = text;
@@ -85,11 +85,11 @@ void cv_sb_ical(sbuf *b, const char *text)
 		for (;;) {
 			crlf = strstr(p, "\r\n");
 			if (!crlf) {
-				cv_sb_add(&line, p, strlen(p));
+				Cv_sb_add(&line, p, strlen(p));
 				p += strlen(p);
 				break;
 			}
-			cv_sb_add(&line, p, (size_t)(crlf - p));
+			Cv_sb_add(&line, p, (size_t)(crlf - p));
 			p = crlf + 2;
 			if (!is_blank(*p))
 				break;

@@ -15,12 +15,12 @@ typedef struct sbuf {
 } sbuf;
 
 /* Append s[0..n). */
-void cv_sb_add(sbuf *b, const char *s, size_t n);
+void Cv_sb_add(sbuf *b, const char *s, size_t n);
 /* Append a NUL-terminated string. */
-void cv_sb_str(sbuf *b, const char *s);
+void Cv_sb_str(sbuf *b, const char *s);
 /* Append printf output; one call writes at most CV_SB_PRINTF_MAX - 1 bytes. */
 #define CV_SB_PRINTF_MAX 512
-void cv_sb_printf(sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void Cv_sb_printf(sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Octets of a folded iCalendar line, CRLF excluded (RFC 5545 section 3.1). */
 #define CV_ICAL_LINE_MAX 75
@@ -35,6 +35,6 @@ void cv_sb_printf(sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2
  * break is moved earlier, before the run of white space, to achieve this;
  * only a run of white space longer than a line still ends one.
  */
-void cv_sb_ical(sbuf *b, const char *text);
+void Cv_sb_ical(sbuf *b, const char *text);
 
 #endif

@@ -340,7 +340,7 @@ static void top_exact(val *out, search *s, size_t depth, size_t from, size_t r)
  * more than the arithmetic. */
 static inline int apart(const search *s, size_t a, size_t b)
 {
-	return cv_week_apart(s->wmin[a], s->wmin[b], s->dur, s->gap);
+	return Cv_week_apart(s->wmin[a], s->wmin[b], s->dur, s->gap);
 }
 
 /* Mark the usable candidates of a node; returns how many there are. */

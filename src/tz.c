@@ -620,13 +620,13 @@ static void suggest_hint(char *hint, size_t size, const char *name)
 
 static int32_t src_offset(const cv_zone *z, int64_t t)
 {
-	return z->tzif ? tz_tzif_offset(z->tzif, t) : 0;
+	return z->tzif ? Cv_tzif_offset(z->tzif, t) : 0;
 }
 
 /* Report every offset change in (a, b] to `emit`, in order. */
 static int src_changes(const cv_zone *z, int64_t a, int64_t b, tz_emit_fn emit, void *ctx)
 {
-	return z->tzif ? tz_tzif_transitions(z->tzif, a, b, emit, ctx) : 0;
+	return z->tzif ? Cv_tzif_transitions(z->tzif, a, b, emit, ctx) : 0;
 }
 
 struct vec {
@@ -821,7 +821,7 @@ static void zone_free(cv_zone *z)
 		return;
 	free(z->name);
 	free(z->tr);
-	tz_tzif_free(z->tzif);
+	Cv_tzif_free(z->tzif);
 	free(z);
 }
 
@@ -852,7 +852,7 @@ static int zone_get(const cv_zone **out, const char *canon, char *hint, size_t h
 		char path[1024];
 		int rc;
 		snprintf(path, sizeof(path), "%s/%s", dir ? dir : "/usr/share/zoneinfo", canon);
-		rc = tz_tzif_load(&z->tzif, path);
+		rc = Cv_tzif_load(&z->tzif, path);
 		if (rc) {
 			zone_free(z);
 			if (rc == CV_ENOMEM)

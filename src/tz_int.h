@@ -48,26 +48,26 @@ typedef struct tz_tzif {
 typedef int (*tz_emit_fn)(void *ctx, const cv_transition *t);
 
 /* Parse a POSIX TZ string.  Returns 0, or CV_EDATA when it is malformed. */
-int tz_rule_parse(tz_rule *out, const char *text);
+int Cv_tz_rule_parse(tz_rule *out, const char *text);
 /* The rule's offset at UTC instant t. */
-int32_t tz_rule_offset(const tz_rule *r, int64_t t);
+int32_t Cv_tz_rule_offset(const tz_rule *r, int64_t t);
 
 /*
  * Parse a TZif file's bytes (version 1 to 4; the 64-bit block when there
- * is one).  Returns 0 with *out malloc'd (free with tz_tzif_free()),
+ * is one).  Returns 0 with *out malloc'd (free with Cv_tzif_free()),
  * CV_EDATA when the data is malformed or uses leap seconds, or CV_ENOMEM.
  */
-int tz_tzif_parse(tz_tzif **out, const unsigned char *data, size_t len);
-/* Read and parse a TZif file: as tz_tzif_parse(), or CV_ENOINPUT. */
-int tz_tzif_load(tz_tzif **out, const char *path);
-void tz_tzif_free(tz_tzif *z);
+int Cv_tzif_parse(tz_tzif **out, const unsigned char *data, size_t len);
+/* Read and parse a TZif file: as Cv_tzif_parse(), or CV_ENOINPUT. */
+int Cv_tzif_load(tz_tzif **out, const char *path);
+void Cv_tzif_free(tz_tzif *z);
 
 /* The offset in force at UTC instant t. */
-int32_t tz_tzif_offset(const tz_tzif *z, int64_t t);
+int32_t Cv_tzif_offset(const tz_tzif *z, int64_t t);
 /*
  * Call emit for every change of offset at an instant in (a, b], in order;
  * stops at and returns emit's first non-zero value, else 0.
  */
-int tz_tzif_transitions(const tz_tzif *z, int64_t a, int64_t b, tz_emit_fn emit, void *ctx);
+int Cv_tzif_transitions(const tz_tzif *z, int64_t a, int64_t b, tz_emit_fn emit, void *ctx);
 
 #endif

@@ -116,7 +116,7 @@ static const char *parse_date(const char *s, tz_rule_date *d)
 	return s;
 }
 
-int tz_rule_parse(tz_rule *out, const char *text)
+int Cv_tz_rule_parse(tz_rule *out, const char *text)
 {
 	tz_rule r;
 	const char *s = text;
@@ -223,7 +223,7 @@ static int year_of(int64_t t)
 	return y;
 }
 
-int32_t tz_rule_offset(const tz_rule *r, int64_t t)
+int32_t Cv_tz_rule_offset(const tz_rule *r, int64_t t)
 {
 	struct event ev[6];
 	int y = year_of(t), i, k;
@@ -285,7 +285,7 @@ static size_t block_len(const struct counts *c, size_t tsize)
 	       c->isstd + c->isut;
 }
 
-void tz_tzif_free(tz_tzif *z)
+void Cv_tzif_free(tz_tzif *z)
 {
 	if (!z)
 		return;
@@ -294,7 +294,7 @@ void tz_tzif_free(tz_tzif *z)
 	free(z);
 }
 
-int tz_tzif_parse(tz_tzif **out, const unsigned char *data, size_t len)
+int Cv_tzif_parse(tz_tzif **out, const unsigned char *data, size_t len)
 {
 	struct counts c;
 	const unsigned char *p = data, *times, *idx, *types;
@@ -331,7 +331,7 @@ int tz_tzif_parse(tz_tzif **out, const unsigned char *data, size_t len)
 		z->at = malloc(c.time * sizeof(*z->at));
 		z->off = malloc(c.time * sizeof(*z->off));
 		if (!z->at || !z->off) {
-			tz_tzif_free(z);
+			Cv_tzif_free(z);
 			return CV_ENOMEM;
 		}
 	}
@@ -339,7 +339,7 @@ int tz_tzif_parse(tz_tzif **out, const unsigned char *data, size_t len)
 	for (i = 0; i < c.time; i++) {
 		int64_t at = tsize == 8 ? be64(times + 8 * i) : (int32_t)be32(times + 4 * i);
 		if (idx[i] >= c.type || (i && at <= z->at[i - 1])) {
-			tz_tzif_free(z);
+			Cv_tzif_free(z);
 			return CV_EDATA;
 		}
 		z->at[i] = at;
@@ -349,7 +349,7 @@ int tz_tzif_parse(tz_tzif **out, const unsigned char *data, size_t len)
 	for (i = 0; i < c.type; i++) {
 		int32_t o = (int32_t)be32(types + 6 * i);
 		if (o < -25 * 3600 || o > 26 * 3600) {
-			tz_tzif_free(z);
+			Cv_tzif_free(z);
 			return CV_EDATA;
 		}
 	}
@@ -360,14 +360,14 @@ int tz_tzif_parse(tz_tzif **out, const unsigned char *data, size_t len)
 		char tzs[128];
 		if (f >= end || *f != '\n' || !(nl = memchr(f + 1, '\n', (size_t)(end - f - 1))) ||
 		    (size_t)(nl - f - 1) >= sizeof(tzs)) {
-			tz_tzif_free(z);
+			Cv_tzif_free(z);
 			return CV_EDATA;
 		}
 		memcpy(tzs, f + 1, (size_t)(nl - f - 1));
 		tzs[nl - f - 1] = '\0';
 		if (tzs[0]) {
-			if (tz_rule_parse(&z->rule, tzs)) {
-				tz_tzif_free(z);
+			if (Cv_tz_rule_parse(&z->rule, tzs)) {
+				Cv_tzif_free(z);
 				return CV_EDATA;
 			}
 			z->has_rule = 1;
@@ -377,7 +377,7 @@ int tz_tzif_parse(tz_tzif **out, const unsigned char *data, size_t len)
 	return 0;
 }
 
-int tz_tzif_load(tz_tzif **out, const char *path)
+int Cv_tzif_load(tz_tzif **out, const char *path)
 {
 	FILE *f = fopen(path, "rb");
 	unsigned char *buf;
@@ -395,22 +395,22 @@ int tz_tzif_load(tz_tzif **out, const char *path)
 	if (ferror(f) || len == TZ_TZIF_MAX_BYTES)
 		rc = ferror(f) ? CV_ENOINPUT : CV_EDATA;
 	else
-		rc = tz_tzif_parse(out, buf, len);
+		rc = Cv_tzif_parse(out, buf, len);
 	fclose(f);
 	free(buf);
 	return rc;
 }
 
-int32_t tz_tzif_offset(const tz_tzif *z, int64_t t)
+int32_t Cv_tzif_offset(const tz_tzif *z, int64_t t)
 {
 	size_t lo = 0, hi = z->n;
 
 	if (z->n == 0)
-		return z->has_rule ? tz_rule_offset(&z->rule, t) : z->off0;
+		return z->has_rule ? Cv_tz_rule_offset(&z->rule, t) : z->off0;
 	if (t < z->at[0])
 		return z->off0;
 	if (t >= z->at[z->n - 1])
-		return z->has_rule ? tz_rule_offset(&z->rule, t) : z->off[z->n - 1];
+		return z->has_rule ? Cv_tz_rule_offset(&z->rule, t) : z->off[z->n - 1];
 	/* The last transition at or before t. */
 	while (hi - lo > 1) {
 		size_t mid = lo + (hi - lo) / 2;
@@ -426,12 +426,12 @@ static int emit_if_change(const tz_tzif *z, int64_t at, tz_emit_fn emit, void *c
 {
 	cv_transition tr;
 	tr.at = at;
-	tr.offset_before = tz_tzif_offset(z, at - 1);
-	tr.offset_after = tz_tzif_offset(z, at);
+	tr.offset_before = Cv_tzif_offset(z, at - 1);
+	tr.offset_after = Cv_tzif_offset(z, at);
 	return tr.offset_before != tr.offset_after ? emit(ctx, &tr) : 0;
 }
 
-int tz_tzif_transitions(const tz_tzif *z, int64_t a, int64_t b, tz_emit_fn emit, void *ctx)
+int Cv_tzif_transitions(const tz_tzif *z, int64_t a, int64_t b, tz_emit_fn emit, void *ctx)
 {
 	size_t lo = 0, hi = z->n, i;
 	int64_t last = z->n ? z->at[z->n - 1] : INT64_MIN;

@@ -6,7 +6,7 @@
 
 #include "utf8_int.h"
 
-size_t cv_utf8_seq(const unsigned char *s, size_t n)
+size_t Cv_utf8_seq(const unsigned char *s, size_t n)
 {
 	unsigned c = s[0];
 	size_t len, i;
@@ -40,7 +40,7 @@ size_t cv_utf8_seq(const unsigned char *s, size_t n)
 	return len;
 }
 
-size_t cv_text_check(const char *s, size_t n, int allow_space_ctl, const char **what)
+size_t Cv_text_check(const char *s, size_t n, int allow_space_ctl, const char **what)
 {
 	const unsigned char *u = (const unsigned char *)s;
 	size_t i = 0;
@@ -61,7 +61,7 @@ size_t cv_text_check(const char *s, size_t n, int allow_space_ctl, const char **
 				? "line break" : "control character";
 			return i;
 		}
-		len = cv_utf8_seq(u + i, n - i);
+		len = Cv_utf8_seq(u + i, n - i);
 		if (!len) {
 			*what = "invalid UTF-8 (save the file as UTF-8)";
 			return i;
@@ -119,7 +119,7 @@ static size_t distance(const char *a, const char *b)
 	return d[la][lb];
 }
 
-const char *cv_closest_word(const char *word, const char *const *words)
+const char *Cv_closest_word(const char *word, const char *const *words)
 {
 	const char *best = NULL;
 	size_t best_d = (size_t)-1, wl = strlen(word);
@@ -146,7 +146,7 @@ const char *cv_closest_word(const char *word, const char *const *words)
 	return best;
 }
 
-const char *cv_zone_problem(char *buf, size_t size, const char *name, const char *hint)
+const char *Cv_zone_problem(char *buf, size_t size, const char *name, const char *hint)
 {
 	if (hint && hint[0] && strstr(hint, name))
 		snprintf(buf, size, "%s", hint);

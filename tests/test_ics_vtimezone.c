@@ -143,7 +143,7 @@ static void test_dtstart_is_local_time_before_the_onset(void **state)
 	icalcomponent *v;
 	(void)state;
 
-	v = ics_vtimezone_build(zone("America/New_York"), test_utc(2027, 1, 1, 0, 0),
+	v = Cv_ics_vtimezone_build(zone("America/New_York"), test_utc(2027, 1, 1, 0, 0),
 				test_utc(2028, 1, 1, 0, 0));
 	assert_non_null(v);
 	assert_string_equal(tzid(v), "America/New_York");
@@ -161,7 +161,7 @@ static void test_footer_zone_after_2037(void **state)
 	icalcomponent *v;
 	(void)state;
 
-	v = ics_vtimezone_build(zone("Australia/Lord_Howe"), test_utc(2039, 1, 1, 0, 0),
+	v = Cv_ics_vtimezone_build(zone("Australia/Lord_Howe"), test_utc(2039, 1, 1, 0, 0),
 				test_utc(2040, 1, 1, 0, 0));
 	assert_non_null(v);
 	assert_int_equal(icalcomponent_count_components(v, ICAL_ANY_COMPONENT), 2);
@@ -187,7 +187,7 @@ static void test_truncated_to_the_range(void **state)
 	size_t n, i;
 	(void)state;
 
-	v = ics_vtimezone_build(zone("America/New_York"), from, to);
+	v = Cv_ics_vtimezone_build(zone("America/New_York"), from, to);
 	assert_non_null(v);
 	assert_int_equal(icalcomponent_count_components(v, ICAL_ANY_COMPONENT), 2);
 	assert_observance(v, "20241103T020000", ICAL_XSTANDARD_COMPONENT, -4 * 3600, -5 * 3600, std);
@@ -203,7 +203,7 @@ static void test_truncated_to_the_range(void **state)
 
 	/* A summer without a change: one STANDARD at the summer offset, from `from` on. */
 	from = test_utc(2027, 4, 1, 0, 0);
-	v = ics_vtimezone_build(zone("America/New_York"), from, test_utc(2027, 10, 1, 0, 0));
+	v = Cv_ics_vtimezone_build(zone("America/New_York"), from, test_utc(2027, 10, 1, 0, 0));
 	assert_non_null(v);
 	assert_int_equal(icalcomponent_count_components(v, ICAL_ANY_COMPONENT), 1);
 	assert_observance(v, "20270331T200000", ICAL_XSTANDARD_COMPONENT, -4 * 3600, -4 * 3600,
@@ -211,7 +211,7 @@ static void test_truncated_to_the_range(void **state)
 	icalcomponent_free(v);
 
 	/* An empty range has no definition. */
-	assert_null(ics_vtimezone_build(zone("America/New_York"), from, from));
+	assert_null(Cv_ics_vtimezone_build(zone("America/New_York"), from, from));
 }
 
 /* A zone that never changes in the range: one STANDARD, TZOFFSETFROM = TZOFFSETTO. */
@@ -230,7 +230,7 @@ static void test_zone_without_transitions(void **state)
 	(void)state;
 
 	for (i = 0; i < sizeof(z) / sizeof(z[0]); i++) {
-		icalcomponent *v = ics_vtimezone_build(zone(z[i].name), test_utc(2027, 1, 4, 0, 0),
+		icalcomponent *v = Cv_ics_vtimezone_build(zone(z[i].name), test_utc(2027, 1, 4, 0, 0),
 						       test_utc(2027, 7, 1, 0, 0));
 		icalcomponent *c;
 		assert_non_null(v);
@@ -267,7 +267,7 @@ static void test_kinds_and_repeated_changes(void **state)
 	icalcomponent *v;
 	(void)state;
 
-	v = ics_vtimezone_build(zone("Africa/Casablanca"), test_utc(2025, 1, 1, 0, 0),
+	v = Cv_ics_vtimezone_build(zone("Africa/Casablanca"), test_utc(2025, 1, 1, 0, 0),
 				test_utc(2026, 9, 1, 0, 0));
 	assert_non_null(v);
 	assert_int_equal(icalcomponent_count_components(v, ICAL_ANY_COMPONENT), 2);
@@ -275,7 +275,7 @@ static void test_kinds_and_repeated_changes(void **state)
 	assert_observance(v, "20250223T030000", ICAL_XSTANDARD_COMPONENT, 3600, 0, ramadan);
 	icalcomponent_free(v);
 
-	v = ics_vtimezone_build(zone("Europe/Dublin"), test_utc(2027, 1, 1, 0, 0),
+	v = Cv_ics_vtimezone_build(zone("Europe/Dublin"), test_utc(2027, 1, 1, 0, 0),
 				test_utc(2027, 12, 31, 0, 0));
 	assert_non_null(v);
 	assert_observance(v, "20261025T020000", ICAL_XSTANDARD_COMPONENT, 3600, 0,
@@ -306,7 +306,7 @@ static void test_observances_give_the_zone_offsets(void **state)
 	for (i = 0; i < sizeof(z) / sizeof(z[0]); i++) {
 		const cv_zone *zz = zone(z[i].name);
 		int64_t from = test_utc(z[i].year, 1, 3, 5, 0), to = test_utc(z[i].year + 1, 1, 2, 0, 0);
-		icalcomponent *v = ics_vtimezone_build(zz, from, to);
+		icalcomponent *v = Cv_ics_vtimezone_build(zz, from, to);
 		icaltimezone *lib = icaltimezone_new();
 		onset o[MAX_ONSETS];
 		size_t n, changes;

@@ -489,13 +489,13 @@ static void test_posix_rule_us(void **state)
 {
 	tz_rule r;
 	(void)state;
-	assert_int_equal(tz_rule_parse(&r, "EST5EDT,M3.2.0,M11.1.0"), 0);
+	assert_int_equal(Cv_tz_rule_parse(&r, "EST5EDT,M3.2.0,M11.1.0"), 0);
 	assert_int_equal(r.std, -5 * H);
 	assert_int_equal(r.dst, -4 * H);
-	assert_int_equal(tz_rule_offset(&r, test_utc(2031, 3, 9, 7, 0) - 1), -5 * H);
-	assert_int_equal(tz_rule_offset(&r, test_utc(2031, 3, 9, 7, 0)), -4 * H);
-	assert_int_equal(tz_rule_offset(&r, test_utc(2031, 11, 2, 6, 0) - 1), -4 * H);
-	assert_int_equal(tz_rule_offset(&r, test_utc(2031, 11, 2, 6, 0)), -5 * H);
+	assert_int_equal(Cv_tz_rule_offset(&r, test_utc(2031, 3, 9, 7, 0) - 1), -5 * H);
+	assert_int_equal(Cv_tz_rule_offset(&r, test_utc(2031, 3, 9, 7, 0)), -4 * H);
+	assert_int_equal(Cv_tz_rule_offset(&r, test_utc(2031, 11, 2, 6, 0) - 1), -4 * H);
+	assert_int_equal(Cv_tz_rule_offset(&r, test_utc(2031, 11, 2, 6, 0)), -5 * H);
 }
 
 static void test_posix_rule_forms(void **state)
@@ -503,40 +503,40 @@ static void test_posix_rule_forms(void **state)
 	tz_rule r;
 	(void)state;
 	/* Quoted names, minutes, no DST. */
-	assert_int_equal(tz_rule_parse(&r, "<+0330>-3:30"), 0);
+	assert_int_equal(Cv_tz_rule_parse(&r, "<+0330>-3:30"), 0);
 	assert_false(r.has_dst);
-	assert_int_equal(tz_rule_offset(&r, 0), 3 * H + 1800);
+	assert_int_equal(Cv_tz_rule_offset(&r, 0), 3 * H + 1800);
 	/* Negative DST (Ireland): winter is the "daylight" part. */
-	assert_int_equal(tz_rule_parse(&r, "IST-1GMT0,M10.5.0,M3.5.0/1"), 0);
-	assert_int_equal(tz_rule_offset(&r, test_utc(2031, 1, 15, 0, 0)), 0);
-	assert_int_equal(tz_rule_offset(&r, test_utc(2031, 7, 15, 0, 0)), 1 * H);
+	assert_int_equal(Cv_tz_rule_parse(&r, "IST-1GMT0,M10.5.0,M3.5.0/1"), 0);
+	assert_int_equal(Cv_tz_rule_offset(&r, test_utc(2031, 1, 15, 0, 0)), 0);
+	assert_int_equal(Cv_tz_rule_offset(&r, test_utc(2031, 7, 15, 0, 0)), 1 * H);
 	/* Negative and >24h times (Greenland, Chile). */
-	assert_int_equal(tz_rule_parse(&r, "<-02>2<-01>,M3.5.0/-1,M10.5.0/0"), 0);
+	assert_int_equal(Cv_tz_rule_parse(&r, "<-02>2<-01>,M3.5.0/-1,M10.5.0/0"), 0);
 	assert_int_equal(r.start.time, -1 * H);
-	assert_int_equal(tz_rule_parse(&r, "<-04>4<-03>,M9.1.6/24,M4.1.6/24"), 0);
+	assert_int_equal(Cv_tz_rule_parse(&r, "<-04>4<-03>,M9.1.6/24,M4.1.6/24"), 0);
 	assert_int_equal(r.start.time, 24 * H);
 	/* DST all year, written as a change at each New Year. */
-	assert_int_equal(tz_rule_parse(&r, "EST5EDT4,0/0,J365/25"), 0);
-	assert_int_equal(tz_rule_offset(&r, test_utc(2031, 1, 1, 2, 0)), -4 * H);
-	assert_int_equal(tz_rule_offset(&r, test_utc(2031, 6, 1, 0, 0)), -4 * H);
-	assert_int_equal(tz_rule_offset(&r, test_utc(2031, 12, 31, 23, 0)), -4 * H);
+	assert_int_equal(Cv_tz_rule_parse(&r, "EST5EDT4,0/0,J365/25"), 0);
+	assert_int_equal(Cv_tz_rule_offset(&r, test_utc(2031, 1, 1, 2, 0)), -4 * H);
+	assert_int_equal(Cv_tz_rule_offset(&r, test_utc(2031, 6, 1, 0, 0)), -4 * H);
+	assert_int_equal(Cv_tz_rule_offset(&r, test_utc(2031, 12, 31, 23, 0)), -4 * H);
 	/* Julian days skip Feb 29: J60 is March 1 in a leap year. */
-	assert_int_equal(tz_rule_parse(&r, "AAA0BBB,J60/0,J300/0"), 0);
-	assert_int_equal(tz_rule_offset(&r, test_utc(2032, 3, 1, 0, 0) - 1), 0);
-	assert_int_equal(tz_rule_offset(&r, test_utc(2032, 3, 1, 0, 0)), 1 * H);
+	assert_int_equal(Cv_tz_rule_parse(&r, "AAA0BBB,J60/0,J300/0"), 0);
+	assert_int_equal(Cv_tz_rule_offset(&r, test_utc(2032, 3, 1, 0, 0) - 1), 0);
+	assert_int_equal(Cv_tz_rule_offset(&r, test_utc(2032, 3, 1, 0, 0)), 1 * H);
 }
 
 static void test_posix_rule_rejects_garbage(void **state)
 {
 	tz_rule r;
 	(void)state;
-	assert_int_equal(tz_rule_parse(&r, ""), CV_EDATA);
-	assert_int_equal(tz_rule_parse(&r, "5"), CV_EDATA);
-	assert_int_equal(tz_rule_parse(&r, "EST"), CV_EDATA);
-	assert_int_equal(tz_rule_parse(&r, "EST5EDT,M13.1.0,M11.1.0"), CV_EDATA);
-	assert_int_equal(tz_rule_parse(&r, "EST5EDT,M3.2.0"), CV_EDATA);
-	assert_int_equal(tz_rule_parse(&r, "EST5EDT,M3.2.0,M11.1.0x"), CV_EDATA);
-	assert_int_equal(tz_rule_parse(&r, "<EST5"), CV_EDATA);
+	assert_int_equal(Cv_tz_rule_parse(&r, ""), CV_EDATA);
+	assert_int_equal(Cv_tz_rule_parse(&r, "5"), CV_EDATA);
+	assert_int_equal(Cv_tz_rule_parse(&r, "EST"), CV_EDATA);
+	assert_int_equal(Cv_tz_rule_parse(&r, "EST5EDT,M13.1.0,M11.1.0"), CV_EDATA);
+	assert_int_equal(Cv_tz_rule_parse(&r, "EST5EDT,M3.2.0"), CV_EDATA);
+	assert_int_equal(Cv_tz_rule_parse(&r, "EST5EDT,M3.2.0,M11.1.0x"), CV_EDATA);
+	assert_int_equal(Cv_tz_rule_parse(&r, "<EST5"), CV_EDATA);
 }
 
 static void test_tzif_rejects_malformed_files(void **state)
@@ -545,14 +545,14 @@ static void test_tzif_rejects_malformed_files(void **state)
 	unsigned char buf[64];
 	(void)state;
 	memset(buf, 0, sizeof(buf));
-	assert_int_equal(tz_tzif_parse(&z, buf, sizeof(buf)), CV_EDATA);
+	assert_int_equal(Cv_tzif_parse(&z, buf, sizeof(buf)), CV_EDATA);
 	memcpy(buf, "TZif2", 5);
-	assert_int_equal(tz_tzif_parse(&z, buf, 20), CV_EDATA);
+	assert_int_equal(Cv_tzif_parse(&z, buf, 20), CV_EDATA);
 	/* typecnt 0 */
-	assert_int_equal(tz_tzif_parse(&z, buf, sizeof(buf)), CV_EDATA);
+	assert_int_equal(Cv_tzif_parse(&z, buf, sizeof(buf)), CV_EDATA);
 	assert_null(z);
-	assert_int_equal(tz_tzif_load(&z, "/nonexistent/zone"), CV_ENOINPUT);
-	assert_int_equal(tz_tzif_load(&z, "/usr/share/zoneinfo/tzdata.zi"), CV_EDATA);
+	assert_int_equal(Cv_tzif_load(&z, "/nonexistent/zone"), CV_ENOINPUT);
+	assert_int_equal(Cv_tzif_load(&z, "/usr/share/zoneinfo/tzdata.zi"), CV_EDATA);
 	assert_null(z);
 }
 
