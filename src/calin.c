@@ -22,6 +22,7 @@
 #include <libical/ical.h>
 
 #include "convene/calin.h"
+#include "file_int.h"
 #include "utf8_int.h"
 
 /* Outside every span: "busy for ever" on either side, far from int64 overflow. */
@@ -1376,34 +1377,18 @@ out:
 	return CV_OK;
 }
 
+static const Cv_file_kind calendar_file = {"the calendar", NULL, CV_CALIN_FILE_MAX, 0};
+
 int cv_calin_load(cv_calin **out, const char *path, const cv_zone *zone, int64_t from,
 		  int64_t to, cv_errors *errs)
 {
-	cv_where wf = {path, 0, 0};
-	FILE *f = fopen(path, "rb");
 	char *buf;
 	size_t n;
-	int rc;
+	int rc = Cv_file_read(&buf, &n, path, &calendar_file, errs);
 
-	if (!f)
-		return cv_errors_add(errs, CV_ENOINPUT, &wf, 0, "cannot open the calendar: %s",
-				     strerror(errno));
-	buf = malloc(CV_CALIN_FILE_MAX + 1);
-	if (!buf) {
-		fclose(f);
-		return CV_ENOMEM;
-	}
-	n = fread(buf, 1, CV_CALIN_FILE_MAX + 1, f);
-	if (ferror(f)) {
-		rc = cv_errors_add(errs, CV_ENOINPUT, &wf, 0, "cannot read the calendar: %s",
-				   strerror(errno));
-	} else if (n > CV_CALIN_FILE_MAX) {
-		rc = cv_errors_add(errs, CV_EDATA, &wf, 0, "the calendar is larger than %zu bytes",
-				   CV_CALIN_FILE_MAX);
-	} else {
-		rc = cv_calin_parse(out, buf, n, path, zone, from, to, errs);
-	}
-	fclose(f);
+	if (rc)
+		return rc;
+	rc = cv_calin_parse(out, buf, n, path, zone, from, to, errs);
 	free(buf);
 	return rc;
 }

@@ -11,7 +11,6 @@
  * handler then takes the real text from the reader's state.
  */
 #include <ctype.h>
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +19,7 @@
 #include <ini.h>
 
 #include "convene/course.h"
+#include "file_int.h"
 #include "utf8_int.h"
 
 enum section {
@@ -709,42 +709,20 @@ static int handler(void *user, const char *section, const char *name, const char
 	return 1;
 }
 
-/* Read the whole file, at most CV_COURSE_FILE_MAX bytes. */
+static const Cv_file_kind course_file = {
+	"the course file", "give the course file (e.g. course.ini)", CV_COURSE_FILE_MAX, 0
+};
+
+/* Read the whole file, at most CV_COURSE_FILE_MAX bytes, refusing UTF-16. */
 static int read_file(char **out, size_t *len, const char *path, cv_errors *errs)
 {
 	cv_where w = {path, 0, 0};
-	struct stat sb;
-	FILE *f = fopen(path, "rb");
 	char *buf;
 	size_t n;
+	int rc = Cv_file_read(&buf, &n, path, &course_file, errs);
 
-	if (!f)
-		return cv_errors_add(errs, CV_ENOINPUT, &w, 0, "cannot open the course file: %s",
-				     strerror(errno));
-	if (fstat(fileno(f), &sb) == 0 && S_ISDIR(sb.st_mode)) {
-		fclose(f);
-		return cv_errors_add(errs, CV_ENOINPUT, &w, 0,
-				     "is a directory; give the course file (e.g. course.ini)");
-	}
-	buf = malloc(CV_COURSE_FILE_MAX + 1);
-	if (!buf) {
-		fclose(f);
-		return CV_ENOMEM;
-	}
-	n = fread(buf, 1, CV_COURSE_FILE_MAX + 1, f);
-	if (ferror(f)) {
-		int e = errno;
-		fclose(f);
-		free(buf);
-		return cv_errors_add(errs, CV_ENOINPUT, &w, 0, "cannot read the course file: %s",
-				     strerror(e));
-	}
-	fclose(f);
-	if (n > CV_COURSE_FILE_MAX) {
-		free(buf);
-		return cv_errors_add(errs, CV_EDATA, &w, 0,
-				     "the course file is larger than %d bytes", CV_COURSE_FILE_MAX);
-	}
+	if (rc)
+		return rc;
 	if (n >= 2 && (((unsigned char)buf[0] == 0xFF && (unsigned char)buf[1] == 0xFE) ||
 		       ((unsigned char)buf[0] == 0xFE && (unsigned char)buf[1] == 0xFF))) {
 		free(buf);

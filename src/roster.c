@@ -15,8 +15,10 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "convene/roster.h"
+#include "file_int.h"
 #include "utf8_int.h"
 
 /* Most fields a row may have; no valid header is near this. */
@@ -947,6 +949,11 @@ static size_t read_header(rowctx *x, int *column_of_field)
 	return n;
 }
 
+/* A FIFO or a device is refused before a byte is read; fill() keeps to the limit. */
+static const Cv_file_kind roster_file = {
+	"the roster", "the roster is a CSV file", CV_ROSTER_FILE_MAX, 0
+};
+
 int cv_roster_load(cv_roster **out, const char *path, cv_errors *errs)
 {
 	return cv_roster_load_calendars(out, path, NULL, errs);
@@ -959,27 +966,16 @@ int cv_roster_load_calendars(cv_roster **out, const char *path, const char *cale
 	roster_impl *ri = NULL;
 	reader *r = NULL;
 	rowctx x;
-	struct stat sb;
 	FILE *f;
-	int column_of_field[FIELDS_MAX];
+	int fd, column_of_field[FIELDS_MAX];
 	size_t ncols, rows = 0;
 	int rc = CV_OK;
 
-	f = fopen(path, "rb");
-	if (!f)
-		return cv_errors_add(errs, CV_ENOINPUT, &wf, 0, "cannot open the roster: %s",
-				     strerror(errno));
-	if (fstat(fileno(f), &sb) == 0) {
-		if (S_ISDIR(sb.st_mode)) {
-			fclose(f);
-			return cv_errors_add(errs, CV_ENOINPUT, &wf, 0,
-					     "is a directory; the roster is a CSV file");
-		}
-		if ((uint64_t)sb.st_size > (uint64_t)CV_ROSTER_FILE_MAX) {
-			fclose(f);
-			return cv_errors_add(errs, CV_EDATA, &wf, 0,
-					     "the roster is larger than %zu bytes", CV_ROSTER_FILE_MAX);
-		}
+	if ((rc = Cv_file_open(&fd, path, &roster_file, errs)))
+		return rc;
+	if (!(f = fdopen(fd, "rb"))) {
+		close(fd);
+		return CV_ENOMEM;
 	}
 	r = calloc(1, sizeof(*r));
 	ri = calloc(1, sizeof(*ri));

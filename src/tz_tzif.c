@@ -29,6 +29,7 @@
 #include <string.h>
 
 #include "convene/civil.h"
+#include "file_int.h"
 #include "tz_int.h"
 
 /* ------------------------------------------------------------------ */
@@ -377,26 +378,18 @@ int Cv_tzif_parse(tz_tzif **out, const unsigned char *data, size_t len)
 	return 0;
 }
 
+/* Zone files are read through links: tzdata installs many names as links. */
+static const Cv_file_kind tzif_file = {"the zone file", NULL, TZ_TZIF_MAX_BYTES, 0};
+
 int Cv_tzif_load(tz_tzif **out, const char *path)
 {
-	FILE *f = fopen(path, "rb");
-	unsigned char *buf;
+	char *buf;
 	size_t len;
-	int rc;
+	int rc = Cv_file_read(&buf, &len, path, &tzif_file, NULL);
 
-	if (!f)
-		return CV_ENOINPUT;
-	buf = malloc(TZ_TZIF_MAX_BYTES);
-	if (!buf) {
-		fclose(f);
-		return CV_ENOMEM;
-	}
-	len = fread(buf, 1, TZ_TZIF_MAX_BYTES, f);
-	if (ferror(f) || len == TZ_TZIF_MAX_BYTES)
-		rc = ferror(f) ? CV_ENOINPUT : CV_EDATA;
-	else
-		rc = Cv_tzif_parse(out, buf, len);
-	fclose(f);
+	if (rc)
+		return rc;
+	rc = Cv_tzif_parse(out, (const unsigned char *)buf, len);
 	free(buf);
 	return rc;
 }
