@@ -1378,19 +1378,34 @@ out:
 }
 
 static const Cv_file_kind calendar_file = {"the calendar", NULL, CV_CALIN_FILE_MAX, 0};
+/* A student's calendar in the calendars directory: only "does not exist" means none. */
+static const Cv_file_kind student_calendar = {
+	"the calendar", NULL, CV_CALIN_FILE_MAX, CV_FILE_ABSENT_OK
+};
+
+/* cv_calin_load() for a kind of file: 0 with *out NULL when absent and that is allowed. */
+static int load(cv_calin **out, const char *path, const Cv_file_kind *kind,
+		const cv_zone *zone, int64_t from, int64_t to, cv_errors *errs)
+{
+	char *buf;
+	size_t n;
+	int rc = Cv_file_read(&buf, &n, path, kind, errs);
+
+	if (rc)
+		return rc;
+	if (!buf) {
+		*out = NULL;
+		return CV_OK;
+	}
+	rc = cv_calin_parse(out, buf, n, path, zone, from, to, errs);
+	free(buf);
+	return rc;
+}
 
 int cv_calin_load(cv_calin **out, const char *path, const cv_zone *zone, int64_t from,
 		  int64_t to, cv_errors *errs)
 {
-	char *buf;
-	size_t n;
-	int rc = Cv_file_read(&buf, &n, path, &calendar_file, errs);
-
-	if (rc)
-		return rc;
-	rc = cv_calin_parse(out, buf, n, path, zone, from, to, errs);
-	free(buf);
-	return rc;
+	return load(out, path, &calendar_file, zone, from, to, errs);
 }
 
 const cv_interval *cv_calin_busy(const cv_calin *c, size_t *n)
@@ -1531,7 +1546,10 @@ int cv_calin_apply_roster(cv_roster *roster, const cv_course *course, cv_errors 
 		if (!path)
 			return CV_ENOMEM;
 		cv_avail_windows(st->avail, &nw, 0);
-		if (stat(path, &sb) != 0) {
+		/* Only a file that does not exist means "no calendar": a dangling link,
+		 * no permission or a FIFO is an error, never silently no busy time. */
+		rc = load(&cal, path, &student_calendar, st->zone, from, to, errs);
+		if (rc == CV_OK && !cal) {
 			if (!nw) {
 				cv_errors_add(errs, CV_EDATA, &wr, 0,
 					      "%s has no available windows and there is no calendar "
@@ -1541,7 +1559,6 @@ int cv_calin_apply_roster(cv_roster *roster, const cv_course *course, cv_errors 
 			free(path);
 			continue;
 		}
-		rc = cv_calin_load(&cal, path, st->zone, from, to, errs);
 		if (rc == CV_OK) {
 			rc = cv_calin_apply(st->avail, cal);
 			if (rc == CV_EDATA)

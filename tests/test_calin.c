@@ -612,6 +612,52 @@ static void test_roster_calendar_without_vavailability(void **state)
 	cv_errors_free(errs);
 }
 
+/*
+ * Only a calendar that does not exist means "no calendar".  A dangling link
+ * or a FIFO at students/c3.ics is an error naming the file (before, a
+ * failed stat() silently dropped the student's busy time; a FIFO hung).
+ */
+static void test_roster_calendar_that_cannot_be_read_is_an_error(void **state)
+{
+	const char *planted[2] = {"ln -s nowhere.ics", "mkfifo"};
+	char dir[] = "/tmp/convene-test-calin-XXXXXX", cmd[256], c3[128];
+	size_t i, j;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(c3, sizeof(c3), "%s/students/c3.ics", dir);
+	for (i = 0; i < 2; i++) {
+		cv_errors *errs = NULL;
+		cv_course *course = NULL;
+		cv_roster *roster = NULL;
+		const cv_error *e;
+
+		snprintf(cmd, sizeof(cmd), "rm -rf %s/* && cp -r " CAL "* %s/ && %s %s", dir, dir,
+			 planted[i], c3);
+		assert_int_equal(system(cmd), 0);
+		snprintf(cmd, sizeof(cmd), "%s/course.ini", dir);
+		assert_int_equal(cv_errors_new(&errs), CV_OK);
+		assert_int_equal(cv_course_load(&course, cmd, errs), CV_OK);
+		assert_int_equal(cv_roster_load_calendars(&roster, course->roster_path,
+							  course->calendars_dir, errs),
+				 CV_OK);
+		alarm(10);
+		assert_int_equal(cv_calin_apply_roster(roster, course, errs), CV_EDATA);
+		alarm(0);
+		assert_int_equal(cv_errors_code(errs), CV_ENOINPUT);
+		for (e = NULL, j = 0; j < cv_errors_count(errs) && (!e || e->code == CV_OK); j++)
+			e = cv_errors_get(errs, j);
+		assert_int_equal(e->code, CV_ENOINPUT);
+		assert_string_equal(e->file, c3);
+		assert_non_null(strstr(e->message, i ? "FIFO" : "symbolic link to a file that does not exist"));
+		cv_roster_free(roster);
+		cv_course_free(course);
+		cv_errors_free(errs);
+	}
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -626,6 +672,7 @@ int main(void)
 		cmocka_unit_test(test_apply_vavailability_with_windows_intersects),
 		cmocka_unit_test(test_vavailability_priority),
 		cmocka_unit_test(test_apply_needs_windows_or_vavailability),
+		cmocka_unit_test(test_roster_calendar_that_cannot_be_read_is_an_error),
 		cmocka_unit_test(test_error_unknown_tzid_at_its_line),
 		cmocka_unit_test(test_error_bad_rrule),
 		cmocka_unit_test(test_error_missing_dtstart),
