@@ -3,12 +3,9 @@
 # diagnostic's file:line:column, the number of diagnostics, and that nothing was written.
 # The fixtures are copied to a scratch directory and checked from there, so the file
 # names in the messages are the bare names and any file written would show up.
-set -u
-bin="$1/convene"
-case "$bin" in /*) ;; *) bin="$(pwd)/$bin" ;; esac
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/lib.sh"
 data="$(pwd)/tests/data"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
 work="$tmp/work"
 mkdir "$work"
 cp "$data"/course_* "$data"/roster_* "$data"/bad_* "$work"/
@@ -38,26 +35,26 @@ check() {
 	want=$1; file=$2; ndiag=$3; shift 3
 	(cd "$work" && "$bin" check "$file") >"$tmp/out" 2>"$tmp/err"
 	rc=$?
-	if [ "$rc" -eq "$want" ]; then echo "ok - check $file exits $want"
-	else echo "not ok - check $file exits $rc, wanted $want"; sed 's/^/# /' "$tmp/err" | head -5; fi
+	if [ "$rc" -eq "$want" ]; then ok "check $file exits $want"
+	else notok "check $file exits $rc, wanted $want"; show 5 "$tmp/err"; fi
 	for loc in "$@"; do
 		# The reported file is the roster for the with_* courses.
 		f=$file
 		case "$file" in with_*) f=${file#with_}; f=${f%.ini}.csv ;; esac
 		if [ -n "$loc" ]; then prefix="$f:$loc: "; else prefix="$f: "; fi
 		if awk -v p="$prefix" 'index($0, p) == 1 { found = 1 } END { exit !found }' "$tmp/err"; then
-			echo "ok - $file reports at ${loc:-the file}"
+			ok "$file reports at ${loc:-the file}"
 		else
-			echo "not ok - $file: no diagnostic at $prefix"; sed 's/^/# /' "$tmp/err" | head -30
+			notok "$file: no diagnostic at $prefix"; show 30 "$tmp/err"
 		fi
 	done
 	if [ "$ndiag" -ge 0 ]; then
 		got=$(grep -vc ': warning: the term ends .* but the system tzdata is ' "$tmp/err")
-		if [ "$got" -eq "$ndiag" ]; then echo "ok - $file reports $ndiag problems"
-		else echo "not ok - $file reports $got problems, wanted $ndiag"; sed 's/^/# /' "$tmp/err" | head -40; fi
+		if [ "$got" -eq "$ndiag" ]; then ok "$file reports $ndiag problems"
+		else notok "$file reports $got problems, wanted $ndiag"; show 40 "$tmp/err"; fi
 	fi
 	if [ "$want" -ne 0 ] && [ -s "$tmp/out" ]; then
-		echo "not ok - $file: a failed check printed to stdout"; sed 's/^/# /' "$tmp/out" | head -5
+		notok "$file: a failed check printed to stdout"; show 5 "$tmp/out"
 	fi
 }
 
@@ -94,5 +91,5 @@ check 66 with_no_such_roster.ini 1 ""
 check 0 course_full.ini 0
 
 snapshot >"$tmp/after"
-if cmp -s "$tmp/before" "$tmp/after"; then echo "ok - check wrote nothing"
-else echo "not ok - check changed the directory"; diff "$tmp/before" "$tmp/after" | sed 's/^/# /' | head; fi
+if cmp -s "$tmp/before" "$tmp/after"; then ok "check wrote nothing"
+else notok "check changed the directory"; diff "$tmp/before" "$tmp/after" | show 10; fi

@@ -1,20 +1,11 @@
 #!/bin/sh
 # it_cli.sh BUILD - the convene command end to end on examples/ and small fixtures:
 # exit codes, JSON checked by an independent oracle, determinism, atomic publish.
-set -u
-bin="$1/convene"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-n=0
-t() { # t EXPECTED_EXIT WHAT -- command...
-	want=$1; what=$2; shift 3
-	"$@" >"$tmp/out" 2>"$tmp/err"
-	rc=$?
-	if [ "$rc" -eq "$want" ]; then echo "ok - $what"; else
-		echo "not ok - $what (exit $rc, wanted $want)"; sed 's/^/# /' "$tmp/err" | head -5; fi
-}
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/lib.sh"
+t() { expect_exit "$@"; } # t EXPECTED_EXIT WHAT -- command...
 has() { # has FILE PATTERN WHAT
-	if grep -q -- "$2" "$1"; then echo "ok - $3"; else echo "not ok - $3"; sed 's/^/# /' "$1" | head -5; fi
+	if grep -q -- "$2" "$1"; then ok "$3"; else notok "$3"; show 5 "$1"; fi
 }
 
 t 0 "--version exits 0" -- "$bin" --version
@@ -31,10 +22,10 @@ has "$tmp/out" "Optimal (proven)" "the text plan says the optimum is proven"
 t 0 "solve --json" -- "$bin" solve examples/course.ini --json
 cp "$tmp/out" "$tmp/plan.json"
 if /usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["objective"]["optimal"] is True and d["objective"]["upper_bound"]==d["objective"]["attendance"]; assert all(k in d for k in ("tzdata","objective","sessions","students"))' "$tmp/plan.json"; then
-	echo "ok - the JSON has the DESIGN.md keys and a proven optimum"; else echo "not ok - JSON schema"; fi
+	ok "the JSON has the DESIGN.md keys and a proven optimum"; else notok "JSON schema"; fi
 /usr/bin/python3 tests/plan_oracle.py examples/course.ini "$tmp/plan.json"
 "$bin" solve examples/course.ini --json >"$tmp/plan2.json" 2>/dev/null
-if cmp -s "$tmp/plan.json" "$tmp/plan2.json"; then echo "ok - the same input gives the same plan"; else echo "not ok - solve is not deterministic"; fi
+if cmp -s "$tmp/plan.json" "$tmp/plan2.json"; then ok "the same input gives the same plan"; else notok "solve is not deterministic"; fi
 
 # a pinned slot is kept; a slot outside the window is a usage error
 t 0 "--pin keeps a slot" -- "$bin" solve examples/course.ini --json --pin "Wed 12:00"
@@ -50,20 +41,20 @@ for s in d["sessions"]:
     h, m = map(int, s["start"].split(":")); t = h * 60 + m
     assert s["weekday"] != "Wed", s
     assert not (s["weekday"] == "Thu" and t + s["duration"] > 19 * 60 and t < 22 * 60), s
-' "$tmp/out"; then echo "ok - no chosen session overlaps an excluded day or window"; else echo "not ok - --exclude ignored"; fi
+' "$tmp/out"; then ok "no chosen session overlaps an excluded day or window"; else notok "--exclude ignored"; fi
 t 2 "--exclude with a bad day is a usage error" -- "$bin" solve examples/course.ini --exclude Xyz
 
 # publish: files appear; a rerun with the same SOURCE_DATE_EPOCH rewrites nothing
 export SOURCE_DATE_EPOCH=1800000000
 t 0 "publish writes the calendars" -- "$bin" publish examples/course.ini --out "$tmp/pub"
 if [ -f "$tmp/pub/instructor.ics" ] && [ "$(ls "$tmp/pub/students" | wc -l)" -eq "$(($(wc -l < examples/students.csv) - 1))" ]; then
-	echo "ok - instructor.ics and one file per student"; else echo "not ok - published files"; fi
+	ok "instructor.ics and one file per student"; else notok "published files"; fi
 stat -c %i.%Y "$tmp/pub/instructor.ics" "$tmp/pub/students/s01.ics" >"$tmp/before"
 sleep 1
 t 0 "publish again" -- "$bin" publish examples/course.ini --out "$tmp/pub"
 stat -c %i.%Y "$tmp/pub/instructor.ics" "$tmp/pub/students/s01.ics" >"$tmp/after"
-if cmp -s "$tmp/before" "$tmp/after"; then echo "ok - unchanged files keep inode and mtime"; else echo "not ok - unchanged files were rewritten"; fi
-if ls -a "$tmp" | grep -q '^\.pub\.'; then echo "not ok - staging directories left behind"; else echo "ok - no staging directory is left behind"; fi
+if cmp -s "$tmp/before" "$tmp/after"; then ok "unchanged files keep inode and mtime"; else notok "unchanged files were rewritten"; fi
+if ls -a "$tmp" | grep -q '^\.pub\.'; then notok "staging directories left behind"; else ok "no staging directory is left behind"; fi
 
 # a held lock makes a second run exit 75 and leaves the published set alone
 if command -v flock >/dev/null; then
@@ -74,12 +65,11 @@ if command -v flock >/dev/null; then
 fi
 
 # bad input: exit 65 and nothing written
-mkdir -p "$tmp/bad"
-cp examples/course.ini "$tmp/bad/course.ini"
+copy_example "$tmp/bad" course.ini
 printf 'id,timezone,available\nx1,EST,Mon 09:00-10:00\n' >"$tmp/bad/students.csv"
 t 65 "an ambiguous zone exits 65" -- "$bin" publish "$tmp/bad/course.ini" --out "$tmp/badout"
 has "$tmp/err" "students.csv:2:4:" "the error names file:line:column"
-if [ -e "$tmp/badout" ]; then echo "not ok - bad input wrote output"; else echo "ok - bad input writes nothing"; fi
+if [ -e "$tmp/badout" ]; then notok "bad input wrote output"; else ok "bad input writes nothing"; fi
 
 # nobody can attend anything: exit 1
 printf 'id,timezone,available\nx1,UTC,Sun 03:00-04:00\n' >"$tmp/bad/students.csv"
@@ -88,10 +78,9 @@ t 1 "no slot fits anyone exits 1" -- "$bin" solve "$tmp/bad/course.ini"
 # a term years past the tzdata release: a warning, not an error
 year=$("$bin" --version | sed -n 's/.*tzdata \([0-9]\{4\}\).*/\1/p')
 late=$((year + 3))
-mkdir -p "$tmp/late"
+copy_example "$tmp/late" students.csv
 sed -e "s/^start = .*/start = $late-01-11/" -e "s/^end = .*/end = $late-04-30/" -e "s/^holidays = .*//" \
 	examples/course.ini >"$tmp/late/course.ini"
-cp examples/students.csv "$tmp/late/"
 t 0 "a term past the tzdata horizon still checks" -- "$bin" check "$tmp/late/course.ini"
 has "$tmp/err" "warning: the term ends $late-04-30 but the system tzdata is" "it warns that the tzdata may be stale"
 t 0 "solve on a late term" -- "$bin" solve "$tmp/late/course.ini" --json
@@ -111,7 +100,7 @@ assert (top[0]["attendance"], top[0]["reach"], top[0]["preferred"]) == (o["atten
 keys = [(t["attendance"], t["reach"], t["preferred"]) for t in top]
 assert keys == sorted(keys, reverse=True), keys
 assert len(set(tuple(t["slots"]) for t in top)) == 4
-' "$tmp/out"; then echo "ok - the ranked plans are distinct, best first, led by the plan"; else echo "not ok - --top"; fi
+' "$tmp/out"; then ok "the ranked plans are distinct, best first, led by the plan"; else notok "--top"; fi
 t 2 "--top 0 is a usage error" -- "$bin" solve examples/course.ini --top 0
 
 # An option the command would ignore is a usage error, not silently dropped.
@@ -121,9 +110,9 @@ t 2 "solve refuses --itip" -- "$bin" solve examples/course.ini --itip
 t 2 "solve refuses --dry-run" -- "$bin" solve examples/course.ini -n
 t 2 "publish refuses --top" -- "$bin" publish examples/course.ini --out "$tmp/never" --top 2
 t 2 "an unknown command is a usage error" -- "$bin" frobnicate examples/course.ini
-if [ ! -e "$tmp/never" ]; then echo "ok - a refused publish creates nothing"; else echo "not ok - a refused publish created $tmp/never"; fi
+if [ ! -e "$tmp/never" ]; then ok "a refused publish creates nothing"; else notok "a refused publish created $tmp/never"; fi
 t 0 "check --quiet exits 0" -- "$bin" check --quiet examples/course.ini
-if [ ! -s "$tmp/out" ]; then echo "ok - check --quiet prints no summary"; else echo "not ok - check --quiet printed"; sed 's/^/# /' "$tmp/out"; fi
+if [ ! -s "$tmp/out" ]; then ok "check --quiet prints no summary"; else notok "check --quiet printed"; sed 's/^/# /' "$tmp/out"; fi
 t 0 "--help exits 0" -- "$bin" --help
 for opt in --quiet --dry-run --itip --export-lp --stats --exclude --top --pin --time-limit --json --out; do
 	has "$tmp/out" "$opt" "--help names $opt"
@@ -148,7 +137,7 @@ want = ["Section %d: %s %s, %d students" % (s["index"], s["weekday"], s["start"]
 assert len(cells) == 245, len(cells)
 assert chosen == want, (chosen, want)
 PY
-then echo "ok - the heatmap has 245 candidate cells and outlines the plan's sessions"
-else echo "not ok - the heatmap does not match the plan"; fi
+then ok "the heatmap has 245 candidate cells and outlines the plan's sessions"
+else notok "the heatmap does not match the plan"; fi
 t 73 "--heatmap into a missing directory exits 73" -- "$bin" solve examples/course.ini --heatmap "$tmp/no/such/dir/week.svg"
 t 2 "publish refuses --heatmap" -- "$bin" publish examples/course.ini --out "$tmp/never" --heatmap "$tmp/h.svg"

@@ -3,20 +3,10 @@
 # (tests/ics_oracle.py: python3-icalendar, python3-recurring-ical-events and
 # zoneinfo) against `convene solve --json`, on the example course and the
 # small fixtures.  Prints TAP-style lines.
-set -u
-bin="$1/convene"
-py=/usr/bin/python3
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-
-if [ ! -x "$bin" ]; then
-	echo "not ok - $bin exists"
-	exit 1
-fi
-if ! "$py" -c 'import icalendar, recurring_ical_events' 2>/dev/null; then
-	echo "not ok - $py has icalendar and recurring_ical_events (apt install python3-icalendar python3-recurring-ical-events)"
-	exit 1
-fi
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/lib.sh"
+need_exe "$bin"
+need_py icalendar recurring_ical_events
 
 export SOURCE_DATE_EPOCH=1800000000 # 2027-01-15T08:00:00Z
 
@@ -24,28 +14,23 @@ export SOURCE_DATE_EPOCH=1800000000 # 2027-01-15T08:00:00Z
 check() {
 	name=$1 course=$2
 	out="$tmp/$name"
-	if ! "$bin" solve "$course" --json >"$tmp/$name.json" 2>"$tmp/err"; then
-		echo "not ok - $name: convene solve --json"; sed 's/^/# /' "$tmp/err" | head -5; return
-	fi
-	if ! "$bin" publish "$course" --out "$out" >/dev/null 2>"$tmp/err"; then
-		echo "not ok - $name: convene publish"; sed 's/^/# /' "$tmp/err" | head -5; return
-	fi
+	solve_publish "$name" "$course" "$out" || return
 	"$py" tests/ics_oracle.py "$out" "$tmp/$name.json" "$course" >"$tmp/oracle" 2>&1
 	rc=$?
-	sed "s/^\(\(not \)\{0,1\}ok - \)/\1$name: /" "$tmp/oracle"
+	prefixed "$name" <"$tmp/oracle"
 	if [ "$rc" -ne 0 ] && ! grep -q '^not ok' "$tmp/oracle"; then
-		echo "not ok - $name: the oracle failed (exit $rc)"
+		notok "$name: the oracle failed (exit $rc)"
 	fi
 	if grep -q '^DTSTAMP:20270115T080000Z' "$out/instructor.ics" &&
 	   ! grep '^DTSTAMP:' "$out/instructor.ics" "$out"/students/*.ics | grep -qv ':DTSTAMP:20270115T080000Z'; then
-		echo "ok - $name: every DTSTAMP is SOURCE_DATE_EPOCH"
+		ok "$name: every DTSTAMP is SOURCE_DATE_EPOCH"
 	else
-		echo "not ok - $name: every DTSTAMP is SOURCE_DATE_EPOCH"
+		notok "$name: every DTSTAMP is SOURCE_DATE_EPOCH"
 	fi
 	if "$bin" publish "$course" --out "$out.again" >/dev/null 2>&1 && diff -r "$out" "$out.again" >/dev/null; then
-		echo "ok - $name: publishing twice gives identical calendars"
+		ok "$name: publishing twice gives identical calendars"
 	else
-		echo "not ok - $name: publishing twice gives identical calendars"
+		notok "$name: publishing twice gives identical calendars"
 	fi
 }
 
@@ -61,27 +46,7 @@ check small tests/data/small_course.ini
 hard() {
 	name=$1 home=$2 start=$3 end=$4
 	src="$tmp/src-$name"
-	mkdir -p "$src"
-	cat >"$src/course.ini" <<EOF2
-[course]
-id = $name
-title = Hard zones $name
-timezone = $home
-start = $start
-end = $end
-roster = students.csv
-uid-domain = example.org
-[sessions]
-mode = sections
-count = 2
-duration = 60m
-granularity = 60m
-window = Mon-Fri 00:00-24:00
-[recording]
-available-after = 2h
-[alternative]
-due = 3d
-EOF2
+	zones_course "$src" "$name" "$home" "$start" "$end" sections
 	{
 		echo "id,timezone,available"
 		i=0

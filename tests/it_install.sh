@@ -3,19 +3,16 @@
 # page, the headers, the library and convene.pc in place, and a program built
 # with nothing but `pkg-config --cflags --libs convene` links and runs.
 # The plain build only: installing the ASan build would mean rebuilding it.
-set -u
-case "$1" in *asan*) exit 0 ;; esac
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-ok() { echo "ok - $*"; }
-notok() { echo "not ok - $*"; }
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/lib.sh"
+case "$build" in *asan*) exit 0 ;; esac
 root="$tmp/root"
 prefix=/opt/convene
 
 if make -s --no-print-directory install BUILD="$1" PREFIX="$prefix" DESTDIR="$root" >"$tmp/log" 2>&1; then
 	ok "make install PREFIX=$prefix DESTDIR=... succeeds"
 else
-	notok "make install failed"; sed 's/^/# /' "$tmp/log" | head -10
+	notok "make install failed"; show 10 "$tmp/log"
 fi
 for f in bin/convene lib/libconvene.a include/convene.h include/convene/plan.h \
 	share/man/man1/convene.1 lib/pkgconfig/convene.pc; do
@@ -57,5 +54,5 @@ if cc -std=c11 -o "$tmp/use" "$tmp/use.c" $flags 2>"$tmp/ccerr" && "$tmp/use" >"
 	grep -q '^Asia/Kolkata [0-9]\{4\}[a-z]' "$tmp/out"; then
 	ok "a program linked with pkg-config --libs convene (no --static) runs"
 else
-	notok "linking with pkg-config --libs convene"; cat "$tmp/pcerr" "$tmp/ccerr" | sed 's/^/# /' | head -10
+	notok "linking with pkg-config --libs convene"; cat "$tmp/pcerr" "$tmp/ccerr" | show 10
 fi

@@ -6,20 +6,10 @@
 # republish must cancel and update exactly those events.  The sessions are
 # pinned to the first plan's slots, so the changes cannot move a section and
 # every expectation follows from the roster edit.  Prints TAP-style lines.
-set -u
-bin="$1/convene"
-py=/usr/bin/python3
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-
-if [ ! -x "$bin" ]; then
-	echo "not ok - $bin exists"
-	exit 1
-fi
-if ! "$py" -c 'import icalendar' 2>/dev/null; then
-	echo "not ok - $py has icalendar (apt install python3-icalendar)"
-	exit 1
-fi
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/lib.sh"
+need_exe "$bin"
+need_py icalendar
 
 # check.py OUT ROSTER[:OLDER-ROSTER] PREVIOUS-OUT|- EPOCH: the checks every message must pass.
 cat >"$tmp/check.py" <<'EOF'
@@ -137,14 +127,12 @@ EOF
 # msgs OUT: the .eml files published, one per line.
 msgs() { ls "$1/itip" 2>/dev/null | grep '\.eml$' | tr '\n' ' '; }
 
-mkdir "$tmp/c"
-cp examples/course.ini examples/students.csv "$tmp/c/"
-course="$tmp/c/course.ini"
+copy_example "$tmp/c" course.ini students.csv # not its calendars/
 out="$tmp/out"
 
 # Pin the first plan's slots (see the header).
 if ! "$bin" solve "$course" --json >"$tmp/plan.json" 2>"$tmp/err"; then
-	echo "not ok - convene solve --json"; sed 's/^/# /' "$tmp/err" | head -5; exit 1
+	notok "convene solve --json"; show 5 "$tmp/err"; exit 1
 fi
 "$py" -c 'import json, sys
 for s in json.load(open(sys.argv[1]))["sessions"]:
@@ -158,25 +146,25 @@ publish() {
 # 1. The first publish: a REQUEST for every student with an address, no CANCEL.
 export SOURCE_DATE_EPOCH=1800000000 # 2027-01-15T08:00:00Z
 if ! publish "$out"; then
-	echo "not ok - publish --itip"; sed 's/^/# /' "$tmp/err" | head -5; exit 1
+	notok "publish --itip"; show 5 "$tmp/err"; exit 1
 fi
-echo "ok - publish --itip"
-"$py" "$tmp/check.py" "$out" "$tmp/c/students.csv" - 1800000000 | sed 's/^\(\(not \)\{0,1\}ok - \)/\1first publish: /'
+ok "publish --itip"
+"$py" "$tmp/check.py" "$out" "$tmp/c/students.csv" - 1800000000 | prefixed "first publish"
 want=$(cut -d, -f1 "$tmp/c/students.csv" | sed -n '2,$s/$/-request.eml/p' | sort | tr '\n' ' ')
 if [ "$(msgs "$out")" = "$want" ]; then
-	echo "ok - first publish: one REQUEST per student and nothing else"
+	ok "first publish: one REQUEST per student and nothing else"
 else
-	echo "not ok - first publish: one REQUEST per student and nothing else"; echo "# $(msgs "$out")"
+	notok "first publish: one REQUEST per student and nothing else"; echo "# $(msgs "$out")"
 fi
 if [ -f "$out/itip/recipients.tsv" ] && grep -q "^s05	Ana Lucía Torres	ana.torres@example.edu$" "$out/itip/recipients.tsv"; then
-	echo "ok - itip/recipients.tsv records the addresses"
+	ok "itip/recipients.tsv records the addresses"
 else
-	echo "not ok - itip/recipients.tsv records the addresses"
+	notok "itip/recipients.tsv records the addresses"
 fi
 if publish "$out.again" && diff -r "$out" "$out.again" >/dev/null; then
-	echo "ok - the messages are reproducible (same Message-ID, Date and bytes)"
+	ok "the messages are reproducible (same Message-ID, Date and bytes)"
 else
-	echo "not ok - the messages are reproducible (same Message-ID, Date and bytes)"
+	notok "the messages are reproducible (same Message-ID, Date and bytes)"
 fi
 rm -rf "$out.again" "$out.again.lock"
 
@@ -184,9 +172,9 @@ rm -rf "$out.again" "$out.again.lock"
 cp -r "$out" "$tmp/first"
 export SOURCE_DATE_EPOCH=1800043200
 if publish "$out" && [ -z "$(msgs "$out")" ]; then
-	echo "ok - an unchanged republish sends nothing"
+	ok "an unchanged republish sends nothing"
 else
-	echo "not ok - an unchanged republish sends nothing"; echo "# $(msgs "$out")"
+	notok "an unchanged republish sends nothing"; echo "# $(msgs "$out")"
 fi
 
 # 3. A student who is never live leaves; another who is never live is away on
@@ -216,28 +204,28 @@ w.writeheader()
 w.writerows(rows)
 print(gone['id'], away['id'])
 EOF2
-read -r gone away <"$tmp/picked" || { echo "not ok - the plan has two students who are never live"; exit 1; }
+read -r gone away <"$tmp/picked" || { notok "the plan has two students who are never live"; exit 1; }
 export SOURCE_DATE_EPOCH=1800086400
 if ! publish "$out"; then
-	echo "not ok - republish after the roster change"; sed 's/^/# /' "$tmp/err" | head -5; exit 1
+	notok "republish after the roster change"; show 5 "$tmp/err"; exit 1
 fi
-"$py" "$tmp/check.py" "$out" "$tmp/c/students.csv:$tmp/students.before.csv" "$tmp/before" 1800086400 | sed 's/^\(\(not \)\{0,1\}ok - \)/\1roster change: /'
+"$py" "$tmp/check.py" "$out" "$tmp/c/students.csv:$tmp/students.before.csv" "$tmp/before" 1800086400 | prefixed "roster change"
 # The departed student is no longer in the roster: check.py looked for them there.
-"$py" - "$out/itip/$gone-cancel.eml" <<'EOF' >"$tmp/gone" || echo "not ok - roster change: $gone-cancel.eml reads back"
+"$py" - "$out/itip/$gone-cancel.eml" <<'EOF' >"$tmp/gone" || notok "roster change: $gone-cancel.eml reads back"
 import email, email.policy, sys
 m = email.message_from_binary_file(open(sys.argv[1], 'rb'), policy=email.policy.default)
 print(m['To'].addresses[0].display_name, m['To'].addresses[0].addr_spec)
 EOF
 if [ "$(msgs "$out")" = "$(printf '%s\n' "$away-request.eml" "$gone-cancel.eml" | sort | tr '\n' ' ')" ]; then
-	echo "ok - roster change: a CANCEL for the student who left, a REQUEST for the changed one, nothing else"
+	ok "roster change: a CANCEL for the student who left, a REQUEST for the changed one, nothing else"
 else
-	echo "not ok - roster change: a CANCEL for the student who left, a REQUEST for the changed one, nothing else"
+	notok "roster change: a CANCEL for the student who left, a REQUEST for the changed one, nothing else"
 	echo "# $(msgs "$out")"
 fi
 if [ "$(cat "$tmp/gone")" = "$(grep "^$gone," "$tmp/students.before.csv" | cut -d, -f2,3 | tr , ' ')" ]; then
-	echo "ok - roster change: the CANCEL goes to the departed student's recorded address"
+	ok "roster change: the CANCEL goes to the departed student's recorded address"
 else
-	echo "not ok - roster change: the CANCEL goes to the departed student's recorded address"
+	notok "roster change: the CANCEL goes to the departed student's recorded address"
 fi
 "$py" - "$out/itip/$away-request.eml" "$tmp/before/students/$away.ics" <<'EOF' ||
 import email, email.policy, sys, icalendar
@@ -251,13 +239,13 @@ ok = (len(got) == 2 and all(str(e['UID']) in prev for e in got) and
       {str(e['UID']).split('-')[-1].split('@')[0] for e in got} == {'rec', 'due'})
 print('%s - roster change: the REQUEST updates the away day\'s two events with SEQUENCE + 1' % ('ok' if ok else 'not ok'))
 EOF
-	echo "not ok - roster change: $away-request.eml reads back"
+	notok "roster change: $away-request.eml reads back"
 if grep -q 'students.csv:[0-9]*:.*s99.*s99@@example.edu.*not a usable e-mail address' "$tmp/err" &&
    [ -f "$out/students/s99.ics" ]; then
-	echo "ok - a student with a broken address is published, warned about with the roster line, and sent nothing"
+	ok "a student with a broken address is published, warned about with the roster line, and sent nothing"
 else
-	echo "not ok - a student with a broken address is published, warned about with the roster line, and sent nothing"
-	sed 's/^/# /' "$tmp/err" | head -5
+	notok "a student with a broken address is published, warned about with the roster line, and sent nothing"
+	show 5 "$tmp/err"
 fi
 
 # 3b. A live session cancelled and back: a student who is live on their
@@ -282,15 +270,15 @@ w.writeheader()
 w.writerows(rows)
 print(st['id'])
 EOF2
-read -r back <"$tmp/picked2" || { echo "not ok - the plan has a live student with an address"; exit 1; }
+read -r back <"$tmp/picked2" || { notok "the plan has a live student with an address"; exit 1; }
 export SOURCE_DATE_EPOCH=1800172800
-publish "$out" || { echo "not ok - publish with the away date"; sed 's/^/# /' "$tmp/err" | head -5; }
+publish "$out" || { notok "publish with the away date"; show 5 "$tmp/err"; }
 cp "$out/itip/$back-cancel.eml" "$tmp/back-cancel.eml"
 cp "$tmp/students.live.csv" "$tmp/c/students.csv"
 export SOURCE_DATE_EPOCH=1800259200
-publish "$out" || { echo "not ok - publish with the away date reverted"; sed 's/^/# /' "$tmp/err" | head -5; }
+publish "$out" || { notok "publish with the away date reverted"; show 5 "$tmp/err"; }
 "$py" - "$tmp/back-cancel.eml" "$out/itip/$back-request.eml" "$out/students/$back.ics" \
-	"$out/itip/sequences.tsv" <<'EOF' || echo "not ok - cancelled and back: the messages read back"
+	"$out/itip/sequences.tsv" <<'EOF' || notok "cancelled and back: the messages read back"
 import email, email.policy, sys, icalendar
 def events(path):
     m = email.message_from_binary_file(open(path, 'rb'), policy=email.policy.default)
@@ -318,14 +306,14 @@ print('%s - cancelled and back: itip/sequences.tsv records the highest SEQUENCE 
 EOF
 cp -r "$out" "$tmp/back"
 if publish "$out" && [ -z "$(msgs "$out")" ] && diff -r -x "*.eml" "$out" "$tmp/back" >"$tmp/backdiff"; then
-	echo "ok - cancelled and back: a rerun sends nothing and changes no file, the ledger included"
+	ok "cancelled and back: a rerun sends nothing and changes no file, the ledger included"
 else
-	echo "not ok - cancelled and back: a rerun sends nothing and rewrites no file"; echo "# $(msgs "$out")"; head -5 "$tmp/backdiff" | sed "s/^/# /"
+	notok "cancelled and back: a rerun sends nothing and rewrites no file"; echo "# $(msgs "$out")"; show 5 "$tmp/backdiff"
 fi
 
 # 4. Without --itip nothing of this is written.
 if "$bin" publish "$course" --out "$tmp/plain" >/dev/null 2>&1 && [ ! -e "$tmp/plain/itip" ]; then
-	echo "ok - publish without --itip writes no itip directory"
+	ok "publish without --itip writes no itip directory"
 else
-	echo "not ok - publish without --itip writes no itip directory"
+	notok "publish without --itip writes no itip directory"
 fi

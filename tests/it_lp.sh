@@ -5,16 +5,11 @@
 # exactly from the file's integer coefficients and decoded with the file's
 # scale (bench/lpcheck.py), must equal convene's attendance, reach and
 # preferred.  CBC's slots, pinned in convene, must score the same again.
-set -u
-bin="$1/convene"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/lib.sh"
 
-if ! command -v cbc >/dev/null 2>&1; then
-	echo "not ok - cbc is installed (apt-get install coinor-cbc; see scripts/deps.sh test)"
-	exit 1
-fi
-echo "ok - cbc is installed"
+need_cmd cbc "apt-get install coinor-cbc; see scripts/deps.sh test"
+ok "cbc is installed"
 
 # cbc_check NAME COURSE [solve options...]: export, solve both ways, compare.
 cbc_check() {
@@ -22,28 +17,28 @@ cbc_check() {
 	d="$tmp/$name"
 	mkdir -p "$d"
 	if ! "$bin" solve "$course" --json --export-lp "$d/model.lp" "$@" >"$d/plan.json" 2>"$d/err"; then
-		echo "not ok - $name: convene solve --export-lp failed"; sed 's/^/# /' "$d/err" | head -5
+		notok "$name: convene solve --export-lp failed"; show 5 "$d/err"
 		return
 	fi
 	if awk 'length($0) >= 255 { bad = 1 } END { exit !bad }' "$d/model.lp"; then
-		echo "not ok - $name: a line of the program is 255 bytes or longer"
+		notok "$name: a line of the program is 255 bytes or longer"
 	else
-		echo "ok - $name: every line of the program is under 255 bytes"
+		ok "$name: every line of the program is under 255 bytes"
 	fi
 	if ! timeout 300 cbc "$d/model.lp" -solve -solu "$d/model.sol" >"$d/cbc.log" 2>&1; then
-		echo "not ok - $name: cbc failed"; tail -5 "$d/cbc.log" | sed 's/^/# /'
+		notok "$name: cbc failed"; tail -5 "$d/cbc.log" | sed 's/^/# /'
 		return
 	fi
 	if /usr/bin/python3 bench/lpcheck.py "$d/model.lp" "$d/model.sol" "$d/plan.json" >"$d/check"; then
-		echo "ok - $name: CBC's proven optimum equals convene's objective"
+		ok "$name: CBC's proven optimum equals convene's objective"
 	else
-		echo "not ok - $name: CBC and convene disagree"
+		notok "$name: CBC and convene disagree"
 	fi
 	sed 's/^/# /' "$d/check"
 	# pin what CBC chose: convene must score that plan exactly as CBC did
 	/usr/bin/python3 bench/lpcheck.py "$d/model.lp" "$d/model.sol" "$d/plan.json" --slots >"$d/slots"
 	if [ "$(wc -l <"$d/slots")" -ne "$(sed -n 's/.*"count": \([0-9]*\).*/\1/p' "$d/plan.json" | head -n 1)" ]; then
-		echo "ok - $name: # SKIP CBC chose fewer slots than count, nothing to pin"
+		ok "$name: # SKIP CBC chose fewer slots than count, nothing to pin"
 		return
 	fi
 	pins=""
@@ -53,15 +48,15 @@ cbc_check() {
 import json, sys
 a, b = (json.load(open(p))["objective"] for p in sys.argv[1:])
 sys.exit(any(a[k] != b[k] for k in ("attendance", "reach", "preferred")))' "$d/plan.json" "$d/pinned.json"; then
-		echo "ok - $name: CBC's slots, pinned in convene, score convene's optimum"
+		ok "$name: CBC's slots, pinned in convene, score convene's optimum"
 	else
-		echo "not ok - $name: CBC's slots pinned in convene score differently"; sed 's/^/# /' "$d/err" | head -3
+		notok "$name: CBC's slots pinned in convene score differently"; show 3 "$d/err"
 	fi
 }
 
 gen() { # gen NAME LEARNERS COUNT SEED [gen.py options]: a course in $tmp/NAME
 	g=$1; shift
-	/usr/bin/python3 bench/gen.py "$tmp/gen-$g" "$@" >/dev/null || echo "not ok - bench/gen.py $g"
+	/usr/bin/python3 bench/gen.py "$tmp/gen-$g" "$@" >/dev/null || notok "bench/gen.py $g"
 }
 
 # fixtures: hand-checked, and the realistic example (two clock changes, min-gap 2h)
@@ -84,25 +79,25 @@ cbc_check gen-wide "$tmp/gen-wide/course.ini"
 # the program states its pins and exclusions as rows
 if grep -q '^ pin[0-9]*: x[0-9]* = 1$' "$tmp/gen-pinned/model.lp" &&
 	grep -q '^ out[0-9]*: x[0-9]* = 0$' "$tmp/gen-pinned/model.lp"; then
-	echo "ok - pins become x = 1 rows and exclusions x = 0 rows"
+	ok "pins become x = 1 rows and exclusions x = 0 rows"
 else
-	echo "not ok - pin and exclusion rows"
+	notok "pin and exclusion rows"
 fi
 
 # usage and output errors
 "$bin" solve examples/course.ini --export-lp >/dev/null 2>&1
 rc=$?
-if [ "$rc" -eq 2 ]; then echo "ok - --export-lp without a file is a usage error"; else
-	echo "not ok - --export-lp without a file exits $rc, wanted 2"; fi
+if [ "$rc" -eq 2 ]; then ok "--export-lp without a file is a usage error"; else
+	notok "--export-lp without a file exits $rc, wanted 2"; fi
 "$bin" solve examples/course.ini --export-lp "$tmp/no/such/dir/m.lp" >"$tmp/out" 2>"$tmp/err"
 rc=$?
 if [ "$rc" -eq 73 ] && [ ! -s "$tmp/out" ] && grep -q "export-lp" "$tmp/err"; then
-	echo "ok - an unwritable --export-lp file exits 73 before solving"; else
-	echo "not ok - unwritable --export-lp exits $rc, wanted 73"; fi
+	ok "an unwritable --export-lp file exits 73 before solving"; else
+	notok "unwritable --export-lp exits $rc, wanted 73"; fi
 if [ -c /dev/full ]; then
 	"$bin" solve examples/course.ini --export-lp /dev/full >/dev/null 2>&1
 	rc=$?
 	if [ "$rc" -eq 74 ] && [ -c /dev/full ]; then
-		echo "ok - a failed write of the program exits 74 and leaves the device alone"; else
-		echo "not ok - writing the program to /dev/full exits $rc, wanted 74"; fi
+		ok "a failed write of the program exits 74 and leaves the device alone"; else
+		notok "writing the program to /dev/full exits $rc, wanted 74"; fi
 fi

@@ -4,20 +4,11 @@
 # calendars it touches with SEQUENCE up and UIDs kept (checked with Debian's
 # python3-icalendar), a departed student's file goes, --dry-run says exactly
 # what the real run then does, and an interrupted run leaves a whole set.
-set -u
-build=${1:-build}
-bin="$build/convene"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-py=/usr/bin/python3
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/lib.sh"
 
-ok() { echo "ok - $1"; }
-notok() { echo "not ok - $1"; }
-
-cp -r examples "$tmp/c"
-rm -rf "$tmp/c/out" "$tmp/c/out.lock"
+copy_example "$tmp/c"
 out="$tmp/out"
-course="$tmp/c/course.ini"
 # inode and mtime of every published file, one line each
 snapshot() { (cd "$out" && find . -type f | sort | xargs stat -c '%n %i %Y') >"$1"; }
 
@@ -31,7 +22,7 @@ snapshot "$tmp/s2"
 if cmp -s "$tmp/s1" "$tmp/s2"; then
 	ok "a rerun on unchanged input rewrites no file (inodes and mtimes kept, no SOURCE_DATE_EPOCH)"
 else
-	notok "a rerun rewrote files:"; diff "$tmp/s1" "$tmp/s2" | head -5 | sed 's/^/# /'
+	notok "a rerun rewrote files:"; diff "$tmp/s1" "$tmp/s2" | show 5
 fi
 "$bin" publish "$course" --out "$out" --dry-run >"$tmp/dry0" 2>"$tmp/dry0.err"
 nfiles=$(wc -l <"$tmp/s2")
@@ -40,7 +31,7 @@ if grep -q "^dry run: 0 files new, 0 changed, $nfiles unchanged, 0 removed" "$tm
 	[ "$(grep -vc '^unchanged \|^dry run: ' "$tmp/dry0")" -eq 0 ]; then
 	ok "--dry-run on unchanged input lists all $nfiles files as unchanged and nothing else"
 else
-	notok "--dry-run on unchanged input"; sed 's/^/# /' "$tmp/dry0" | head -5
+	notok "--dry-run on unchanged input"; show 5 "$tmp/dry0"
 fi
 
 # A dry run into a directory never published creates nothing at all, lock included.
@@ -114,7 +105,7 @@ grep -E '^(new|changed|unchanged|removed) ' "$tmp/dry" | awk '{print $1, $2}' | 
 if [ -s "$tmp/did" ] && cmp -s "$tmp/did" "$tmp/said"; then
 	ok "--dry-run listed exactly what the real run then did to each of $(wc -l <"$tmp/did") files"
 else
-	notok "--dry-run and the real run differ:"; diff "$tmp/said" "$tmp/did" | sed 's/^/# /' | head
+	notok "--dry-run and the real run differ:"; diff "$tmp/said" "$tmp/did" | show 10
 fi
 if [ ! -e "$out/students/s45.ics" ] && [ "$(ls "$out/students" | wc -l)" -eq 44 ] &&
 	! grep -q "Mia Chen" "$out/instructor.ics"; then

@@ -2,12 +2,9 @@
 # it_symbols.sh BUILD - `nm` tells API from internals at a glance: every
 # global symbol libconvene.a defines is either a cv_ name declared in
 # include/ (the API) or carries the private prefix Cv_ (as curl's Curl_).
-set -u
-lib="$1/libconvene.a"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-ok() { echo "ok - $*"; }
-notok() { echo "not ok - $*"; }
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/lib.sh"
+lib="$build/libconvene.a"
 
 nm -g --defined-only "$lib" | awk 'NF == 3 { print $3 }' | sort -u >"$tmp/defined"
 cat include/convene.h include/convene/*.h | grep -o '\bcv_[a-z0-9_]*' | sort -u >"$tmp/declared"

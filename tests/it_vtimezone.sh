@@ -21,24 +21,11 @@
 #    students with an alternative occurrence that home week (the week found
 #    through the instructor file's VTIMEZONE), and no e-mail address.
 # Prints TAP-style lines.
-set -u
-bin="$1/convene"
-py=/usr/bin/python3
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-
-if [ ! -x "$bin" ]; then
-	echo "not ok - $bin exists"
-	exit 1
-fi
-if ! "$py" -c 'import icalendar, recurring_ical_events' 2>/dev/null; then
-	echo "not ok - $py has icalendar and recurring_ical_events (apt install python3-icalendar python3-recurring-ical-events)"
-	exit 1
-fi
-if ! command -v zdump >/dev/null 2>&1; then
-	echo "not ok - zdump is installed (libc-bin)"
-	exit 1
-fi
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/lib.sh"
+need_exe "$bin"
+need_py icalendar recurring_ical_events
+need_cmd zdump libc-bin
 export SOURCE_DATE_EPOCH=1800000000
 
 cat >"$tmp/check.py" <<'PYEOF'
@@ -327,17 +314,12 @@ PYEOF
 # run NAME COURSE: solve, publish, check.
 run() {
 	name=$1 course=$2 out="$tmp/out-$1"
-	if ! "$bin" solve "$course" --json >"$tmp/$name.json" 2>"$tmp/err"; then
-		echo "not ok - $name: convene solve --json"; sed 's/^/# /' "$tmp/err" | head -5; return
-	fi
-	if ! "$bin" publish "$course" --out "$out" >/dev/null 2>"$tmp/err"; then
-		echo "not ok - $name: convene publish"; sed 's/^/# /' "$tmp/err" | head -5; return
-	fi
+	solve_publish "$name" "$course" "$out" || return
 	"$py" "$tmp/check.py" "$name" "$out" "$tmp/$name.json" "$course" >"$tmp/res" 2>&1
 	rc=$?
 	grep '^ok \|^not ok \|^#' "$tmp/res"
 	if [ "$rc" -ne 0 ] && ! grep -q '^not ok' "$tmp/res"; then
-		echo "not ok - $name: the checker failed (exit $rc)"; sed 's/^/# /' "$tmp/res" | tail -5
+		notok "$name: the checker failed (exit $rc)"; sed 's/^/# /' "$tmp/res" | tail -5
 	fi
 }
 
@@ -346,27 +328,7 @@ run() {
 hard() {
 	name=$1 home=$2 start=$3 end=$4 mode=$5
 	src="$tmp/src-$name"
-	mkdir -p "$src"
-	cat >"$src/course.ini" <<EOF
-[course]
-id = $name
-title = Hard zones $name
-timezone = $home
-start = $start
-end = $end
-roster = students.csv
-uid-domain = example.org
-[sessions]
-mode = $mode
-count = 2
-duration = 60m
-granularity = 60m
-window = Mon-Fri 00:00-24:00
-[recording]
-available-after = 2h
-[alternative]
-due = 3d
-EOF
+	zones_course "$src" "$name" "$home" "$start" "$end" "$mode"
 	{
 		echo "id,name,email,timezone,available"
 		i=0

@@ -7,29 +7,19 @@
 # next change); listings show name, canonical name of a link, current offset.
 # Offsets and changes are checked against Python's zoneinfo at run time, so
 # nothing here depends on the tzdata release.  Prints TAP-style lines.
-set -u
-bin="$1/convene"
-py=/usr/bin/python3
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-
-if [ ! -x "$bin" ]; then
-	echo "not ok - $bin is not built"
-	exit 1
-fi
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/lib.sh"
+need_exe "$bin"
 
 z() { # z EXPECTED_EXIT WHAT PATTERN...
 	want=$1; what=$2; shift 2
-	"$bin" zones "$@" >"$tmp/out" 2>"$tmp/err"
-	rc=$?
-	if [ "$rc" -eq "$want" ]; then echo "ok - $what"; else
-		echo "not ok - $what (exit $rc, wanted $want)"; sed 's/^/# /' "$tmp/out" "$tmp/err" | head -5; fi
+	expect_exit "$want" "$what" "$bin" zones "$@"
 }
 has() { # has FILE FIXED-STRING WHAT
-	if grep -qF -- "$2" "$1"; then echo "ok - $3"; else echo "not ok - $3"; sed 's/^/# /' "$1" | head -5; fi
+	if grep -qF -- "$2" "$1"; then ok "$3"; else notok "$3"; show 5 "$1"; fi
 }
 empty() { # empty FILE WHAT
-	if [ ! -s "$1" ]; then echo "ok - $2"; else echo "not ok - $2"; sed 's/^/# /' "$1" | head -5; fi
+	if [ ! -s "$1" ]; then ok "$2"; else notok "$2"; show 5 "$1"; fi
 }
 
 # Refused names: the refusal on stderr, nothing listed, exit 65.
