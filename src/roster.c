@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "convene/roster.h"
+#include "array_int.h"
 #include "file_int.h"
 #include "utf8_int.h"
 
@@ -358,14 +359,14 @@ static int simple_span(const reader *r, const field *f, size_t a, size_t b)
 /* ---------------------------------------------------------------------- */
 /* Students                                                                 */
 
-typedef struct roster_impl {
-	cv_roster pub;      /* first: cv_roster pointers are roster_impl pointers */
-	size_t cap;
-	uint32_t *index;    /* open addressing over lower-cased ids: pairs of (student
+/* The roster's private part: the room of students[] and the id index. */
+struct cv_roster_index {
+	size_t cap;         /* room in roster->students */
+	uint32_t *slots;    /* open addressing over lower-cased ids: pairs of (student
 			     * index + 1, the id's hash's high half), so a probe that
 			     * meets another id rarely has to read it */
-	size_t index_cap;   /* a power of two */
-} roster_impl;
+	size_t nslots;      /* a power of two */
+};
 
 static uint64_t hash_id(const char *s)
 {
@@ -393,53 +394,153 @@ static void index_put(uint32_t *index, size_t cap, size_t i, uint64_t h)
 	index[2 * at + 1] = (uint32_t)(h >> 32);
 }
 
-static int index_grow(roster_impl *ri)
+static int index_grow(cv_roster *r)
 {
-	size_t ncap = ri->index_cap ? ri->index_cap * 2 : 1024, i;
+	cv_roster_index *ix = r->index;
+	size_t ncap = ix->nslots ? ix->nslots * 2 : 1024, i;
 	uint32_t *p = calloc(2 * ncap, sizeof(*p));
 	if (!p)
 		return CV_ENOMEM;
-	for (i = 0; i < ri->pub.count; i++)
-		index_put(p, ncap, i, hash_id(ri->pub.students[i].id));
-	free(ri->index);
-	ri->index = p;
-	ri->index_cap = ncap;
+	for (i = 0; i < r->count; i++)
+		index_put(p, ncap, i, hash_id(r->students[i].id));
+	free(ix->slots);
+	ix->slots = p;
+	ix->nslots = ncap;
 	return CV_OK;
 }
 
 /* The student whose id equals `id` ignoring case, or NULL. */
-static cv_student *find_ci(const roster_impl *ri, const char *id)
+static cv_student *find_ci(const cv_roster *r, const char *id)
 {
+	const cv_roster_index *ix = r->index;
 	uint64_t h;
 	size_t at;
-	if (!ri->index_cap)
+	if (!ix->nslots)
 		return NULL;
 	h = hash_id(id);
-	for (at = (size_t)h & (ri->index_cap - 1); ri->index[2 * at];
-	     at = (at + 1) & (ri->index_cap - 1)) {
-		cv_student *s = &ri->pub.students[ri->index[2 * at] - 1];
-		if (ri->index[2 * at + 1] == (uint32_t)(h >> 32) && strcasecmp(s->id, id) == 0)
+	for (at = (size_t)h & (ix->nslots - 1); ix->slots[2 * at];
+	     at = (at + 1) & (ix->nslots - 1)) {
+		cv_student *s = &r->students[ix->slots[2 * at] - 1];
+		if (ix->slots[2 * at + 1] == (uint32_t)(h >> 32) && strcasecmp(s->id, id) == 0)
 			return s;
 	}
 	return NULL;
 }
 
-/* Add a student (its id already unique); the index is updated. */
-static int add_student(roster_impl *ri, const cv_student *st)
+/*
+ * Store a student whose id is unique (checked by the caller); the roster
+ * adopts st->id's block (id, name, email and locale, see pack_strings())
+ * and st->avail.  The index is updated.
+ */
+static int store(cv_roster *r, const cv_student *st)
 {
-	if (ri->pub.count == ri->cap) {
-		size_t ncap = ri->cap ? ri->cap * 2 : 64;
-		cv_student *p = realloc(ri->pub.students, ncap * sizeof(*p));
-		if (!p)
+	cv_roster_index *ix = r->index;
+	if (r->count == ix->cap) {
+		r->students = Cv_array_grow(r->students, &ix->cap, r->count + 1, sizeof(*r->students));
+		if (r->count == ix->cap)
 			return CV_ENOMEM;
-		ri->pub.students = p;
-		ri->cap = ncap;
 	}
 	/* at most half full, so probes stay short */
-	if ((ri->pub.count + 1) * 2 > ri->index_cap && index_grow(ri))
+	if ((r->count + 1) * 2 > ix->nslots && index_grow(r))
 		return CV_ENOMEM;
-	ri->pub.students[ri->pub.count] = *st;
-	index_put(ri->index, ri->index_cap, ri->pub.count++, hash_id(st->id));
+	r->students[r->count] = *st;
+	index_put(ix->slots, ix->nslots, r->count++, hash_id(st->id));
+	return CV_OK;
+}
+
+/* Copy id, name, email and locale into one block owned by st->id (NULL reads as ""). */
+static int pack_strings(cv_student *st, const char *id, const char *name, const char *email,
+			const char *locale)
+{
+	const char *src[4];
+	char **dst[4];
+	size_t len[4], n = 0, i;
+	char *p;
+
+	src[0] = id, src[1] = name, src[2] = email, src[3] = locale;
+	dst[0] = &st->id, dst[1] = &st->name, dst[2] = &st->email, dst[3] = &st->locale;
+	for (i = 0; i < 4; i++) {
+		len[i] = src[i] ? strlen(src[i]) : 0;
+		n += len[i] + 1;
+	}
+	if (!(p = malloc(n)))
+		return CV_ENOMEM;
+	for (i = 0; i < 4; i++) {
+		*dst[i] = p;
+		memcpy(p, src[i] ? src[i] : "", len[i]);
+		p[len[i]] = '\0';
+		p += len[i] + 1;
+	}
+	return CV_OK;
+}
+
+static int id_char(unsigned char c)
+{
+	return (c < 0x80 && isalnum(c)) || c == '.' || c == '-' || c == '_' || c == '@';
+}
+
+/*
+ * Why s[0..len) cannot be a student id (ids name files), with the offset of
+ * the offending byte in *at; NULL when it can.  The message is written into
+ * msg[0..size) when it needs a number.
+ */
+static const char *id_problem(char *msg, size_t size, const char *s, size_t len, size_t *at)
+{
+	const char *dd;
+	size_t i;
+
+	*at = 0;
+	if (!len)
+		return "empty id; every student needs a unique id";
+	if (len > CV_STUDENT_ID_MAX) {
+		snprintf(msg, size, "id is longer than %d characters", CV_STUDENT_ID_MAX);
+		return msg;
+	}
+	for (i = 0; i < len; i++) {
+		if (!id_char((unsigned char)s[i])) {
+			*at = i;
+			return s[i] == '/' || s[i] == '\\'
+				? "an id may hold only letters, digits, '.', '-', '_' and '@' "
+				  "(ids name files, so no path separators)"
+				: "an id may hold only letters, digits, '.', '-', '_' and '@'";
+		}
+	}
+	if (s[0] == '.')
+		return "an id cannot start with '.' (ids name files)";
+	if ((dd = strstr(s, ".."))) {
+		*at = (size_t)(dd - s);
+		return "an id cannot contain \"..\" (ids name files)";
+	}
+	return NULL;
+}
+
+int cv_roster_new(cv_roster **out, const char *path)
+{
+	cv_roster *r = calloc(1, sizeof(*r));
+
+	if (!r || !(r->index = calloc(1, sizeof(*r->index))) || !(r->path = strdup(path ? path : ""))) {
+		cv_roster_free(r);
+		return CV_ENOMEM;
+	}
+	*out = r;
+	return CV_OK;
+}
+
+int cv_roster_add(cv_roster *roster, const cv_student *student)
+{
+	cv_student st = *student;
+	char msg[64];
+	size_t at;
+
+	if (!st.id || id_problem(msg, sizeof(msg), st.id, strlen(st.id), &at) ||
+	    find_ci(roster, st.id) || !st.zone || !st.avail || st.weight < 1)
+		return CV_EDATA;
+	if (pack_strings(&st, student->id, student->name, student->email, student->locale))
+		return CV_ENOMEM;
+	if (store(roster, &st)) {
+		free(st.id);
+		return CV_ENOMEM;
+	}
 	return CV_OK;
 }
 
@@ -448,7 +549,7 @@ static int add_student(roster_impl *ri, const cv_student *st)
 
 typedef struct rowctx {
 	reader *r;
-	roster_impl *ri;
+	cv_roster *roster;
 	int col_of[COL_COUNT];    /* field index of each known column, or -1 */
 	int bad;                  /* this row has a problem */
 	int nomem;
@@ -591,45 +692,17 @@ static void check_text(rowctx *x, const int *column_of_field)
 	}
 }
 
-static int id_char(unsigned char c)
-{
-	return (c < 0x80 && isalnum(c)) || c == '.' || c == '-' || c == '_' || c == '@';
-}
-
 static int check_id(rowctx *x, const val *v)
 {
-	size_t i;
+	char msg[64];
+	const char *why;
+	size_t at;
 
 	if (v->f->too_long)
 		return -1;
-	if (!v->len) {
-		field_error(x, v->f, v->off, "empty id; every student needs a unique id");
+	if ((why = id_problem(msg, sizeof(msg), v->s, v->len, &at))) {
+		field_error(x, v->f, v->off + at, "%s", why);
 		return -1;
-	}
-	if (v->len > CV_STUDENT_ID_MAX) {
-		field_error(x, v->f, v->off, "id is longer than %d characters", CV_STUDENT_ID_MAX);
-		return -1;
-	}
-	for (i = 0; i < v->len; i++) {
-		if (!id_char((unsigned char)v->s[i])) {
-			const char *why = v->s[i] == '/' || v->s[i] == '\\'
-				? " (ids name files, so no path separators)" : "";
-			field_error(x, v->f, v->off + i,
-				    "an id may hold only letters, digits, '.', '-', '_' and '@'%s", why);
-			return -1;
-		}
-	}
-	if (v->s[0] == '.') {
-		field_error(x, v->f, v->off, "an id cannot start with '.' (ids name files)");
-		return -1;
-	}
-	{
-		const char *dd = strstr(v->s, "..");
-		if (dd) {
-			field_error(x, v->f, v->off + (size_t)(dd - v->s),
-				    "an id cannot contain \"..\" (ids name files)");
-			return -1;
-		}
 	}
 	return 0;
 }
@@ -679,30 +752,6 @@ static int check_weight(rowctx *x, const val *v, unsigned *out)
 	}
 	*out = (unsigned)w;
 	return 0;
-}
-
-/* Copy id, name, email and locale into one block owned by student->id. */
-static int student_strings(cv_student *st, const val *id, const val *name, const val *email,
-			   const val *locale)
-{
-	size_t n = id->len + name->len + email->len + locale->len + 4;
-	char *b = malloc(n), *p;
-
-	if (!b)
-		return CV_ENOMEM;
-	p = b;
-	st->id = p;
-	memcpy(p, id->s, id->len + 1);
-	p += id->len + 1;
-	st->name = p;
-	memcpy(p, name->s, name->len + 1);
-	p += name->len + 1;
-	st->email = p;
-	memcpy(p, email->s, email->len + 1);
-	p += email->len + 1;
-	st->locale = p;
-	memcpy(p, locale->s, locale->len + 1);
-	return CV_OK;
 }
 
 /*
@@ -769,7 +818,7 @@ static void validate_row(rowctx *x, const int *column_of_field, size_t ncols)
 	weight = get(x, COL_WEIGHT);
 
 	if (id.present && check_id(x, &id) == 0) {
-		const cv_student *other = find_ci(x->ri, id.s);
+		const cv_student *other = find_ci(x->roster, id.s);
 		if (other && strcmp(other->id, id.s) == 0) {
 			field_error(x, id.f, id.off, "duplicate id \"%s\" (first on line %u)", id.s,
 				    other->line);
@@ -858,7 +907,7 @@ static void validate_row(rowctx *x, const int *column_of_field, size_t ncols)
 	st.weight = wt;
 	st.line = r->row_line;
 	st.zone = zone;
-	if (student_strings(&st, &id, &name, &email, &locale)) {
+	if (pack_strings(&st, id.s, name.s, email.s, locale.s)) {
 		x->nomem = 1;
 		goto out;
 	}
@@ -871,7 +920,7 @@ static void validate_row(rowctx *x, const int *column_of_field, size_t ncols)
 			goto out;
 		}
 	}
-	if (add_student(x->ri, &st)) {
+	if (store(x->roster, &st)) {
 		cv_avail_free(st.avail);
 		free(st.id);
 		x->nomem = 1;
@@ -963,7 +1012,7 @@ int cv_roster_load_calendars(cv_roster **out, const char *path, const char *cale
 			     cv_errors *errs)
 {
 	cv_where wf = {path, 0, 0};
-	roster_impl *ri = NULL;
+	cv_roster *ro = NULL;
 	reader *r = NULL;
 	rowctx x;
 	FILE *f;
@@ -978,8 +1027,7 @@ int cv_roster_load_calendars(cv_roster **out, const char *path, const char *cale
 		return CV_ENOMEM;
 	}
 	r = calloc(1, sizeof(*r));
-	ri = calloc(1, sizeof(*ri));
-	if (!r || !ri || !(ri->pub.path = strdup(path))) {
+	if (!r || cv_roster_new(&ro, path)) {
 		rc = CV_ENOMEM;
 		goto done;
 	}
@@ -1001,7 +1049,7 @@ int cv_roster_load_calendars(cv_roster **out, const char *path, const char *cale
 
 	memset(&x, 0, sizeof(x));
 	x.r = r;
-	x.ri = ri;
+	x.roster = ro;
 	if (!read_row(r)) {
 		if (!r->nomem)
 			cv_errors_add(errs, CV_EDATA, &wf, 0,
@@ -1052,16 +1100,15 @@ done:
 		free(r);
 	}
 	if (rc) {
-		cv_roster_free(ri ? &ri->pub : NULL);
+		cv_roster_free(ro);
 		return rc;
 	}
-	*out = &ri->pub;
+	*out = ro;
 	return CV_OK;
 }
 
 void cv_roster_free(cv_roster *roster)
 {
-	roster_impl *ri = (roster_impl *)roster;
 	size_t i;
 
 	if (!roster)
@@ -1072,12 +1119,14 @@ void cv_roster_free(cv_roster *roster)
 	}
 	free(roster->students);
 	free(roster->path);
-	free(ri->index);
-	free(ri);
+	if (roster->index)
+		free(roster->index->slots);
+	free(roster->index);
+	free(roster);
 }
 
 const cv_student *cv_roster_find(const cv_roster *roster, const char *id)
 {
-	const cv_student *s = find_ci((const roster_impl *)roster, id);
+	const cv_student *s = find_ci(roster, id);
 	return s && strcmp(s->id, id) == 0 ? s : NULL;
 }

@@ -1,8 +1,9 @@
 /*
  * fixture.h - small courses and rosters built in memory, so grid, solve and
  * plan tests do not depend on the file readers.  Every string and array is
- * malloc'd: cv_course_free() releases a course; a roster built here is
- * released with fx_roster_free() (the reader's rosters pack their strings).
+ * malloc'd: cv_course_free() releases a course.  Rosters are built with the
+ * library's builder (cv_roster_new(), cv_roster_add()), as any front end
+ * would, and released with cv_roster_free().
  */
 #ifndef CONVENE_FIXTURE_H
 #define CONVENE_FIXTURE_H
@@ -60,67 +61,60 @@ static inline void fx_holidays(cv_course *c, const char *text)
 	assert_int_equal(cv_dates_parse(&c->holidays, &c->nholidays, text, NULL, NULL), CV_OK);
 }
 
+/* An empty roster, filled through the library's builder (cv_roster_add()). */
 static inline cv_roster *fx_roster(void)
 {
-	cv_roster *r = calloc(1, sizeof(*r));
-	assert_non_null(r);
-	r->path = strdup("fixture.csv");
+	cv_roster *r = NULL;
+	assert_int_equal(cv_roster_new(&r, "fixture.csv"), CV_OK);
 	return r;
 }
 
-/* Add a student; `preferred` and `away` may be NULL. Returns its index. */
-static inline size_t fx_student(cv_roster *r, const char *id, const char *zone, const char *avail,
-				const char *preferred, const char *away, unsigned weight)
+/* Who a student is, beyond the id: NULL name means the id, NULL email or locale "". */
+typedef struct fx_who {
+	const char *name, *email, *locale;
+} fx_who;
+
+/* Add a student; `preferred`, `away` and `who` may be NULL. Returns its index. */
+static inline size_t fx_student_who(cv_roster *r, const char *id, const char *zone,
+				    const char *avail, const char *preferred, const char *away,
+				    unsigned weight, const fx_who *who)
 {
-	cv_student *s;
+	cv_student s;
 	cv_window *w;
 	size_t n;
 
-	r->students = realloc(r->students, sizeof(*r->students) * (r->count + 1));
-	assert_non_null(r->students);
-	s = &r->students[r->count];
-	memset(s, 0, sizeof(*s));
-	s->id = strdup(id);
-	s->name = strdup(id);
-	s->email = strdup("");
-	s->locale = strdup("");
-	s->zone = fx_zone(zone);
-	s->weight = weight;
-	s->line = (unsigned)r->count + 2;
-	assert_int_equal(cv_avail_new(&s->avail, s->zone), CV_OK);
+	memset(&s, 0, sizeof(s));
+	s.id = (char *)id;
+	s.name = (char *)(who && who->name ? who->name : id);
+	s.email = (char *)(who ? who->email : NULL);
+	s.locale = (char *)(who ? who->locale : NULL);
+	s.zone = fx_zone(zone);
+	s.weight = weight;
+	s.line = (unsigned)r->count + 2;
+	assert_int_equal(cv_avail_new(&s.avail, s.zone), CV_OK);
 	w = fx_windows(avail, &n);
-	assert_int_equal(cv_avail_add_windows(s->avail, w, n, 0), CV_OK);
+	assert_int_equal(cv_avail_add_windows(s.avail, w, n, 0), CV_OK);
 	free(w);
 	if (preferred) {
 		w = fx_windows(preferred, &n);
-		assert_int_equal(cv_avail_add_windows(s->avail, w, n, 1), CV_OK);
+		assert_int_equal(cv_avail_add_windows(s.avail, w, n, 1), CV_OK);
 		free(w);
 	}
 	if (away) {
 		cv_daterange *d;
 		assert_int_equal(cv_dates_parse(&d, &n, away, NULL, NULL), CV_OK);
-		assert_int_equal(cv_avail_add_away(s->avail, d, n), CV_OK);
+		assert_int_equal(cv_avail_add_away(s.avail, d, n), CV_OK);
 		free(d);
 	}
-	return r->count++;
+	assert_int_equal(cv_roster_add(r, &s), CV_OK); /* the roster owns s.avail now */
+	return r->count - 1;
 }
 
-static inline void fx_roster_free(cv_roster *r)
+/* Add a student named by its id; `preferred` and `away` may be NULL. Returns its index. */
+static inline size_t fx_student(cv_roster *r, const char *id, const char *zone, const char *avail,
+				const char *preferred, const char *away, unsigned weight)
 {
-	size_t i;
-	for (i = 0; r && i < r->count; i++) {
-		cv_student *s = &r->students[i];
-		free(s->id);
-		free(s->name);
-		free(s->email);
-		free(s->locale);
-		cv_avail_free(s->avail);
-	}
-	if (r) {
-		free(r->students);
-		free(r->path);
-	}
-	free(r);
+	return fx_student_who(r, id, zone, avail, preferred, away, weight, NULL);
 }
 
 #endif

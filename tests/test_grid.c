@@ -20,7 +20,7 @@ static void test_candidates_lie_inside_one_window(void **state)
 	s.start = 9 * 60 + 15;
 	assert_int_equal(cv_grid_find(g, s), (size_t)-1);
 	cv_grid_free(g);
-	fx_roster_free(r);
+	cv_roster_free(r);
 	cv_course_free(c);
 }
 
@@ -38,7 +38,7 @@ static void test_overnight_window_wraps_the_week(void **state)
 	assert_int_equal(cv_grid_week_minute(g, 1), 6 * 1440 + 23 * 60);
 	assert_int_equal(cv_grid_week_minute(g, 2), 6 * 1440 + 23 * 60 + 30);
 	cv_grid_free(g);
-	fx_roster_free(r);
+	cv_roster_free(r);
 	cv_course_free(c);
 }
 
@@ -65,7 +65,7 @@ static void test_min_gap_is_measured_on_the_week_cycle(void **state)
 	assert_true(cv_grid_compatible(g, IDX(sun21), IDX(mon0)));   /* ends 22:00, 2 h gap */
 #undef IDX
 	cv_grid_free(g);
-	fx_roster_free(r);
+	cv_roster_free(r);
 	cv_course_free(c);
 }
 
@@ -90,7 +90,7 @@ static void test_occurrences_keep_home_wall_time_and_skip_holidays(void **state)
 	assert_false(cv_grid_occurrence(&t, g, 0, 3));      /* holiday */
 	assert_false(cv_grid_occurrence(&t, g, 0, 5));      /* past the term */
 	cv_grid_free(g);
-	fx_roster_free(r);
+	cv_roster_free(r);
 	cv_course_free(c);
 }
 
@@ -126,7 +126,7 @@ static void test_attendance_follows_each_weeks_offsets(void **state)
 		free(byweek);
 	}
 	cv_grid_free(g);
-	fx_roster_free(r);
+	cv_roster_free(r);
 	cv_course_free(c);
 }
 
@@ -156,7 +156,7 @@ static void test_spring_forward_gap_times_resolve_after_the_gap(void **state)
 	assert_true(cv_grid_occurrence(&t, g, 8, 0)); /* 03:00 */
 	assert_int_equal(t, test_utc(2027, 3, 14, 7, 0));
 	cv_grid_free(g);
-	fx_roster_free(r);
+	cv_roster_free(r);
 	cv_course_free(c);
 }
 
@@ -186,7 +186,7 @@ static void test_identical_students_merge_into_weighted_groups(void **state)
 	assert_int_equal(m[1], 2);
 	assert_int_equal(m[2], 3);
 	cv_grid_free(g);
-	fx_roster_free(r);
+	cv_roster_free(r);
 	cv_course_free(c);
 }
 

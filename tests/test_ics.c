@@ -502,7 +502,7 @@ static void test_instructor_calendar_header_and_validity(void **state)
 	icalcomponent_free(cal);
 	free(text);
 	cv_plan_free(p);
-	fx_roster_free(r);
+	cv_roster_free(r);
 	cv_course_free(c);
 }
 
@@ -564,7 +564,7 @@ static void test_instructor_sessions_expand_to_occurrences(void **state)
 	icalcomponent_free(cal);
 	free(text);
 	cv_plan_free(p);
-	fx_roster_free(r);
+	cv_roster_free(r);
 	cv_course_free(c);
 }
 
@@ -577,13 +577,12 @@ static void test_instructor_event_text_links_and_alarm(void **state)
 	const char *desc;
 	char *text;
 	(void)state;
-	fx_student(r, "s1", "Europe/Berlin", "Mon-Sun 00:00-24:00", NULL, NULL, 1);
-	fx_student(r, "s2", "Asia/Tokyo", "Mon-Sun 00:00-24:00", NULL, NULL, 1);
-	fx_student(r, "s3", "Asia/Tokyo", "Mon-Sun 00:00-24:00", NULL, NULL, 1);
-	set_str(&r->students[0].name, "Zoë Williams");
-	set_str(&r->students[0].email, "zoe@example.org");
-	set_str(&r->students[1].email, "second.student@example.org");
-	set_str(&r->students[2].name, "Other Section");
+	fx_student_who(r, "s1", "Europe/Berlin", "Mon-Sun 00:00-24:00", NULL, NULL, 1,
+		       &(fx_who){"Zoë Williams", "zoe@example.org", NULL});
+	fx_student_who(r, "s2", "Asia/Tokyo", "Mon-Sun 00:00-24:00", NULL, NULL, 1,
+		       &(fx_who){NULL, "second.student@example.org", NULL});
+	fx_student_who(r, "s3", "Asia/Tokyo", "Mon-Sun 00:00-24:00", NULL, NULL, 1,
+		       &(fx_who){"Other Section", NULL, NULL});
 	p = plan_new(c, r);
 	add_session(p, 0, 10, 0);
 	add_session(p, 2, 10, 0);
@@ -619,7 +618,7 @@ static void test_instructor_event_text_links_and_alarm(void **state)
 	icalcomponent_free(cal);
 	free(text);
 	cv_plan_free(p);
-	fx_roster_free(r);
+	cv_roster_free(r);
 	cv_course_free(c);
 }
 
@@ -655,7 +654,7 @@ static void test_series_sessions_are_numbered_sessions(void **state)
 	icalcomponent_free(cal);
 	free(text);
 	cv_plan_free(p);
-	fx_roster_free(r);
+	cv_roster_free(r);
 	cv_course_free(c);
 }
 
@@ -677,9 +676,8 @@ static void test_student_live_and_recording_track(void **state)
 	char *text, *seen[32];
 	size_t nseen = 0;
 	(void)state;
-	fx_student(r, "tk", "Asia/Tokyo", "Mon-Sun 00:00-24:00", NULL, NULL, 1);
-	set_str(&r->students[0].name, "渡辺 結衣");
-	set_str(&r->students[0].email, "yui@example.org");
+	fx_student_who(r, "tk", "Asia/Tokyo", "Mon-Sun 00:00-24:00", NULL, NULL, 1,
+		       &(fx_who){"渡辺 結衣", "yui@example.org", NULL});
 	p = plan_new(c, r);
 	s = add_session(p, 1, 14, 0);
 	assign(p, 0, 0);
@@ -753,7 +751,7 @@ static void test_student_live_and_recording_track(void **state)
 	icalcomponent_free(cal);
 	free(text);
 	cv_plan_free(p);
-	fx_roster_free(r);
+	cv_roster_free(r);
 	cv_course_free(c);
 }
 
@@ -832,7 +830,7 @@ static void test_student_without_live_sessions_gets_every_recording(void **state
 	assert_int_equal(nseen, 1 + 4 * p->sessions[0].noccurrences); /* + the weekly notes */
 	free_uids(seen, nseen);
 	cv_plan_free(p);
-	fx_roster_free(r);
+	cv_roster_free(r);
 	cv_course_free(c);
 }
 
@@ -877,7 +875,7 @@ static void test_reminder_in_repeated_hour_is_written_in_utc(void **state)
 	icalcomponent_free(cal);
 	free(text);
 	cv_plan_free(p);
-	fx_roster_free(r);
+	cv_roster_free(r);
 	cv_course_free(c);
 }
 
@@ -917,7 +915,7 @@ static void test_utc_home_zone_needs_no_vtimezone(void **state)
 	icalcomponent_free(cal);
 	free(text);
 	cv_plan_free(p);
-	fx_roster_free(r);
+	cv_roster_free(r);
 	cv_course_free(c);
 }
 
@@ -965,7 +963,7 @@ static void test_vtimezone_is_truncated_to_the_term(void **state)
 	icalcomponent_free(cal);
 	free(text);
 	cv_plan_free(p);
-	fx_roster_free(r);
+	cv_roster_free(r);
 	cv_course_free(c);
 }
 
@@ -982,8 +980,8 @@ static void test_long_utf8_text_folds_safely(void **state)
 	char *text;
 	(void)state;
 	set_str(&c->title, "Séminaire «Temps» — 時間帯 seminar, with; commas and \\ backslashes");
-	fx_student(r, "u", "Asia/Kolkata", "Mon-Sun 00:00-24:00", NULL, NULL, 1);
-	set_str(&r->students[0].name, name);
+	fx_student_who(r, "u", "Asia/Kolkata", "Mon-Sun 00:00-24:00", NULL, NULL, 1,
+		       &(fx_who){name, NULL, NULL});
 	p = plan_new(c, r);
 	add_session(p, 1, 14, 0);
 	assign(p, 0, 0);
@@ -1007,7 +1005,7 @@ static void test_long_utf8_text_folds_safely(void **state)
 	icalcomponent_free(cal);
 	free(text);
 	cv_plan_free(p);
-	fx_roster_free(r);
+	cv_roster_free(r);
 	cv_course_free(c);
 }
 
@@ -1041,11 +1039,11 @@ static void test_locale_formats_description_dates(void **state)
 	icalcomponent *cal;
 	size_t i;
 	(void)state;
-	fx_student(r, "de", "Europe/Berlin", "Mon-Sun 00:00-24:00", NULL, NULL, 1);
-	fx_student(r, "ja", "Asia/Tokyo", "Mon-Sun 00:00-24:00", NULL, NULL, 1);
+	fx_student_who(r, "de", "Europe/Berlin", "Mon-Sun 00:00-24:00", NULL, NULL, 1,
+		       &(fx_who){NULL, NULL, "de_DE"});
+	fx_student_who(r, "ja", "Asia/Tokyo", "Mon-Sun 00:00-24:00", NULL, NULL, 1,
+		       &(fx_who){NULL, NULL, "ja_JP"});
 	fx_student(r, "none", "Europe/Berlin", "Mon-Sun 00:00-24:00", NULL, NULL, 1);
-	set_str(&r->students[0].locale, "de_DE");
-	set_str(&r->students[1].locale, "ja_JP");
 	p = plan_new(c, r);
 	add_session(p, 1, 14, 0); /* Tue 2 March 14:00 EST = 20:00 Berlin, Wed 04:00 Tokyo */
 	for (i = 0; i < 3; i++) {
@@ -1095,7 +1093,7 @@ static void test_locale_formats_description_dates(void **state)
 		free(text);
 	}
 	cv_plan_free(p);
-	fx_roster_free(r);
+	cv_roster_free(r);
 	cv_course_free(c);
 }
 
@@ -1133,7 +1131,7 @@ static void test_folds_never_end_a_line_in_a_space_or_split_a_character(void **s
 		free(text);
 	}
 	cv_plan_free(p);
-	fx_roster_free(r);
+	cv_roster_free(r);
 	cv_course_free(c);
 }
 
@@ -1222,7 +1220,7 @@ static void test_history_each_revision_bumps_sequence_once(void **state)
 	free(v2);
 	free(v3);
 	cv_plan_free(p);
-	fx_roster_free(r);
+	cv_roster_free(r);
 	cv_course_free(c);
 }
 
@@ -1283,7 +1281,7 @@ static void test_history_stamps_of_a_changed_event_only_move_forward(void **stat
 	free(v2);
 	free(v3);
 	cv_plan_free(p);
-	fx_roster_free(r);
+	cv_roster_free(r);
 	cv_course_free(c);
 }
 
@@ -1335,7 +1333,7 @@ static void test_history_from_foreign_or_bad_text(void **state)
 	free(big);
 	assert_null(h);
 	cv_plan_free(p);
-	fx_roster_free(r);
+	cv_roster_free(r);
 	cv_course_free(c);
 }
 
@@ -1396,7 +1394,7 @@ static void test_history_revises_only_changed_events(void **state)
 	free(again);
 	free(revised);
 	cv_plan_free(p);
-	fx_roster_free(r);
+	cv_roster_free(r);
 	cv_course_free(c);
 }
 
@@ -1430,7 +1428,7 @@ static void test_output_is_deterministic(void **state)
 	assert_int_equal(cv_ics_student(&a, &len, p, 1, &o), CV_EDATA);
 	assert_null(a);
 	cv_plan_free(p);
-	fx_roster_free(r);
+	cv_roster_free(r);
 	cv_course_free(c);
 }
 
@@ -1486,7 +1484,7 @@ static void test_students_own_clock_change_is_named_in_a_solved_plan(void **stat
 	icalcomponent_free(cal);
 	free(text);
 	cv_plan_free(p);
-	fx_roster_free(r);
+	cv_roster_free(r);
 	cv_course_free(c);
 }
 
@@ -1538,7 +1536,7 @@ static void test_instructor_start_recording_alarm_fires_before_each_session(void
 	icalcomponent_free(cal);
 	free(text);
 	cv_plan_free(p);
-	fx_roster_free(r);
+	cv_roster_free(r);
 	cv_course_free(c);
 }
 
@@ -1606,7 +1604,7 @@ static void test_solved_plan_calendars_match_the_plan(void **state)
 		free(text);
 	}
 	cv_plan_free(p);
-	fx_roster_free(r);
+	cv_roster_free(r);
 	cv_course_free(c);
 }
 

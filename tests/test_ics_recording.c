@@ -15,16 +15,6 @@
 #define DTSTAMP 1800000000 /* 2027-01-15T08:00:00Z */
 #define MAX_WEEKS 64
 
-static void set_person(cv_roster *r, size_t i, const char *name, const char *email)
-{
-	free(r->students[i].name);
-	free(r->students[i].email);
-	r->students[i].name = strdup(name);
-	r->students[i].email = strdup(email);
-	assert_non_null(r->students[i].name);
-	assert_non_null(r->students[i].email);
-}
-
 static cv_plan *solve(const cv_course *c, const cv_roster *r)
 {
 	cv_grid *g;
@@ -189,16 +179,16 @@ static void test_notes_name_exactly_each_weeks_students_off_live(void **state)
 
 	c->mode = CV_MODE_SERIES;
 	c->count = 2;
-	fx_student(r, "ann", "Europe/London", "Tue,Thu 17:00-18:00", NULL, NULL, 1);
-	fx_student(r, "bo", "America/Chicago", "Tue,Thu 11:00-12:00", NULL, "2027-03-18", 1);
-	fx_student(r, "di", "America/Chicago", "Tue,Thu 11:00-12:00", NULL, "2027-04-06", 1);
-	fx_student(r, "cy", "America/Denver", "Tue,Thu 10:00-11:00", NULL, "2027-04-13", 1);
-	fx_student(r, "ed", "America/New_York", "Mon-Fri 09:00-17:00", NULL, NULL, 1);
-	set_person(r, 0, "Ann Lee", "ann.lee@uni.example");
-	set_person(r, 1, "Bo Chen", "bo.chen@uni.example");
-	set_person(r, 2, "Di Park", "di.park@uni.example");
-	set_person(r, 3, "", "cy@uni.example");
-	set_person(r, 4, "Ed Moss", "ed.moss@uni.example");
+	fx_student_who(r, "ann", "Europe/London", "Tue,Thu 17:00-18:00", NULL, NULL, 1,
+		       &(fx_who){"Ann Lee", "ann.lee@uni.example", NULL});
+	fx_student_who(r, "bo", "America/Chicago", "Tue,Thu 11:00-12:00", NULL, "2027-03-18", 1,
+		       &(fx_who){"Bo Chen", "bo.chen@uni.example", NULL});
+	fx_student_who(r, "di", "America/Chicago", "Tue,Thu 11:00-12:00", NULL, "2027-04-06", 1,
+		       &(fx_who){"Di Park", "di.park@uni.example", NULL});
+	fx_student_who(r, "cy", "America/Denver", "Tue,Thu 10:00-11:00", NULL, "2027-04-13", 1,
+		       &(fx_who){"", "cy@uni.example", NULL});
+	fx_student_who(r, "ed", "America/New_York", "Mon-Fri 09:00-17:00", NULL, NULL, 1,
+		       &(fx_who){"Ed Moss", "ed.moss@uni.example", NULL});
 	p = solve(c, r);
 	assert_int_equal(p->nsessions, 2);
 	text = instructor(p);
@@ -223,7 +213,7 @@ static void test_notes_name_exactly_each_weeks_students_off_live(void **state)
 	assert_null(strstr(text, "uni.example"));
 	free(text);
 	cv_plan_free(p);
-	fx_roster_free(r);
+	cv_roster_free(r);
 	cv_course_free(c);
 }
 
@@ -253,16 +243,17 @@ static void test_long_lists_are_cut_short(void **state)
 		fx_student(r, "live", "Europe/Paris", "Mon-Fri 09:00-17:00", NULL, NULL, 1);
 		for (i = 0; i < cases[k].students; i++) {
 			snprintf(id, sizeof(id), "s%03zu", i);
-			fx_student(r, id, "Asia/Tokyo", "Tue 01:00-02:00", NULL, NULL, 1);
 			if (cases[k].name_len) {
 				name = malloc(cases[k].name_len + 1);
 				assert_non_null(name);
 				memset(name, 'n', cases[k].name_len);
 				memcpy(name, id, strlen(id));
 				name[cases[k].name_len] = '\0';
-				set_person(r, i + 1, name, "x@uni.example");
-				free(name);
 			}
+			fx_student_who(r, id, "Asia/Tokyo", "Tue 01:00-02:00", NULL, NULL, 1,
+				       &(fx_who){name, name ? "x@uni.example" : NULL, NULL});
+			free(name);
+			name = NULL;
 		}
 		p = solve(c, r);
 		text = instructor(p);
@@ -279,7 +270,7 @@ static void test_long_lists_are_cut_short(void **state)
 		icalcomponent_free(cal);
 		free(text);
 		cv_plan_free(p);
-		fx_roster_free(r);
+		cv_roster_free(r);
 		cv_course_free(c);
 	}
 }

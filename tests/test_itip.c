@@ -12,7 +12,7 @@
 
 #include <libical/ical.h>
 
-#include "testutil.h"
+#include "fixture.h"
 
 #define DATE 1800000000 /* 2027-01-15T08:00:00Z, a Friday */
 
@@ -794,21 +794,21 @@ static void test_bad_calendars_refused(void **state)
 
 static void test_recipients_list(void **state)
 {
-	cv_student st[4];
-	cv_roster r;
+	cv_roster *r = fx_roster();
 	char *text, *name, *email;
 	size_t len;
 	(void)state;
 
-	memset(st, 0, sizeof(st));
-	st[0].id = "s01"; st[0].name = "Zoë\tWilliams"; st[0].email = "zoe@example.org";
-	st[1].id = "s02"; st[1].name = "No Address"; st[1].email = "";
-	st[2].id = "s03"; st[2].name = "Broken"; st[2].email = "b@@example.org";
-	st[3].id = "s0"; st[3].name = ""; st[3].email = "s0@example.org";
-	memset(&r, 0, sizeof(r));
-	r.students = st;
-	r.count = 4;
-	assert_int_equal(cv_itip_recipients_format(&text, &len, &r), CV_OK);
+	fx_student_who(r, "s01", "UTC", "Mon 09:00-10:00", NULL, NULL, 1,
+		       &(fx_who){"Zoë\tWilliams", "zoe@example.org", NULL});
+	fx_student_who(r, "s02", "UTC", "Mon 09:00-10:00", NULL, NULL, 1,
+		       &(fx_who){"No Address", "", NULL});
+	fx_student_who(r, "s03", "UTC", "Mon 09:00-10:00", NULL, NULL, 1,
+		       &(fx_who){"Broken", "b@@example.org", NULL});
+	fx_student_who(r, "s0", "UTC", "Mon 09:00-10:00", NULL, NULL, 1,
+		       &(fx_who){"", "s0@example.org", NULL});
+	assert_int_equal(cv_itip_recipients_format(&text, &len, r), CV_OK);
+	cv_roster_free(r);
 	assert_int_equal(strlen(text), len);
 	assert_string_equal(text, "# convene itip recipients: id, name and e-mail address separated by tabs\n"
 				  "s01\tZo\xc3\xab Williams\tzoe@example.org\n"

@@ -385,7 +385,7 @@ static void hand_build(hand *h, cv_mode mode, cv_objective objective)
 static void hand_free(hand *h)
 {
 	cv_grid_free(h->grid);
-	fx_roster_free(h->roster);
+	cv_roster_free(h->roster);
 	cv_course_free(h->course);
 }
 
@@ -621,7 +621,7 @@ static void test_huge_weights_are_refused_or_warned(void **state)
 	lp_free(&m);
 	free(text);
 	cv_grid_free(g);
-	fx_roster_free(r);
+	cv_roster_free(r);
 
 	/* 4e9 * 2 attendance times 4e9 reach does not fit in 64 bits */
 	r = fx_roster();
@@ -630,7 +630,7 @@ static void test_huge_weights_are_refused_or_warned(void **state)
 	assert_int_equal(cv_lp_scale_compute(&s, g, NULL), CV_EDATA);
 	assert_int_equal(cv_lp_write(stdout, g, NULL), CV_EDATA);
 	cv_grid_free(g);
-	fx_roster_free(r);
+	cv_roster_free(r);
 	cv_course_free(c);
 }
 
@@ -662,7 +662,7 @@ static void test_lines_stay_under_255_bytes(void **state)
 	/* the k row alone holds 672 terms: it had to wrap */
 	assert_true(lines > 2 * 672);
 	cv_grid_free(g);
-	fx_roster_free(r);
+	cv_roster_free(r);
 	cv_course_free(c);
 }
 
@@ -788,7 +788,7 @@ static void test_program_optimum_equals_solve_on_random_instances(void **state)
 		lp_free(&m);
 		free(text);
 		cv_grid_free(g);
-		fx_roster_free(ro);
+		cv_roster_free(ro);
 		cv_course_free(c);
 	}
 	/* the seed exercises both outcomes */
@@ -839,7 +839,7 @@ static void test_value_orders_plans_like_score_compare(void **state)
 				assert_int_equal(cmp < 0 ? -1 : cmp > 0, vcmp);
 			}
 		cv_grid_free(g);
-		fx_roster_free(ro);
+		cv_roster_free(ro);
 		cv_course_free(c);
 	}
 }

@@ -46,7 +46,7 @@ static void test_missed_weeks_name_the_students_own_clock_change(void **state)
 	}
 	assert_int_equal(missed, 2); /* 29 March and 5 April */
 	cv_plan_free(p);
-	fx_roster_free(r);
+	cv_roster_free(r);
 	cv_course_free(c);
 }
 
@@ -79,7 +79,7 @@ static void test_missed_weeks_name_the_clock_change(void **state)
 		}
 	}
 	cv_plan_free(p);
-	fx_roster_free(r);
+	cv_roster_free(r);
 	cv_course_free(c);
 }
 
@@ -116,7 +116,7 @@ static void test_a_miss_before_the_first_attended_week_is_outside_hours(void **s
 	assert_int_equal(before, 2);
 	assert_int_equal(after, 2);
 	cv_plan_free(p);
-	fx_roster_free(r);
+	cv_roster_free(r);
 	cv_course_free(c);
 }
 
@@ -139,7 +139,7 @@ static void test_a_student_who_never_attends_misses_for_hours(void **state)
 		assert_int_equal(p->students[0].expects[i].clock_change, 0);
 	}
 	cv_plan_free(p);
-	fx_roster_free(r);
+	cv_roster_free(r);
 	cv_course_free(c);
 }
 
@@ -173,7 +173,7 @@ static void test_a_miss_after_an_attended_week_names_the_first_moving_change(voi
 		}
 	}
 	cv_plan_free(p);
-	fx_roster_free(r);
+	cv_roster_free(r);
 	cv_course_free(c);
 }
 
@@ -194,7 +194,7 @@ static void test_away_dates_and_hours_are_reasons(void **state)
 	assert_int_equal(p->students[1].expects[0].miss, CV_MISS_HOURS);
 	assert_string_equal(cv_miss_text(CV_MISS_AWAY), "you are away that day");
 	cv_plan_free(p);
-	fx_roster_free(r);
+	cv_roster_free(r);
 	cv_course_free(c);
 }
 
@@ -222,7 +222,7 @@ static void test_students_take_their_best_section(void **state)
 	assert_int_equal(p->sessions[0].nstudents, 2);
 	assert_int_equal(p->sessions[1].nstudents, 2);
 	cv_plan_free(p);
-	fx_roster_free(r);
+	cv_roster_free(r);
 	cv_course_free(c);
 }
 
@@ -246,7 +246,7 @@ static void test_series_expects_every_session_in_time_order(void **state)
 	assert_int_equal(p->sessions[0].nstudents, 1);
 	assert_int_equal(p->sessions[1].nstudents, 1);
 	cv_plan_free(p);
-	fx_roster_free(r);
+	cv_roster_free(r);
 	cv_course_free(c);
 }
 

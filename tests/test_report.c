@@ -72,7 +72,7 @@ static void solved_free(solved *x)
 {
 	cv_plan_free(x->plan);
 	cv_grid_free(x->grid);
-	fx_roster_free(x->roster);
+	cv_roster_free(x->roster);
 	cv_course_free(x->course);
 }
 
@@ -162,7 +162,7 @@ static void test_text_report(void **state)
 	free(text);
 	cv_plan_free(p);
 	cv_grid_free(g);
-	fx_roster_free(r);
+	cv_roster_free(r);
 
 	/* weights all 1: a plain head count */
 	r = fx_roster();
@@ -174,7 +174,7 @@ static void test_text_report(void **state)
 	free(text);
 	cv_plan_free(p);
 	cv_grid_free(g);
-	fx_roster_free(r);
+	cv_roster_free(r);
 	cv_course_free(c);
 }
 
@@ -226,7 +226,7 @@ static void test_heatmap_cells_values_and_plan(void **state)
 	free(buf);
 	cv_plan_free(p);
 	cv_grid_free(g);
-	fx_roster_free(r);
+	cv_roster_free(r);
 	cv_course_free(c);
 }
 

@@ -412,6 +412,137 @@ static void test_errors_may_be_null(void **state)
 	assert_null(r);
 }
 
+/* ---- the builder: cv_roster_new() and cv_roster_add() ------------------ */
+
+/* A student in UTC, Mondays 09:00-10:00, with its own availability. */
+static cv_student utc_student(const char *id)
+{
+	static const cv_window mon = {1, 9 * 60, 10 * 60};
+	cv_student st;
+	const cv_zone *z = NULL;
+
+	memset(&st, 0, sizeof(st));
+	st.id = (char *)id;
+	st.weight = 1;
+	assert_int_equal(cv_zone_lookup(&z, "UTC", NULL, 0), CV_OK);
+	st.zone = z;
+	assert_int_equal(cv_avail_new(&st.avail, z), CV_OK);
+	assert_int_equal(cv_avail_add_windows(st.avail, &mon, 1, 0), CV_OK);
+	return st;
+}
+
+/* The builder copies the strings, takes the availability, and keeps the order added. */
+static void test_builder_copies_strings_and_takes_availability(void **state)
+{
+	cv_roster *r = NULL;
+	cv_student st = utc_student("s01");
+	char name[] = "Ann Lee", email[] = "ann@example.org";
+	cv_avail *a = st.avail;
+	(void)state;
+
+	assert_int_equal(cv_roster_new(&r, "web form"), CV_OK);
+	assert_string_equal(r->path, "web form");
+	assert_int_equal(r->count, 0);
+	st.name = name;
+	st.email = email;
+	st.line = 7;
+	assert_int_equal(cv_roster_add(r, &st), CV_OK);
+	name[0] = email[0] = 'X'; /* the roster has its own copies */
+	st = utc_student("s02");
+	st.weight = 3;
+	assert_int_equal(cv_roster_add(r, &st), CV_OK);
+	assert_int_equal(r->count, 2);
+	assert_string_equal(r->students[0].id, "s01");
+	assert_string_equal(r->students[0].name, "Ann Lee");
+	assert_string_equal(r->students[0].email, "ann@example.org");
+	assert_string_equal(r->students[0].locale, "");
+	assert_int_equal(r->students[0].line, 7);
+	assert_ptr_equal(r->students[0].avail, a);
+	assert_string_equal(r->students[1].name, "");
+	assert_int_equal(r->students[1].weight, 3);
+	assert_ptr_equal(cv_roster_find(r, "s02"), &r->students[1]);
+	cv_roster_free(r); /* frees both availabilities: ASan/valgrind would see a leak */
+	cv_roster_free(NULL);
+}
+
+/*
+ * What the reader refuses, the builder refuses too, and a refused student
+ * changes nothing: its availability stays the caller's.
+ */
+static void test_builder_refuses_bad_students(void **state)
+{
+	static const char *const bad_ids[] = {"", "../etc", "a/b", ".hidden", "a..b", "tab\there",
+					      "ünï"};
+	cv_roster *r = NULL;
+	cv_student st = utc_student("Ann");
+	const cv_zone *z = st.zone;
+	char long_id[CV_STUDENT_ID_MAX + 2];
+	size_t i;
+	(void)state;
+
+	assert_int_equal(cv_roster_new(&r, "fixture.csv"), CV_OK);
+	assert_int_equal(cv_roster_add(r, &st), CV_OK);
+	st = utc_student("ANN"); /* ids name files: case alone does not tell them apart */
+	assert_int_equal(cv_roster_add(r, &st), CV_EDATA);
+	st.id = "Ann";
+	assert_int_equal(cv_roster_add(r, &st), CV_EDATA);
+	for (i = 0; i < sizeof(bad_ids) / sizeof(bad_ids[0]); i++) {
+		st.id = (char *)bad_ids[i];
+		assert_int_equal(cv_roster_add(r, &st), CV_EDATA);
+	}
+	memset(long_id, 'x', sizeof(long_id) - 1);
+	long_id[sizeof(long_id) - 1] = '\0';
+	st.id = long_id;
+	assert_int_equal(cv_roster_add(r, &st), CV_EDATA);
+	st.id = NULL;
+	assert_int_equal(cv_roster_add(r, &st), CV_EDATA);
+	st.id = "bo";
+	st.weight = 0;
+	assert_int_equal(cv_roster_add(r, &st), CV_EDATA);
+	st.weight = 1;
+	st.zone = NULL;
+	assert_int_equal(cv_roster_add(r, &st), CV_EDATA);
+	st.zone = z;
+	cv_avail_free(st.avail); /* still ours after every refusal */
+	st.avail = NULL;
+	assert_int_equal(cv_roster_add(r, &st), CV_EDATA);
+	assert_int_equal(r->count, 1);
+	assert_null(cv_roster_find(r, "bo"));
+	long_id[CV_STUDENT_ID_MAX] = '\0'; /* the longest id allowed */
+	st = utc_student(long_id);
+	assert_int_equal(cv_roster_add(r, &st), CV_OK);
+	cv_roster_free(r);
+}
+
+/* Thousands of students: the index grows and every id is still found, ignoring case for duplicates. */
+static void test_builder_index_grows(void **state)
+{
+	cv_roster *r = NULL;
+	char id[16];
+	size_t i;
+	(void)state;
+
+	assert_int_equal(cv_roster_new(&r, "big.csv"), CV_OK);
+	for (i = 0; i < 3000; i++) {
+		cv_student st;
+		snprintf(id, sizeof(id), "L%07zu", i);
+		st = utc_student(id);
+		assert_int_equal(cv_roster_add(r, &st), CV_OK);
+	}
+	for (i = 0; i < 3000; i++) {
+		cv_student st;
+		snprintf(id, sizeof(id), "L%07zu", i);
+		assert_ptr_equal(cv_roster_find(r, id), &r->students[i]);
+		id[0] = 'l';
+		assert_null(cv_roster_find(r, id));
+		st = utc_student(id);
+		assert_int_equal(cv_roster_add(r, &st), CV_EDATA);
+		cv_avail_free(st.avail);
+	}
+	assert_int_equal(r->count, 3000);
+	cv_roster_free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -434,6 +565,9 @@ int main(void)
 		cmocka_unit_test(test_too_many_fields),
 		cmocka_unit_test(test_quoted_field_before_crlf_and_bare_cr),
 		cmocka_unit_test(test_errors_may_be_null),
+		cmocka_unit_test(test_builder_copies_strings_and_takes_availability),
+		cmocka_unit_test(test_builder_refuses_bad_students),
+		cmocka_unit_test(test_builder_index_grows),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	cv_tz_cleanup();

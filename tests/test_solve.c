@@ -36,7 +36,7 @@ static void test_sections_choose_the_earliest_of_equal_optima(void **state)
 	assert_int_equal(sol.score.reach, 3);
 	assert_true(sol.optimal);
 	assert_int_equal(sol.bound.attendance, 12);
-	fx_roster_free(r);
+	cv_roster_free(r);
 	cv_course_free(c);
 }
 
@@ -56,7 +56,7 @@ static void test_weights_change_the_choice(void **state)
 	assert_int_equal(sol.slots[1], 2);
 	assert_int_equal(sol.score.attendance, 16);
 	assert_int_equal(sol.score.reach, 4);
-	fx_roster_free(r);
+	cv_roster_free(r);
 	cv_course_free(c);
 }
 
@@ -77,7 +77,7 @@ static void test_min_gap_excludes_back_to_back_slots(void **state)
 	assert_int_equal(sol.slots[0], 0);
 	assert_int_equal(sol.slots[1], 2);
 	assert_int_equal(sol.score.attendance, 8);
-	fx_roster_free(r);
+	cv_roster_free(r);
 	cv_course_free(c);
 }
 
@@ -99,7 +99,7 @@ static void test_reach_objective_prefers_more_students(void **state)
 	assert_int_equal(sol.slots[0], 1);
 	assert_int_equal(sol.score.reach, 2);
 	assert_int_equal(sol.score.attendance, 2);
-	fx_roster_free(r);
+	cv_roster_free(r);
 	cv_course_free(c);
 }
 
@@ -113,7 +113,7 @@ static void test_preferred_windows_break_attendance_ties(void **state)
 	solve_ok(&sol, c, r, NULL);
 	assert_int_equal(sol.slots[0], 2);
 	assert_int_equal(sol.score.preferred, 4);
-	fx_roster_free(r);
+	cv_roster_free(r);
 	cv_course_free(c);
 }
 
@@ -133,7 +133,7 @@ static void test_series_count_every_session(void **state)
 	assert_int_equal(sol.slots[1], 1);
 	assert_int_equal(sol.score.attendance, 12);
 	assert_int_equal(sol.score.reach, 2);
-	fx_roster_free(r);
+	cv_roster_free(r);
 	cv_course_free(c);
 }
 
@@ -156,7 +156,7 @@ static void test_pins_are_always_chosen(void **state)
 	assert_int_equal(sol.slots[0], 1);
 	assert_int_equal(sol.slots[1], 2);
 	assert_int_equal(sol.score.attendance, 8);
-	fx_roster_free(r);
+	cv_roster_free(r);
 	cv_course_free(c);
 }
 
@@ -182,7 +182,7 @@ static void test_excluded_candidates_are_never_chosen(void **state)
 	assert_int_equal(cv_grid_build(&g, c, r), CV_OK);
 	assert_int_equal(cv_solve(&sol, g, &o), CV_ENOSLOT);
 	cv_grid_free(g);
-	fx_roster_free(r);
+	cv_roster_free(r);
 	cv_course_free(c);
 }
 
@@ -197,7 +197,7 @@ static void test_no_candidate_is_no_slot(void **state)
 	assert_int_equal(cv_grid_build(&g, c, r), CV_OK);
 	assert_int_equal(cv_solve(&sol, g, NULL), CV_ENOSLOT);
 	cv_grid_free(g);
-	fx_roster_free(r);
+	cv_roster_free(r);
 	cv_course_free(c);
 }
 
@@ -238,7 +238,7 @@ static void test_time_limit_reports_a_bound_not_optimality(void **state)
 	assert_true(full.optimal);
 	assert_true(cv_score_compare(&full.score, &limited.score, c->objective) >= 0);
 	assert_true(cv_score_compare(&limited.bound, &full.score, c->objective) >= 0);
-	fx_roster_free(r);
+	cv_roster_free(r);
 	cv_course_free(c);
 }
 
@@ -265,7 +265,7 @@ static void test_a_swap_fixes_the_greedy_start_before_any_search(void **state)
 	assert_int_equal(sol.slots[0], 0); /* 09:00 */
 	assert_int_equal(sol.slots[1], 2); /* 11:00 */
 	assert_int_equal(sol.score.attendance, 8 * 4); /* greedy's 09:00 + 10:00 has 7 * 4 */
-	fx_roster_free(r);
+	cv_roster_free(r);
 	cv_course_free(c);
 }
 
@@ -288,7 +288,7 @@ static void test_same_input_same_plan(void **state)
 	assert_memory_equal(&e, &a.score, sizeof(e));
 	assert_true(cv_grid_compatible(g, a.slots[0], a.slots[1]));
 	cv_grid_free(g);
-	fx_roster_free(r);
+	cv_roster_free(r);
 	cv_course_free(c);
 }
 
@@ -339,7 +339,7 @@ static void test_top_plans_match_an_exhaustive_ranking(void **state)
 	}
 	assert_int_equal(cv_solve_top(top, &got, 0, g, NULL), CV_EUSAGE);
 	cv_grid_free(g);
-	fx_roster_free(r);
+	cv_roster_free(r);
 	cv_course_free(c);
 }
 

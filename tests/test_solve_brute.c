@@ -83,8 +83,7 @@ typedef struct instance {
 	cv_window iwin[MAX_IWIN];
 	cv_daterange hol[1];
 	student_def sd[MAX_STUD];
-	cv_student students[MAX_STUD];
-	cv_roster roster;
+	cv_roster *roster; /* built with cv_roster_add(), as any front end would */
 	char names[MAX_STUD][8];
 } instance;
 
@@ -351,34 +350,29 @@ static void generate(instance *in, rng *r, unsigned number)
 		}
 	}
 
+	assert_int_equal(cv_roster_new(&in->roster, "random.csv"), 0);
 	for (size_t i = 0; i < ns; i++) {
-		cv_student *st = &in->students[i];
+		cv_student st = {0};
 		student_def *s = &in->sd[i];
 		snprintf(in->names[i], sizeof(in->names[i]), "s%02u", (unsigned)(i + 1) % 100u);
-		st->id = in->names[i];
-		st->name = "";
-		st->email = "";
-		st->locale = "";
-		st->zone = s->zone;
-		st->weight = s->weight;
-		st->line = (unsigned)i + 2;
-		assert_int_equal(cv_avail_new(&st->avail, s->zone), 0);
-		assert_int_equal(cv_avail_add_windows(st->avail, s->win, s->nwin, 0), 0);
+		st.id = in->names[i];
+		st.zone = s->zone;
+		st.weight = s->weight;
+		st.line = (unsigned)i + 2;
+		assert_int_equal(cv_avail_new(&st.avail, s->zone), 0);
+		assert_int_equal(cv_avail_add_windows(st.avail, s->win, s->nwin, 0), 0);
 		if (s->npref)
-			assert_int_equal(cv_avail_add_windows(st->avail, s->pref, s->npref, 1), 0);
+			assert_int_equal(cv_avail_add_windows(st.avail, s->pref, s->npref, 1), 0);
 		if (s->naway)
-			assert_int_equal(cv_avail_add_away(st->avail, s->away, s->naway), 0);
+			assert_int_equal(cv_avail_add_away(st.avail, s->away, s->naway), 0);
+		assert_int_equal(cv_roster_add(in->roster, &st), 0);
 	}
-	in->roster.path = "random.csv";
-	in->roster.students = in->students;
-	in->roster.count = ns;
 }
 
 static void instance_free(instance *in)
 {
-	for (size_t i = 0; i < in->roster.count; i++)
-		cv_avail_free(in->students[i].avail);
-	in->roster.count = 0;
+	cv_roster_free(in->roster);
+	in->roster = NULL;
 }
 
 /* ---- printing an instance (for failures and for the file-loader test) ---- */
@@ -446,7 +440,7 @@ static void put_course(FILE *f, const instance *in, const char *roster)
 static void put_roster(FILE *f, const instance *in)
 {
 	fputs("id,timezone,available,preferred,unavailable,weight\n", f);
-	for (size_t i = 0; i < in->roster.count; i++) {
+	for (size_t i = 0; i < in->roster->count; i++) {
 		const student_def *s = &in->sd[i];
 		fprintf(f, "%s,%s,\"", in->names[i], cv_zone_name(s->zone));
 		put_windows(f, s->win, s->nwin);
@@ -501,10 +495,10 @@ static void build_oracle(oracle *o, const instance *in)
 	/* Every occurrence lies in [from, to): the term's weeks with two days to spare. */
 	int64_t from = ((int64_t)monday0 - 3) * CV_DAY_SECONDS;
 	int64_t to = ((int64_t)c->end + 4) * CV_DAY_SECONDS;
-	for (size_t i = 0; i < in->roster.count; i++) {
+	for (size_t i = 0; i < in->roster->count; i++) {
 		cv_interval *av = NULL, *pv = NULL;
 		size_t nav = 0, npv = 0;
-		const cv_avail *a = in->students[i].avail;
+		const cv_avail *a = in->roster->students[i].avail;
 		assert_int_equal(cv_avail_intervals(&av, &nav, a, from, to, 0), 0);
 		assert_int_equal(cv_avail_intervals(&pv, &npv, a, from, to, 1), 0);
 		for (size_t k = 0; k < o->ncand; k++)
@@ -537,8 +531,8 @@ static void build_oracle(oracle *o, const instance *in)
 static cv_score oracle_eval(const oracle *o, const instance *in, const size_t *sel, size_t n)
 {
 	cv_score sc = {0, 0, 0};
-	for (size_t i = 0; i < in->roster.count; i++) {
-		int64_t w = in->students[i].weight;
+	for (size_t i = 0; i < in->roster->count; i++) {
+		int64_t w = in->roster->students[i].weight;
 		if (in->course.mode == CV_MODE_SECTIONS) {
 			/* the section with most attended occurrences, then most preferred */
 			size_t best = sel[0];
@@ -733,7 +727,7 @@ static int check_grid(const instance *in, const oracle *o, const cv_grid *g)
 				       cv_grid_compatible(g, a, b), o->compat[a][b]);
 				return 0;
 			}
-	for (size_t i = 0; i < in->roster.count; i++) {
+	for (size_t i = 0; i < in->roster->count; i++) {
 		size_t grp = cv_grid_student_group(g, i);
 		if (grp >= cv_grid_groups(g)) {
 			report(in, "student %zu in group %zu of %zu", i, grp, cv_grid_groups(g));
@@ -754,8 +748,8 @@ static int check_grid(const instance *in, const oracle *o, const cv_grid *g)
 	uint64_t total = 0, want = 0;
 	for (size_t k = 0; k < cv_grid_groups(g); k++)
 		total += cv_grid_group_weight(g, k);
-	for (size_t i = 0; i < in->roster.count; i++)
-		want += in->students[i].weight;
+	for (size_t i = 0; i < in->roster->count; i++)
+		want += in->roster->students[i].weight;
 	if (total != want) {
 		report(in, "group weights sum to %llu, expected %llu", (unsigned long long)total,
 		       (unsigned long long)want);
@@ -911,9 +905,9 @@ static void count_kinds(const instance *in, const oracle *o, const cv_grid *g, t
 	t->sections += in->course.mode == CV_MODE_SECTIONS;
 	t->reach += in->course.objective == CV_OBJECTIVE_REACH;
 	t->holidays += in->course.nholidays > 0;
-	t->merged += cv_grid_groups(g) < in->roster.count;
+	t->merged += cv_grid_groups(g) < in->roster->count;
 	/* someone attends some but not all of a slot's occurrences */
-	for (size_t i = 0; i < in->roster.count; i++)
+	for (size_t i = 0; i < in->roster->count; i++)
 		for (size_t k = 0; k < o->ncand; k++)
 			if (o->att[i][k] > 0 && o->att[i][k] < o->nocc[k]) {
 				t->partial++;
@@ -933,7 +927,7 @@ static void run_random(unsigned seed, tally *t)
 		cv_grid *g = NULL;
 		generate(&in, &r, i);
 		build_oracle(&the_oracle, &in);
-		assert_int_equal(cv_grid_build(&g, &in.course, &in.roster), 0);
+		assert_int_equal(cv_grid_build(&g, &in.course, in.roster), 0);
 		count_kinds(&in, &the_oracle, g, t);
 		if (check_grid(&in, &the_oracle, g))
 			t->grid_ok++;
@@ -1007,14 +1001,14 @@ static void small_instance(instance *in, cv_mode mode, unsigned count, unsigned 
 	in->sd[0].win[0] = (cv_window){.days = 1, .start = 14 * 60, .end = 17 * 60};
 	in->sd[0].nwin = 1;
 	in->sd[0].weight = 1;
-	in->students[0].id = "s01";
-	in->students[0].name = in->students[0].email = in->students[0].locale = "";
-	in->students[0].zone = in->sd[0].zone;
-	in->students[0].weight = 1;
-	assert_int_equal(cv_avail_new(&in->students[0].avail, in->sd[0].zone), 0);
-	assert_int_equal(cv_avail_add_windows(in->students[0].avail, in->sd[0].win, 1, 0), 0);
-	in->roster.students = in->students;
-	in->roster.count = 1;
+	cv_student st = {0};
+	st.id = "s01";
+	st.zone = in->sd[0].zone;
+	st.weight = 1;
+	assert_int_equal(cv_avail_new(&st.avail, in->sd[0].zone), 0);
+	assert_int_equal(cv_avail_add_windows(st.avail, in->sd[0].win, 1, 0), 0);
+	assert_int_equal(cv_roster_new(&in->roster, "small.csv"), 0);
+	assert_int_equal(cv_roster_add(in->roster, &st), 0);
 }
 
 /*
@@ -1029,7 +1023,7 @@ static void test_series_that_cannot_fit_is_enoslot(void **state)
 	cv_solution sol;
 	(void)state;
 	small_instance(&in, CV_MODE_SERIES, 3, 60);
-	assert_int_equal(cv_grid_build(&g, &in.course, &in.roster), 0);
+	assert_int_equal(cv_grid_build(&g, &in.course, in.roster), 0);
 	size_t n = cv_grid_candidates(g);
 	int rc = cv_solve(&sol, g, NULL);
 	cv_grid_free(g);
@@ -1045,7 +1039,7 @@ static void test_sections_that_cannot_all_fit_take_the_most_that_do(void **state
 	cv_solution sol;
 	(void)state;
 	small_instance(&in, CV_MODE_SECTIONS, 3, 60);
-	assert_int_equal(cv_grid_build(&g, &in.course, &in.roster), 0);
+	assert_int_equal(cv_grid_build(&g, &in.course, in.roster), 0);
 	assert_int_equal(cv_solve(&sol, g, NULL), 0);
 	assert_int_equal(sol.count, 2);
 	assert_int_equal(cv_grid_slot(g, sol.slots[0]).start, 9 * 60);
@@ -1068,7 +1062,7 @@ static void test_clock_change_weeks_decide_the_single_section(void **state)
 	cv_solution sol;
 	(void)state;
 	small_instance(&in, CV_MODE_SECTIONS, 1, 0);
-	assert_int_equal(cv_grid_build(&g, &in.course, &in.roster), 0);
+	assert_int_equal(cv_grid_build(&g, &in.course, in.roster), 0);
 	assert_int_equal(cv_solve(&sol, g, NULL), 0);
 	assert_int_equal(sol.count, 1);
 	assert_int_equal(cv_grid_slot(g, sol.slots[0]).start, 10 * 60);

@@ -22,21 +22,61 @@ extern "C" {
 #define CV_WEIGHT_MAX 1000
 
 typedef struct cv_student {
-	char *id;             /* unique; letters, digits, '.', '-', '_', '@' */
+	char *id;             /* unique ignoring case; letters, digits, '.', '-', '_', '@' */
 	char *name;           /* "" when absent */
 	char *email;          /* "" when absent */
 	const cv_zone *zone;  /* borrowed from the tz cache */
 	char *locale;         /* "" when absent */
 	unsigned weight;      /* 1..CV_WEIGHT_MAX, default 1 */
 	cv_avail *avail;      /* owned by the roster */
-	unsigned line;        /* the row's line in the file */
+	unsigned line;        /* the row's line in the file; 0 when not read from a file */
 } cv_student;
 
+/* What keeps a roster consistent (its id index, its room): private to the roster module. */
+typedef struct cv_roster_index cv_roster_index;
+
+/*
+ * A roster: a public struct plus a builder, rather than an opaque type with
+ * accessors.  Every later stage (grid, plan, report, calendars, e-mails)
+ * walks students[] by index, up to CV_ROSTER_ROWS_MAX of them, and a
+ * student is plain data that reads best as fields.  What must stay
+ * consistent with the students (the case-insensitive id index that
+ * cv_roster_find() and the duplicate check use, the array's room) is the
+ * incomplete `index`, so a roster is only ever grown through
+ * cv_roster_add() (or read by cv_roster_load()).  Every field is read-only
+ * for users: the strings belong to the roster.
+ */
 typedef struct cv_roster {
-	char *path;
-	cv_student *students; /* in file order */
+	char *path;             /* the file read, or the name given to cv_roster_new() */
+	cv_student *students;   /* in file order (or the order added); index = roster index */
 	size_t count;
+	cv_roster_index *index; /* private */
 } cv_roster;
+
+/*
+ * An empty roster named `path` (copied; it is what diagnostics and reports
+ * call the roster), to be filled with cv_roster_add() by a front end that
+ * does not read a CSV file (a test, a web form).  Returns 0 with *out set
+ * (caller frees with cv_roster_free()), or CV_ENOMEM.
+ */
+int cv_roster_new(cv_roster **out, const char *path);
+
+/*
+ * Add a student at the end (roster index roster->count - 1 afterwards).
+ * The id must be valid (1..CV_STUDENT_ID_MAX bytes of letters, digits, '.',
+ * '-', '_' and '@', not starting with '.' nor holding "..": ids name files)
+ * and must differ from every id already in the roster in more than letter
+ * case; zone and avail must be set and weight be at least 1 (the file
+ * reader's CV_WEIGHT_MAX is a rule of the CSV format: the library computes
+ * with any unsigned weight, and cv_lp_scale_compute() says when a model
+ * would not fit).
+ * The strings are copied (NULL name, email or locale read as ""); `zone` is
+ * borrowed; the roster takes ownership of student->avail on success only
+ * (on failure the caller still frees it).  `line` is kept as given.
+ * Returns 0, CV_EDATA (nothing added) when a rule above is broken, or
+ * CV_ENOMEM (nothing added).
+ */
+int cv_roster_add(cv_roster *roster, const cv_student *student);
 
 /*
  * Read and validate a roster.  Every problem is recorded in `errs` as
@@ -63,9 +103,10 @@ int cv_roster_load(cv_roster **out, const char *path, cv_errors *errs);
  */
 int cv_roster_load_calendars(cv_roster **out, const char *path, const char *calendars,
 			     cv_errors *errs);
+/* Free the roster, its strings and every student's availability; NULL is a no-op. */
 void cv_roster_free(cv_roster *roster);
 
-/* The student with this id, or NULL (borrowed). */
+/* The student with exactly this id (letter case included), or NULL (borrowed). */
 const cv_student *cv_roster_find(const cv_roster *roster, const char *id);
 
 #ifdef __cplusplus
