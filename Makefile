@@ -36,9 +36,12 @@ TDEPS_OK  = build/.deps-test
 
 all: $(BUILD)/convene $(BUILD)/libconvene.a
 
-# First build on a fresh machine: install (as root) or name the missing Debian packages.
+# First build on a fresh machine: install (as root) or name the missing Debian
+# packages.  A test goal checks the test list (which holds the build list) at
+# once, so a fresh machine is told every missing package in one apt-get line.
+DEPS_SET  = $(if $(filter test unit-test tztest,$(MAKECMDGOALS)),test,build)
 $(DEPS_OK):
-	@scripts/deps.sh build
+	@scripts/deps.sh $(DEPS_SET)
 	@mkdir -p build && touch $@
 $(TDEPS_OK): $(DEPS_OK)
 	@scripts/deps.sh test
