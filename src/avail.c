@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "convene/avail.h"
+#include "interval_int.h"
 #include "utf8_int.h"
 
 /* ---------------------------------------------------------------------- */
@@ -488,37 +489,9 @@ int cv_avail_add_away(cv_avail *a, const cv_daterange *r, size_t n)
 	return CV_OK;
 }
 
-static int interval_cmp(const void *x, const void *y)
-{
-	const cv_interval *a = x, *b = y;
-	if (a->start != b->start)
-		return (a->start > b->start) - (a->start < b->start);
-	return (a->end > b->end) - (a->end < b->end);
-}
-
-/* Sort v[0..n) and join overlapping or adjacent intervals; returns the new count. */
-static size_t normalize(cv_interval *v, size_t n)
-{
-	size_t i, k = 0;
-
-	if (!n)
-		return 0;
-	qsort(v, n, sizeof(*v), interval_cmp);
-	for (i = 1; i < n; i++) {
-		if (v[i].start <= v[k].end) {
-			if (v[i].end > v[k].end)
-				v[k].end = v[i].end;
-		} else {
-			v[++k] = v[i];
-		}
-	}
-	return k + 1;
-}
-
 int cv_avail_add_busy(cv_avail *a, const cv_interval *iv, size_t n)
 {
 	cv_interval *p;
-	size_t i, m = a->nbusy;
 
 	if (!n)
 		return CV_OK;
@@ -526,12 +499,8 @@ int cv_avail_add_busy(cv_avail *a, const cv_interval *iv, size_t n)
 	if (!p)
 		return CV_ENOMEM;
 	a->busy = p;
-	/* Empty intervals subtract nothing; dropping them keeps the list normal. */
-	for (i = 0; i < n; i++) {
-		if (iv[i].end > iv[i].start)
-			p[m++] = iv[i];
-	}
-	a->nbusy = normalize(p, m);
+	memcpy(p + a->nbusy, iv, n * sizeof(*p));
+	a->nbusy = Cv_intervals_normalize(p, a->nbusy + n);
 	return CV_OK;
 }
 
@@ -557,34 +526,6 @@ const cv_interval *cv_avail_busy(const cv_avail *a, size_t *n)
 {
 	*n = a->nbusy;
 	return a->busy;
-}
-
-/*
- * Subtract the sorted, merged `sub` from the sorted, disjoint v[0..n) into
- * `out` (a subtraction can split an interval, so it cannot work in place).
- */
-static size_t subtract(cv_interval *out, const cv_interval *v, size_t n, const cv_interval *sub,
-		       size_t nsub)
-{
-	size_t i, j = 0, k = 0, t;
-
-	for (i = 0; i < n; i++) {
-		int64_t s = v[i].start, e = v[i].end;
-		while (j < nsub && sub[j].end <= s)
-			j++;
-		/* sub[j..] may cut this interval; later intervals start after it. */
-		t = j;
-		while (s < e && t < nsub && sub[t].start < e) {
-			if (sub[t].start > s)
-				out[k++] = (cv_interval){s, sub[t].start};
-			if (sub[t].end > s)
-				s = sub[t].end;
-			t++;
-		}
-		if (s < e)
-			out[k++] = (cv_interval){s, e};
-	}
-	return k;
 }
 
 int cv_avail_intervals(cv_interval **out, size_t *n, const cv_avail *a, int64_t from, int64_t to,
@@ -648,7 +589,7 @@ int cv_avail_intervals(cv_interval **out, size_t *n, const cv_avail *a, int64_t 
 				v[m++] = (cv_interval){s, e};
 		}
 	}
-	m = normalize(v, m);
+	m = Cv_intervals_normalize(v, m);
 
 	/* A subtraction adds at most one piece per busy interval. */
 	nb = a->nbusy;
@@ -657,20 +598,10 @@ int cv_avail_intervals(cv_interval **out, size_t *n, const cv_avail *a, int64_t 
 		free(v);
 		return CV_ENOMEM;
 	}
-	m = subtract(res, v, m, a->busy, nb);
+	m = Cv_intervals_subtract(res, v, m, a->busy, nb);
 	free(v);
 
-	/* Clip to [from, to). */
-	{
-		size_t r = 0;
-		for (i = 0; i < m; i++) {
-			int64_t s = res[i].start > from ? res[i].start : from;
-			int64_t e = res[i].end < to ? res[i].end : to;
-			if (s < e)
-				res[r++] = (cv_interval){s, e};
-		}
-		m = r;
-	}
+	m = Cv_intervals_clip(res, m, from, to);
 	if (!m) {
 		free(res);
 		res = NULL;
@@ -678,23 +609,6 @@ int cv_avail_intervals(cv_interval **out, size_t *n, const cv_avail *a, int64_t 
 	*out = res;
 	*n = m;
 	return CV_OK;
-}
-
-int cv_intervals_cover(const cv_interval *iv, size_t n, int64_t start, int64_t end)
-{
-	size_t lo = 0, hi = n;
-
-	if (end < start)
-		return 0;
-	/* The last interval that starts at or before `start`. */
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (iv[mid].start <= start)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo > 0 && iv[lo - 1].end >= end;
 }
 
 int cv_avail_is_away(const cv_avail *a, int64_t instant)

@@ -23,105 +23,11 @@
 
 #include "convene/calin.h"
 #include "file_int.h"
+#include "interval_int.h"
 #include "utf8_int.h"
 
 /* Outside every span: "busy for ever" on either side, far from int64 overflow. */
 #define FOREVER ((int64_t)1 << 50)
-
-/* ---------------------------------------------------------------------- */
-/* Interval lists                                                           */
-
-typedef struct ivl {
-	cv_interval *v;
-	size_t n, cap;
-} ivl;
-
-static int ivl_push(ivl *l, int64_t s, int64_t e)
-{
-	if (l->n == l->cap) {
-		size_t ncap = l->cap ? l->cap * 2 : 16;
-		cv_interval *p = realloc(l->v, ncap * sizeof(*p));
-		if (!p)
-			return CV_ENOMEM;
-		l->v = p;
-		l->cap = ncap;
-	}
-	l->v[l->n++] = (cv_interval){s, e};
-	return CV_OK;
-}
-
-static int iv_cmp(const void *x, const void *y)
-{
-	const cv_interval *a = x, *b = y;
-	if (a->start != b->start)
-		return (a->start > b->start) - (a->start < b->start);
-	return (a->end > b->end) - (a->end < b->end);
-}
-
-/* Sort, drop empty intervals, join overlapping and adjacent ones. */
-static void ivl_norm(ivl *l)
-{
-	size_t i, k = 0;
-
-	if (!l->n)
-		return;
-	qsort(l->v, l->n, sizeof(*l->v), iv_cmp);
-	for (i = 0; i < l->n; i++) {
-		if (l->v[i].end <= l->v[i].start)
-			continue;
-		if (k && l->v[i].start <= l->v[k - 1].end) {
-			if (l->v[i].end > l->v[k - 1].end)
-				l->v[k - 1].end = l->v[i].end;
-		} else {
-			l->v[k++] = l->v[i];
-		}
-	}
-	l->n = k;
-}
-
-/* out += a - b (a and b normal). */
-static int ivl_sub(ivl *out, const ivl *a, const ivl *b)
-{
-	size_t i, j = 0;
-
-	for (i = 0; i < a->n; i++) {
-		int64_t s = a->v[i].start, e = a->v[i].end;
-		size_t t;
-		while (j < b->n && b->v[j].end <= s)
-			j++;
-		for (t = j; s < e && t < b->n && b->v[t].start < e; t++) {
-			if (b->v[t].start > s && ivl_push(out, s, b->v[t].start))
-				return CV_ENOMEM;
-			if (b->v[t].end > s)
-				s = b->v[t].end;
-		}
-		if (s < e && ivl_push(out, s, e))
-			return CV_ENOMEM;
-	}
-	return CV_OK;
-}
-
-static int ivl_append(ivl *out, const ivl *a)
-{
-	size_t i;
-	for (i = 0; i < a->n; i++)
-		if (ivl_push(out, a->v[i].start, a->v[i].end))
-			return CV_ENOMEM;
-	return CV_OK;
-}
-
-/* Keep only what lies in [lo, hi). */
-static void ivl_clip(ivl *l, int64_t lo, int64_t hi)
-{
-	size_t i, k = 0;
-	for (i = 0; i < l->n; i++) {
-		int64_t s = l->v[i].start > lo ? l->v[i].start : lo;
-		int64_t e = l->v[i].end < hi ? l->v[i].end : hi;
-		if (s < e)
-			l->v[k++] = (cv_interval){s, e};
-	}
-	l->n = k;
-}
 
 /* ---------------------------------------------------------------------- */
 /* The scanner: content lines, their positions, the component tree          */
@@ -1010,7 +916,8 @@ static int rid_cmp(const void *x, const void *y)
  * VEVENTs of a file, the AVAILABLEs of a VAVAILABILITY), with overrides
  * replacing the instances they name.
  */
-static int collect(ctx *x, const node *const *group, size_t n, const int *counts, ivl *out)
+static int collect(ctx *x, const node *const *group, size_t n, const int *counts,
+		   Cv_intervals *out)
 {
 	ilist all = {NULL, 0, 0}, rids = {NULL, 0, 0};
 	size_t i;
@@ -1034,11 +941,11 @@ static int collect(ctx *x, const node *const *group, size_t n, const int *counts
 		if (!v->override && rids.n &&
 		    bsearch(v, rids.v, rids.n, sizeof(*rids.v), rid_cmp))
 			continue; /* replaced by an override */
-		if (v->counts && (rc = ivl_push(out, v->start, v->end)))
+		if (v->counts && (rc = Cv_intervals_push(out, v->start, v->end)))
 			goto out;
 	}
-	ivl_norm(out);
-	ivl_clip(out, x->from, x->to);
+	Cv_intervals_norm(out);
+	out->size = Cv_intervals_clip(out->ptr, out->size, x->from, x->to);
 out:
 	free(all.v);
 	free(rids.v);
@@ -1049,14 +956,14 @@ out:
 /* The three components                                                     */
 
 struct cv_calin {
-	ivl busy, covered, available;
+	Cv_intervals busy, covered, available;
 	int has_availability;
 };
 
 typedef struct vav {
 	int level;        /* 1 = highest priority ... 10 = PRIORITY 0 (undefined) */
 	int64_t lo, hi;
-	ivl avail;
+	Cv_intervals avail;
 } vav;
 
 static int vav_cmp(const void *a, const void *b)
@@ -1135,7 +1042,8 @@ static int read_vavailability(ctx *x, const nodes *all, size_t k, vav *out)
 	}
 	rc = collect(x, group, n, counts, &out->avail);
 	if (rc == CV_OK)
-		ivl_clip(&out->avail, out->lo, out->hi);
+		out->avail.size = Cv_intervals_clip(out->avail.ptr, out->avail.size, out->lo,
+						    out->hi);
 out:
 	free(group);
 	free(counts);
@@ -1151,32 +1059,33 @@ static int combine(cv_calin *cal, vav *v, size_t n)
 	if (n)
 		qsort(v, n, sizeof(*v), vav_cmp);
 	while (i < n) {
-		ivl range = {NULL, 0, 0}, av = {NULL, 0, 0};
+		Cv_intervals range = CV_ARRAY_INIT, av = CV_ARRAY_INIT;
 		for (j = i; j < n && v[j].level == v[i].level; j++) {
-			if ((rc = ivl_push(&range, v[j].lo, v[j].hi)) || (rc = ivl_append(&av, &v[j].avail)))
+			if ((rc = Cv_intervals_push(&range, v[j].lo, v[j].hi)) ||
+			    (rc = Cv_intervals_append(&av, v[j].avail.ptr, v[j].avail.size)))
 				goto fail;
 		}
-		ivl_norm(&range);
-		ivl_norm(&av);
+		Cv_intervals_norm(&range);
+		Cv_intervals_norm(&av);
 		/* What a higher priority already covers is not this level's to say. */
-		if ((rc = ivl_sub(&cal->available, &av, &cal->covered)) ||
-		    (rc = ivl_append(&cal->covered, &range)))
+		if ((rc = Cv_intervals_append_difference(&cal->available, &av, &cal->covered)) ||
+		    (rc = Cv_intervals_append(&cal->covered, range.ptr, range.size)))
 			goto fail;
-		ivl_norm(&cal->available);
-		ivl_norm(&cal->covered);
-		free(range.v);
-		free(av.v);
+		Cv_intervals_norm(&cal->available);
+		Cv_intervals_norm(&cal->covered);
+		Cv_array_clear(range);
+		Cv_array_clear(av);
 		i = j;
 		continue;
 fail:
-		free(range.v);
-		free(av.v);
+		Cv_array_clear(range);
+		Cv_array_clear(av);
 		return rc;
 	}
 	return CV_OK;
 }
 
-static int read_freebusy(ctx *x, const node *nd, ivl *busy)
+static int read_freebusy(ctx *x, const node *nd, Cv_intervals *busy)
 {
 	icalproperty *p;
 	int rc = CV_OK;
@@ -1204,7 +1113,7 @@ static int read_freebusy(ctx *x, const node *nd, ivl *busy)
 			err_prop(x, nd->comp, "FREEBUSY", NULL, "a FREEBUSY period ends before it starts");
 			return CV_EDATA;
 		}
-		if ((rc = ivl_push(busy, a.at, end)))
+		if ((rc = Cv_intervals_push(busy, a.at, end)))
 			return rc;
 	}
 	return rc;
@@ -1292,14 +1201,14 @@ static int read_all(ctx *x, cv_calin *cal, icalcomponent *root)
 		rc = CV_EDATA;
 		goto out;
 	}
-	ivl_norm(&cal->busy);
-	ivl_clip(&cal->busy, x->from, x->to);
+	Cv_intervals_norm(&cal->busy);
+	cal->busy.size = Cv_intervals_clip(cal->busy.ptr, cal->busy.size, x->from, x->to);
 	cal->has_availability = nvav > 0;
 	rc = combine(cal, vs, nvav);
 out:
 	if (vs)
 		for (i = 0; i < nvav; i++)
-			free(vs[i].avail.v);
+			Cv_array_clear(vs[i].avail);
 	free(vs);
 	free(events);
 	free(counts);
@@ -1314,9 +1223,9 @@ void cv_calin_free(cv_calin *c)
 {
 	if (!c)
 		return;
-	free(c->busy.v);
-	free(c->covered.v);
-	free(c->available.v);
+	Cv_array_clear(c->busy);
+	Cv_array_clear(c->covered);
+	Cv_array_clear(c->available);
 	free(c);
 }
 
@@ -1410,20 +1319,20 @@ int cv_calin_load(cv_calin **out, const char *path, const cv_zone *zone, int64_t
 
 const cv_interval *cv_calin_busy(const cv_calin *c, size_t *n)
 {
-	*n = c->busy.n;
-	return c->busy.v;
+	*n = c->busy.size;
+	return c->busy.ptr;
 }
 
 const cv_interval *cv_calin_covered(const cv_calin *c, size_t *n)
 {
-	*n = c->covered.n;
-	return c->covered.v;
+	*n = c->covered.size;
+	return c->covered.ptr;
 }
 
 const cv_interval *cv_calin_available(const cv_calin *c, size_t *n)
 {
-	*n = c->available.n;
-	return c->available.v;
+	*n = c->available.size;
+	return c->available.ptr;
 }
 
 int cv_calin_has_availability(const cv_calin *c)
@@ -1433,7 +1342,7 @@ int cv_calin_has_availability(const cv_calin *c)
 
 int cv_calin_apply(cv_avail *a, const cv_calin *c)
 {
-	ivl busy = {NULL, 0, 0}, base = {NULL, 0, 0};
+	Cv_intervals busy = CV_ARRAY_INIT, base = CV_ARRAY_INIT;
 	size_t nw;
 	int rc;
 
@@ -1442,24 +1351,24 @@ int cv_calin_apply(cv_avail *a, const cv_calin *c)
 		return CV_EDATA;
 	if (nw) {
 		/* The roster's windows stay; the VAVAILABILITY's busy time is cut from them. */
-		rc = ivl_sub(&busy, &c->covered, &c->available);
+		rc = Cv_intervals_append_difference(&busy, &c->covered, &c->available);
 	} else {
 		/* No windows of its own: the available time is all there is. */
 		static const cv_window all_day = {0x7F, 0, 1440};
-		rc = ivl_push(&base, -FOREVER, FOREVER);
+		rc = Cv_intervals_push(&base, -FOREVER, FOREVER);
 		if (!rc)
-			rc = ivl_sub(&busy, &base, &c->available);
+			rc = Cv_intervals_append_difference(&busy, &base, &c->available);
 		if (!rc)
 			rc = cv_avail_add_windows(a, &all_day, 1, 0);
 	}
 	if (!rc)
-		rc = ivl_append(&busy, &c->busy);
+		rc = Cv_intervals_append(&busy, c->busy.ptr, c->busy.size);
 	if (!rc) {
-		ivl_norm(&busy);
-		rc = cv_avail_add_busy(a, busy.v, busy.n);
+		Cv_intervals_norm(&busy);
+		rc = cv_avail_add_busy(a, busy.ptr, busy.size);
 	}
-	free(busy.v);
-	free(base.v);
+	Cv_array_clear(busy);
+	Cv_array_clear(base);
 	return rc;
 }
 
