@@ -28,7 +28,10 @@ LIB_OBJ   = $(LIB_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ   = $(CLI_SRC:%.c=$(BUILD)/%.o)
 TEST_BIN  = $(TEST_SRC:%.c=$(BUILD)/%)
 TZ_BIN    = $(TZ_SRC:%.c=$(BUILD)/%)
-HEADERS   = $(wildcard include/*.h include/convene/*.h src/*.h src/cli/*.h)
+# Each compile also writes which headers it read (-MMD; -MP: a removed header
+# is no error), included below, so a changed header rebuilds exactly what uses it.
+DEPFLAGS  = -MMD -MP
+DEP_FILES = $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_BIN:=.d) $(TZ_BIN:=.d)
 DEPS_OK   = build/.deps-build
 TDEPS_OK  = build/.deps-test
 
@@ -49,9 +52,15 @@ $(TDEPS_OK): $(DEPS_OK)
 deps: ; @scripts/deps.sh build
 test-deps: ; @scripts/deps.sh test
 
-$(BUILD)/%.o: %.c $(HEADERS) | $(DEPS_OK)
+# A target whose .d file is missing (a build from before -MMD) is rebuilt once;
+# the touch keeps it newer than its .d (clang writes the .d after the object).
+$(DEP_FILES):
+-include $(wildcard $(DEP_FILES))
+
+$(BUILD)/%.o: %.c $(BUILD)/%.d | $(DEPS_OK)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -c $< -o $@
+	$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -c $< -o $@
+	@touch $@
 
 $(BUILD)/libconvene.a: $(LIB_OBJ)
 	@rm -f $@
@@ -60,13 +69,16 @@ $(BUILD)/libconvene.a: $(LIB_OBJ)
 $(BUILD)/convene: $(CLI_OBJ) $(BUILD)/libconvene.a
 	$(CC) $(OPT) $(CFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libconvene.a $(LIBS)
 
-$(BUILD)/tests/test_%: tests/test_%.c tests/testutil.h $(BUILD)/libconvene.a | $(TDEPS_OK)
+$(BUILD)/tests/test_%: tests/test_%.c $(BUILD)/tests/test_%.d $(BUILD)/libconvene.a | $(TDEPS_OK)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(shell pkg-config --cflags cmocka) -o $@ $< $(BUILD)/libconvene.a $(LIBS) $(TEST_LIBS)
+	$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -MF $@.d -MT $@ $(shell pkg-config --cflags cmocka) -o $@ $< \
+		$(BUILD)/libconvene.a $(LIBS) $(TEST_LIBS)
+	@touch $@
 
-$(BUILD)/tzdata-tests/%: tzdata-tests/%.c $(BUILD)/libconvene.a | $(TDEPS_OK)
+$(BUILD)/tzdata-tests/%: tzdata-tests/%.c $(BUILD)/tzdata-tests/%.d $(BUILD)/libconvene.a | $(TDEPS_OK)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libconvene.a $(LIBS)
+	$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -MF $@.d -MT $@ -o $@ $< $(BUILD)/libconvene.a $(LIBS)
+	@touch $@
 
 # Everything: unit and integration tests on the -O2 build, the same under
 # ASan/UBSan, then the time-zone conformance suite.  The last line is
