@@ -6,12 +6,9 @@
 # shows) and stop before compiling anything.  dpkg-query, id and apt-get are
 # stand-ins on PATH, so nothing is installed and any user can run this.
 # The plain build only: the ASan build changes none of this.
-set -u
-case "$1" in *asan*) exit 0 ;; esac
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-ok() { echo "ok - $*"; }
-notok() { echo "not ok - $*"; }
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/lib.sh"
+case "$build" in *asan*) exit 0 ;; esac
 
 fake="$tmp/bin"
 mkdir -p "$fake"

@@ -14,14 +14,11 @@
 #    release names aside);
 #  - the man page renders without groff warnings.
 # The plain build only: the ASan build changes none of this.
-set -u
-case "$1" in *asan*) exit 0 ;; esac
-build=$1
-bin="$build/convene"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-ok() { echo "ok - $*"; }
-notok() { echo "not ok - $*"; }
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/lib.sh"
+case "$build" in *asan*) exit 0 ;; esac
+need_exe "$bin"
+need_cmd groff "apt install groff-base; scripts/deps.sh test installs it"
 man=doc/convene.1
 
 # ---- links ---------------------------------------------------------------
@@ -205,10 +202,8 @@ fi
 # The commands of `make demo`, as make would run them, in a copy of examples/.
 env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s --no-print-directory -n demo BUILD="$build" 2>/dev/null |
 	grep -E "^($build/convene|echo) " >"$tmp/demo.sh"
-cp -r examples "$tmp/examples"
-rm -rf "$tmp/examples/out"
-absbin="$(cd "$build" && pwd)/convene"
-(cd "$tmp" && sed "s|^$build/convene|\"$absbin\"|" demo.sh | sh >demo.out 2>&1)
+copy_example "$tmp/examples"
+(cd "$tmp" && sed "s|^$build/convene|\"$bin\"|" demo.sh | sh >demo.out 2>&1)
 tzx() { sed 's/tzdata [0-9][0-9][0-9][0-9][a-z]*/tzdata X/g'; }
 awk '/^<!-- tests\/it_docs.sh checks that the demo prints/ { on = 1; next }
      on && /^```/ { if (++fence == 2) exit; next }
