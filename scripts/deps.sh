@@ -3,7 +3,7 @@
 # Usage: scripts/deps.sh build|test|bench
 set -u
 build="gcc make pkg-config libical-dev libicu-dev libinih-dev tzdata"
-test="$build libcmocka-dev python3 python3-icalendar python3-recurring-ical-events coinor-cbc"
+test="$build libcmocka-dev python3 python3-icalendar python3-recurring-ical-events coinor-cbc groff-base"
 bench="$build coinor-cbc python3 time"
 case "${1:-build}" in
 	build) want=$build ;;
