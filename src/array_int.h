@@ -38,6 +38,20 @@ void *Cv_array_grow(void *ptr, size_t *asize, size_t need, size_t elem);
 	 : ((a).ptr = Cv_array_grow((a).ptr, &(a).asize, (n), sizeof(*(a).ptr)), \
 	    (n) <= (a).asize ? 0 : CV_ENOMEM))
 
+/*
+ * The same for an existing pointer and capacity pair (`cap` a size_t
+ * lvalue): room for at least `need` elements in `ptr`.  0, or CV_ENOMEM
+ * with both unchanged.
+ *
+ *     if (Cv_array_ensure(x->lines, x->caplines, x->nlines + 1))
+ *             return CV_ENOMEM;
+ *     x->lines[x->nlines++] = line;
+ */
+#define Cv_array_ensure(ptr, cap, need) \
+	((need) <= (cap) ? 0 \
+	 : ((ptr) = Cv_array_grow((ptr), &(cap), (need), sizeof(*(ptr))), \
+	    (need) <= (cap) ? 0 : CV_ENOMEM))
+
 /* A new zeroed element at the end, or NULL when memory ran out. */
 #define Cv_array_alloc(a) \
 	(Cv_array_reserve((a), (a).size + 1) ? NULL \

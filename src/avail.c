@@ -201,27 +201,8 @@ static int parse_days(unsigned *mask, const char *s, size_t *i, size_t end,
 	return CV_OK;
 }
 
-typedef struct wlist {
-	cv_window *v;
-	size_t n, cap;
-} wlist;
-
-static int wlist_push(wlist *l, cv_window w)
-{
-	if (l->n == l->cap) {
-		size_t ncap = l->cap ? l->cap * 2 : 4;
-		cv_window *p;
-		if (ncap > CV_WINDOWS_MAX)
-			ncap = CV_WINDOWS_MAX;
-		p = realloc(l->v, ncap * sizeof(*p));
-		if (!p)
-			return CV_ENOMEM;
-		l->v = p;
-		l->cap = ncap;
-	}
-	l->v[l->n++] = w;
-	return CV_OK;
-}
+/* The windows parsed so far (at most CV_WINDOWS_MAX). */
+typedef Cv_array_t(cv_window) wlist;
 
 /* Parse one entry s[b..end) ("days times"); an empty entry is ignored. */
 static int parse_entry(wlist *l, const char *s, size_t b, size_t end, const cv_where *where,
@@ -265,7 +246,7 @@ static int parse_entry(wlist *l, const char *s, size_t b, size_t end, const cv_w
 		rc = parse_time(&stop, s, &i, end, 1, where, errs);
 		if (rc)
 			return rc;
-		if (l->n == CV_WINDOWS_MAX)
+		if (l->size == CV_WINDOWS_MAX)
 			return cv_errors_add(errs, CV_EDATA, where, (unsigned)t0,
 					     "more than %d windows", CV_WINDOWS_MAX);
 		/* An end of 00:00 is never after the start, so it is the next
@@ -275,7 +256,7 @@ static int parse_entry(wlist *l, const char *s, size_t b, size_t end, const cv_w
 		w.days = (uint8_t)days;
 		w.start = (uint16_t)start;
 		w.end = (uint16_t)stop;
-		if (wlist_push(l, w))
+		if (Cv_array_push(*l, w))
 			return CV_ENOMEM;
 		i = skip_blank(s, i, end);
 		if (i == end)
@@ -304,7 +285,7 @@ int cv_windows_entry_follows(const char *text, size_t len)
 int cv_windows_parse(cv_window **out, size_t *n, const char *text, const cv_where *where,
 		     cv_errors *errs)
 {
-	wlist l = {NULL, 0, 0};
+	wlist l = CV_ARRAY_INIT;
 	size_t len = strlen(text), b = 0;
 	int rc = CV_OK;
 
@@ -322,11 +303,11 @@ int cv_windows_parse(cv_window **out, size_t *n, const char *text, const cv_wher
 		b = e + 1;
 	}
 	if (rc) {
-		free(l.v);
+		Cv_array_clear(l);
 		return rc;
 	}
-	*out = l.v;
-	*n = l.n;
+	*out = l.ptr;
+	*n = l.size;
 	return CV_OK;
 }
 

@@ -22,6 +22,7 @@
 #include <libical/ical.h>
 
 #include "convene/calin.h"
+#include "array_int.h"
 #include "file_int.h"
 #include "interval_int.h"
 #include "utf8_int.h"
@@ -169,14 +170,8 @@ static void err_prop(ctx *x, int comp, const char *name, const char *needle, con
 
 static int push_line(ctx *x, const sline *l)
 {
-	if (x->nlines == x->caplines) {
-		size_t ncap = x->caplines ? x->caplines * 2 : 64;
-		sline *p = realloc(x->lines, ncap * sizeof(*p));
-		if (!p)
-			return CV_ENOMEM;
-		x->lines = p;
-		x->caplines = ncap;
-	}
+	if (Cv_array_ensure(x->lines, x->caplines, x->nlines + 1))
+		return CV_ENOMEM;
 	x->lines[x->nlines++] = *l;
 	return CV_OK;
 }
@@ -228,14 +223,8 @@ static int scan_line(ctx *x, sline *l, int *stack, size_t *depth, int *seen_cale
 			err_at(x, l->line, 1, "components nested more than 64 deep");
 			return CV_EDATA;
 		}
-		if (x->ncomps == x->capcomps) {
-			size_t ncap = x->capcomps ? x->capcomps * 2 : 16;
-			scomp *p = realloc(x->comps, ncap * sizeof(*p));
-			if (!p)
-				return CV_ENOMEM;
-			x->comps = p;
-			x->capcomps = ncap;
-		}
+		if (Cv_array_ensure(x->comps, x->capcomps, x->ncomps + 1))
+			return CV_ENOMEM;
 		x->comps[x->ncomps] = c;
 		stack[(*depth)++] = (int)x->ncomps;
 		l->comp = (int)x->ncomps++;
@@ -376,14 +365,8 @@ static int walk(ctx *x, nodes *out, icalcomponent *c, size_t *ord)
 	icalcomponent *k;
 	const char *kn = icalcomponent_kind_to_string(icalcomponent_isa(c));
 
-	if (out->n == out->cap) {
-		size_t ncap = out->cap ? out->cap * 2 : 16;
-		node *p = realloc(out->v, ncap * sizeof(*p));
-		if (!p)
-			return CV_ENOMEM;
-		out->v = p;
-		out->cap = ncap;
-	}
+	if (Cv_array_ensure(out->v, out->cap, out->n + 1))
+		return CV_ENOMEM;
 	if (*ord >= x->ncomps || (kn && strcasecmp(kn, x->comps[*ord].name) != 0 &&
 				  strlen(kn) < sizeof(x->comps[0].name) - 1))
 		x->mapped = 0;
@@ -579,14 +562,8 @@ typedef struct cands {
 
 static int cand_push(cands *c, int64_t wall, int64_t end)
 {
-	if (c->n == c->cap) {
-		size_t ncap = c->cap ? c->cap * 2 : 16;
-		cand *p = realloc(c->v, ncap * sizeof(*p));
-		if (!p)
-			return CV_ENOMEM;
-		c->v = p;
-		c->cap = ncap;
-	}
+	if (Cv_array_ensure(c->v, c->cap, c->n + 1))
+		return CV_ENOMEM;
 	c->v[c->n++] = (cand){wall, end};
 	return CV_OK;
 }
@@ -715,40 +692,18 @@ static int expand_rrule(ctx *x, int comp, icalproperty *p, const tval *ds, int64
 }
 
 typedef struct exset {
-	int64_t *at;     /* excluded instants */
-	size_t nat;
-	int32_t *days;   /* excluded local dates (DATE-valued EXDATE) */
-	size_t ndays;
+	Cv_array_t(int64_t) at;   /* excluded instants */
+	Cv_array_t(int32_t) days; /* excluded local dates (DATE-valued EXDATE) */
 } exset;
-
-static int push64(int64_t **v, size_t *n, int64_t x)
-{
-	int64_t *p = realloc(*v, (*n + 1) * sizeof(*p));
-	if (!p)
-		return CV_ENOMEM;
-	p[(*n)++] = x;
-	*v = p;
-	return CV_OK;
-}
-
-static int push32(int32_t **v, size_t *n, int32_t x)
-{
-	int32_t *p = realloc(*v, (*n + 1) * sizeof(*p));
-	if (!p)
-		return CV_ENOMEM;
-	p[(*n)++] = x;
-	*v = p;
-	return CV_OK;
-}
 
 static int excluded(const exset *ex, int64_t at, int64_t wall)
 {
 	size_t i;
-	for (i = 0; i < ex->nat; i++)
-		if (ex->at[i] == at)
+	for (i = 0; i < ex->at.size; i++)
+		if (ex->at.ptr[i] == at)
 			return 1;
-	for (i = 0; i < ex->ndays; i++)
-		if (ex->days[i] == cv_day_of(wall))
+	for (i = 0; i < ex->days.size; i++)
+		if (ex->days.ptr[i] == cv_day_of(wall))
 			return 1;
 	return 0;
 }
@@ -760,14 +715,8 @@ static int ilist_push(ctx *x, ilist *l, int comp, inst v)
 			 CV_CALIN_INSTANCES_MAX);
 		return CV_EDATA;
 	}
-	if (l->n == l->cap) {
-		size_t ncap = l->cap ? l->cap * 2 : 16;
-		inst *p = realloc(l->v, ncap * sizeof(*p));
-		if (!p)
-			return CV_ENOMEM;
-		l->v = p;
-		l->cap = ncap;
-	}
+	if (Cv_array_ensure(l->v, l->cap, l->n + 1))
+		return CV_ENOMEM;
 	l->v[l->n++] = v;
 	return CV_OK;
 }
@@ -785,7 +734,7 @@ static int expand(ctx *x, const node *nd, int counts, ilist *out, ilist *rids)
 	tval ds, de;
 	ends en;
 	cands cs = {NULL, 0, 0};
-	exset ex = {NULL, 0, NULL, 0};
+	exset ex = {CV_ARRAY_INIT, CV_ARRAY_INIT};
 	int64_t margin = 2 * CV_DAY_SECONDS;
 	size_t i;
 	int rc = CV_OK, is_override = 0;
@@ -867,8 +816,8 @@ static int expand(ctx *x, const node *nd, int counts, ilist *out, ilist *rids)
 		tval a;
 		if ((rc = get_time(&a, x, nd->comp, p, icalproperty_get_exdate(p))))
 			goto out;
-		rc = a.is_date && !ds.is_date ? push32(&ex.days, &ex.ndays, cv_day_of(a.wall))
-					      : push64(&ex.at, &ex.nat, a.at);
+		rc = a.is_date && !ds.is_date ? Cv_array_push(ex.days, cv_day_of(a.wall))
+					      : Cv_array_push(ex.at, a.at);
 		if (rc)
 			goto out;
 	}
@@ -897,8 +846,8 @@ static int expand(ctx *x, const node *nd, int counts, ilist *out, ilist *rids)
 	}
 out:
 	free(cs.v);
-	free(ex.at);
-	free(ex.days);
+	Cv_array_clear(ex.at);
+	Cv_array_clear(ex.days);
 	return rc;
 }
 

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "convene/civil.h"
+#include "array_int.h"
 
 /* Howard Hinnant's days_from_civil: exact for the whole proleptic calendar. */
 int32_t cv_days_from_civil(int year, unsigned month, unsigned day)
@@ -143,15 +144,9 @@ int cv_dates_parse(cv_daterange **out, size_t *n, const char *text, const cv_whe
 					   "expected ';' or ',' between dates, got '%c'", text[i]);
 			break;
 		}
-		if (count == cap) {
-			size_t ncap = cap ? cap * 2 : 8;
-			cv_daterange *p = realloc(list, ncap * sizeof(*p));
-			if (!p) {
-				rc = CV_ENOMEM;
-				break;
-			}
-			list = p;
-			cap = ncap;
+		if (Cv_array_ensure(list, cap, count + 1)) {
+			rc = CV_ENOMEM;
+			break;
 		}
 		list[count++] = r;
 	}

@@ -138,11 +138,13 @@ static ssize_t read_some(int fd, void *buf, size_t n)
 
 /*
  * Make room for `need` bytes and the NUL: twice the old room, at most the
- * limit.  Returns 0 or CV_ENOMEM (the buffer unchanged).
+ * limit (not Cv_array_grow(), whose doubling has no ceiling: a buffer
+ * never outgrows the file's limit).  Returns 0 or CV_ENOMEM (the buffer
+ * unchanged).
  */
 static int make_room(char **buf, size_t *cap, size_t need, size_t max)
 {
-	size_t n = *cap > max / 2 ? max : *cap * 2;
+	size_t n = *cap <= max / 2 ? 2 * *cap : max;
 	char *p;
 
 	if (n < need)

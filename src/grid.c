@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "convene/grid.h"
+#include "array_int.h"
 #include "grid_int.h"
 
 #define NO_OCCURRENCE INT64_MIN
@@ -404,6 +405,25 @@ static size_t intern(index_table *t, size_t *rep, size_t *count, const cv_roster
 	}
 }
 
+/*
+ * Room for one more group: rep and the attend and preferred rows (ncand
+ * bytes each, at least one so that no block is empty) grow together.
+ */
+static int grow_groups(cv_grid *g, size_t *cap)
+{
+	size_t row = g->ncand ? g->ncand : 1, cr = *cap, ca = *cap, cp = *cap;
+
+	g->rep = Cv_array_grow(g->rep, &cr, *cap + 1, sizeof(*g->rep));
+	if (cr == *cap)
+		return CV_ENOMEM;
+	g->attend = Cv_array_grow(g->attend, &ca, cr, row);
+	g->preferred = Cv_array_grow(g->preferred, &cp, cr, row);
+	if (ca < cr || cp < cr)
+		return CV_ENOMEM;
+	*cap = cr;
+	return CV_OK;
+}
+
 /* Find or add a group with this row; rows grow by doubling. */
 static int intern_row(size_t *out, cv_grid *g, index_table *t, size_t *cap, const uint8_t *ra,
 		      const uint8_t *rp, size_t rep)
@@ -415,23 +435,8 @@ static int intern_row(size_t *out, cv_grid *g, index_table *t, size_t *cap, cons
 	for (;; k = (k + 1) & t->mask) {
 		size_t gi;
 		if (!t->slot[k]) {
-			if (g->ngroups == *cap) {
-				size_t ncap = *cap ? *cap * 2 : 64;
-				uint8_t *na = realloc(g->attend, ncap * nc + 1);
-				uint8_t *np;
-				size_t *nr;
-				if (na)
-					g->attend = na;
-				np = realloc(g->preferred, ncap * nc + 1);
-				if (np)
-					g->preferred = np;
-				nr = realloc(g->rep, sizeof(size_t) * (ncap + 1));
-				if (nr)
-					g->rep = nr;
-				if (!na || !np || !nr)
-					return CV_ENOMEM;
-				*cap = ncap;
-			}
+			if (g->ngroups == *cap && grow_groups(g, cap))
+				return CV_ENOMEM;
 			gi = g->ngroups++;
 			t->slot[k] = gi + 1;
 			t->hash[k] = h;

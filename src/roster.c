@@ -132,15 +132,9 @@ static void rd_error(reader *r, unsigned line, unsigned col, const char *fmt, ..
 
 static int push_seg(reader *r, unsigned line, unsigned col)
 {
-	if (r->nsegs == r->scap) {
-		size_t ncap = r->scap ? r->scap * 2 : 32;
-		seg *p = realloc(r->segs, ncap * sizeof(*p));
-		if (!p) {
-			r->nomem = 1;
-			return -1;
-		}
-		r->segs = p;
-		r->scap = ncap;
+	if (Cv_array_ensure(r->segs, r->scap, r->nsegs + 1)) {
+		r->nomem = 1;
+		return -1;
 	}
 	r->segs[r->nsegs++] = (seg){r->dlen, line, col};
 	return 0;
@@ -157,16 +151,10 @@ static void put(reader *r, field *f, int c)
 		r->row_bad = 1;
 		return;
 	}
-	if (r->dlen + 2 > r->dcap) {
-		size_t ncap = r->dcap ? r->dcap * 2 : 1024;
-		char *p = realloc(r->data, ncap);
-		if (!p) {
-			r->nomem = 1;
-			f->too_long = 1;
-			return;
-		}
-		r->data = p;
-		r->dcap = ncap;
+	if (Cv_array_ensure(r->data, r->dcap, r->dlen + 2)) {
+		r->nomem = 1;
+		f->too_long = 1;
+		return;
 	}
 	r->data[r->dlen++] = (char)c;
 }
@@ -175,14 +163,9 @@ static void put(reader *r, field *f, int c)
 static void end_field(reader *r, field *f)
 {
 	f->len = r->dlen - f->off;
-	if (r->dlen + 1 > r->dcap) {
-		char *p = realloc(r->data, r->dcap + 1024);
-		if (!p) {
-			r->nomem = 1;
-			return;
-		}
-		r->data = p;
-		r->dcap += 1024;
+	if (Cv_array_ensure(r->data, r->dcap, r->dlen + 1)) {
+		r->nomem = 1;
+		return;
 	}
 	r->data[r->dlen++] = '\0';
 }

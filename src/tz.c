@@ -25,6 +25,7 @@
 
 #include "convene/civil.h"
 #include "convene/tz.h"
+#include "array_int.h"
 #include "tz_int.h"
 
 /* Longest zone name we accept (the longest IANA name has 32 bytes). */
@@ -305,14 +306,8 @@ static int add_name(size_t *cap, const char *name, const char *link)
 		return 0; /* not a name anyone can type; skip it */
 	if (tz.n == NAMES_MAX)
 		return 0;
-	if (tz.n == *cap) {
-		size_t ncap = *cap ? *cap * 2 : 256;
-		struct zname *p = realloc(tz.v, ncap * sizeof(*p));
-		if (!p)
-			return CV_ENOMEM;
-		tz.v = p;
-		*cap = ncap;
-	}
+	if (Cv_array_ensure(tz.v, *cap, tz.n + 1))
+		return CV_ENOMEM;
 	e = &tz.v[tz.n];
 	memset(e, 0, sizeof(*e));
 	e->name = strdup(name);
@@ -507,15 +502,9 @@ static void load_windows_names(void)
 			free(s);
 			continue;
 		}
-		if (tz.nwin == cap) {
-			size_t ncap = cap ? cap * 2 : 64;
-			char **p = realloc(tz.win, ncap * sizeof(*p));
-			if (!p) {
-				free(s);
-				return;
-			}
-			tz.win = p;
-			cap = ncap;
+		if (Cv_array_ensure(tz.win, cap, tz.nwin + 1)) {
+			free(s);
+			return;
 		}
 		tz.win[tz.nwin++] = s;
 	}
@@ -637,14 +626,8 @@ struct vec {
 static int vec_push(void *ctx, const cv_transition *t)
 {
 	struct vec *v = ctx;
-	if (v->n == v->cap) {
-		size_t ncap = v->cap ? v->cap * 2 : 16;
-		cv_transition *p = realloc(v->v, ncap * sizeof(*p));
-		if (!p)
-			return CV_ENOMEM;
-		v->v = p;
-		v->cap = ncap;
-	}
+	if (Cv_array_ensure(v->v, v->cap, v->n + 1))
+		return CV_ENOMEM;
 	v->v[v->n++] = *t;
 	return 0;
 }
@@ -864,15 +847,9 @@ static int zone_get(const cv_zone **out, const char *canon, char *hint, size_t h
 			return CV_EDATA;
 		}
 	}
-	if (tz.nzones == tz.zcap) {
-		size_t ncap = tz.zcap ? tz.zcap * 2 : 16;
-		cv_zone **p = realloc(tz.zones, ncap * sizeof(*p));
-		if (!p) {
-			zone_free(z);
-			return CV_ENOMEM;
-		}
-		tz.zones = p;
-		tz.zcap = ncap;
+	if (Cv_array_ensure(tz.zones, tz.zcap, tz.nzones + 1)) {
+		zone_free(z);
+		return CV_ENOMEM;
 	}
 	tz.zones[tz.nzones++] = z;
 	*out = z;

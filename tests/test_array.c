@@ -84,6 +84,37 @@ static void test_array_grow_doubles_at_least(void **state)
 	free(p);
 }
 
+static void test_array_ensure_grows_a_pointer_and_capacity_pair(void **state)
+{
+	long *v = NULL;
+	size_t n = 0, cap = 0, i;
+
+	(void)state;
+	for (i = 0; i < 1000; i++) {
+		assert_int_equal(Cv_array_ensure(v, cap, n + 1), 0);
+		assert_true(cap > n);
+		v[n++] = (long)i * 7;
+	}
+	for (i = 0; i < n; i++)
+		assert_int_equal(v[i], (long)i * 7);
+	/* Enough room already: nothing moves. */
+	{
+		long *before = v;
+		size_t cap_before = cap;
+		assert_int_equal(Cv_array_ensure(v, cap, cap), 0);
+		assert_ptr_equal(v, before);
+		assert_int_equal(cap, cap_before);
+	}
+	/* An impossible size: CV_ENOMEM, the block and its contents kept. */
+	{
+		size_t cap_before = cap;
+		assert_int_equal(Cv_array_ensure(v, cap, SIZE_MAX / sizeof(*v) + 1), CV_ENOMEM);
+		assert_int_equal(cap, cap_before);
+		assert_int_equal(v[999], 999 * 7);
+	}
+	free(v);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -91,6 +122,7 @@ int main(void)
 		cmocka_unit_test(test_array_alloc_gives_a_zeroed_element),
 		cmocka_unit_test(test_array_reserve_refuses_an_overflowing_size_and_keeps_the_block),
 		cmocka_unit_test(test_array_grow_doubles_at_least),
+		cmocka_unit_test(test_array_ensure_grows_a_pointer_and_capacity_pair),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
