@@ -16,6 +16,7 @@
 
 #include "convene/solve.h"
 #include "grid_int.h"
+#include "solve_int.h"
 
 /* An objective value in the order it is compared (attendance or reach first). */
 typedef struct val {
@@ -1091,158 +1092,185 @@ int cv_solve(cv_solution *out, const cv_grid *g, const cv_solve_options *options
 int cv_solve_top(cv_solution *out, size_t *nout, size_t max, const cv_grid *g,
 		 const cv_solve_options *options)
 {
-	const cv_course *course = cv_grid_course(g);
+	return Cv_solve_top_tuned(out, nout, max, g, options, NULL);
+}
+
+/* Which candidates the search may choose: not excluded, not pinned, and
+ * min-gap apart from every pin.  Returns 0, CV_ENOSLOT when the pins are
+ * out of range, repeated, in conflict or excluded, or CV_ENOMEM. */
+static int setup_candidates(search *s, const cv_solve_options *options)
+{
+	const uint8_t *excluded = options ? options->excluded : NULL;
+	size_t i, j;
+
+	s->allowed = malloc(s->n);
+	s->wmin = malloc(sizeof(*s->wmin) * s->n);
+	if (!s->allowed || !s->wmin)
+		return CV_ENOMEM;
+	for (i = 0; i < s->n; i++) {
+		s->allowed[i] = !excluded || !excluded[i];
+		s->wmin[i] = (int32_t)cv_grid_week_minute(s->g, i);
+	}
+	s->dur = (int32_t)cv_grid_course(s->g)->duration;
+	s->gap = (int32_t)cv_grid_course(s->g)->min_gap;
+	for (i = 0; options && i < options->npins; i++) {
+		size_t p = options->pins[i];
+		if (p >= s->n || (excluded && excluded[p]))
+			return CV_ENOSLOT;
+		for (j = 0; j < s->npins; j++)
+			if (s->pins[j] == p || !cv_grid_compatible(s->g, s->pins[j], p))
+				return CV_ENOSLOT;
+		s->pins[s->npins++] = p;
+	}
+	for (i = 0; i < s->n; i++)
+		for (j = 0; j < s->npins && s->allowed[i]; j++)
+			s->allowed[i] = s->pins[j] != i && cv_grid_compatible(s->g, s->pins[j], i);
+	return CV_OK;
+}
+
+/* How many free slots to choose (s->want): sections and series both take
+ * `count` slots when that many fit the week.  Series are k different
+ * sessions everyone attends: all k or nothing; sections may be fewer when
+ * min-gap leaves no room (DESIGN.md "Objective").  Returns 0 or CV_ENOSLOT. */
+static int choose_count(search *s, unsigned count)
+{
+	if (count < s->npins)
+		return CV_ENOSLOT;
+	s->want = max_compatible(s, count - s->npins);
+	if (s->series && s->want < count - s->npins)
+		return CV_ENOSLOT;
+	return s->npins + s->want ? CV_OK : CV_ENOSLOT;
+}
+
+/* The search's tables; the Lagrangian ones for sections unless tuned off
+ * or too large.  Returns 0 or CV_ENOMEM. */
+static int alloc_search(search *s, const Cv_solve_tuning *tuning)
+{
+	size_t levels = s->want + 1;
+
+	if (build_sparse(s))
+		return CV_ENOMEM;
+	s->state = calloc(s->ng + 1, sizeof(*s->state));
+	s->undo = malloc(sizeof(*s->undo) * (s->want * s->ng + 1));
+	s->gain = malloc(levels * s->n * sizeof(*s->gain));
+	s->ok = malloc(levels * s->n);
+	s->suffix = malloc(levels * s->n * sizeof(*s->suffix));
+	s->exact = malloc(levels * s->n);
+	s->order = malloc(levels * s->n * sizeof(*s->order));
+	if (!s->state || !s->undo || !s->gain || !s->ok || !s->suffix || !s->exact || !s->order)
+		return CV_ENOMEM;
+	if (s->series || (tuning && tuning->no_lagrange) || s->col_start[s->n] > LAGRANGE_MAX_ENTRIES)
+		return CV_OK;
+	s->lambda = calloc(s->ng + 1, sizeof(*s->lambda));
+	s->hits = malloc(sizeof(*s->hits) * (s->ng + 1));
+	s->colsum = malloc(sizeof(*s->colsum) * (s->n + 1));
+	s->intop = malloc(s->n + 1);
+	s->pred = malloc(sizeof(*s->pred) * (s->n + 1));
+	s->succ = malloc(sizeof(*s->succ) * (s->n + 1));
+	s->pre = malloc(sizeof(*s->pre) * (s->n + 1) * (CV_COUNT_MAX + 1));
+	s->post = malloc(sizeof(*s->post) * (s->n + 1) * (CV_COUNT_MAX + 1));
+	s->take = malloc((s->n + 1) * (CV_COUNT_MAX + 1));
+	if (!s->lambda || !s->hits || !s->colsum || !s->intop || !s->pred || !s->succ || !s->pre ||
+	    !s->post || !s->take)
+		return CV_ENOMEM;
+	apart_neighbours(s);
+	s->lagrange_nodes = s->col_start[s->n] <= LAGRANGE_NODE_ENTRIES;
+	return CV_OK;
+}
+
+/* With a time limit, the instant the search stops. */
+static void start_clock(search *s, double time_limit)
+{
+	double whole;
+
+	if (time_limit <= 0)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &s->deadline);
+	whole = (double)s->deadline.tv_nsec / 1e9 + time_limit;
+	s->deadline.tv_sec += (time_t)whole;
+	s->deadline.tv_nsec = (long)((whole - (double)(time_t)whole) * 1e9);
+	s->limited = 1;
+}
+
+/* Greedy start: the best exact gain level by level; a good incumbent makes
+ * the bounds bite early. */
+static void greedy_start(search *s, const val *base)
+{
+	size_t d, reached;
+	val cur = *base;
+
+	for (d = 0; d < s->want; d++) {
+		size_t pick;
+		mark_usable(s, d, 0);
+		pick = best_exact(s, d, 0, &cur);
+		if (pick == s->n)
+			break;
+		s->path[d] = pick;
+		val_add(&cur, &s->gain[d * s->n + pick]);
+		choose(s, d, pick);
+	}
+	reached = d;
+	while (d-- > 0)
+		unchoose(s, d);
+	if (reached == s->want) {
+		qsort(s->path, reached, sizeof(size_t), size_cmp);
+		offer(s, &cur);
+	}
+}
+
+/* The best sets found, pins added back, into out[0..*nout). */
+static void write_solutions(cv_solution *out, size_t *nout, const search *s)
+{
+	size_t t;
+
+	for (t = 0; t < s->ntop; t++) {
+		cv_solution *o = &out[t];
+		memset(o, 0, sizeof(*o));
+		o->count = s->npins + s->want;
+		memcpy(o->slots, s->top[t], sizeof(size_t) * s->want);
+		memcpy(o->slots + s->want, s->pins, sizeof(size_t) * s->npins);
+		qsort(o->slots, o->count, sizeof(size_t), size_cmp);
+		to_score(&o->score, s, &s->top_val[t]);
+		o->optimal = !s->timed_out;
+		if (s->timed_out && val_cmp(&s->bound, &s->top_val[0]) > 0)
+			to_score(&o->bound, s, &s->bound);
+		else
+			to_score(&o->bound, s, &s->top_val[0]);
+		o->nodes = s->nodes;
+	}
+	*nout = s->ntop;
+}
+
+int Cv_solve_top_tuned(cv_solution *out, size_t *nout, size_t max, const cv_grid *g,
+		       const cv_solve_options *options, const Cv_solve_tuning *tuning)
+{
 	search s;
-	size_t i, j, t, k_total, levels;
 	val base;
-	int rc = CV_ENOMEM;
+	int rc;
 
 	init_search(&s, g);
 	if (s.n == 0)
 		return CV_ENOSLOT;
 	if (max == 0 || max > CV_TOP_MAX)
 		return CV_EUSAGE;
-	s.max_top = max;
 	if (options && options->npins > CV_COUNT_MAX)
 		return CV_ENOSLOT;
-	s.allowed = malloc(s.n);
-	s.wmin = malloc(sizeof(*s.wmin) * s.n);
-	if (!s.allowed || !s.wmin) {
-		free(s.allowed);
-		free(s.wmin);
-		return CV_ENOMEM;
-	}
-	memset(s.allowed, 1, s.n);
-	for (i = 0; i < s.n; i++)
-		s.wmin[i] = (int32_t)cv_grid_week_minute(g, i);
-	s.dur = (int32_t)cv_grid_course(g)->duration;
-	s.gap = (int32_t)cv_grid_course(g)->min_gap;
-	if (options) {
-		for (i = 0; i < options->npins; i++) {
-			size_t p = options->pins[i];
-			if (p >= s.n)
-				goto noslot;
-			for (j = 0; j < s.npins; j++)
-				if (s.pins[j] == p || !cv_grid_compatible(g, s.pins[j], p))
-					goto noslot;
-			s.pins[s.npins++] = p;
-		}
-	}
-	if (options && options->excluded)
-		for (i = 0; i < s.n; i++)
-			for (j = 0; j < s.npins; j++)
-				if (options->excluded[i] && s.pins[j] == i)
-					goto noslot; /* pinned and excluded */
-	for (i = 0; i < s.n; i++)
-		if (options && options->excluded && options->excluded[i])
-			s.allowed[i] = 0;
-	for (i = 0; i < s.n; i++)
-		for (j = 0; j < s.npins && s.allowed[i]; j++)
-			s.allowed[i] = s.pins[j] != i && cv_grid_compatible(g, s.pins[j], i);
-	if (course->count < s.npins)
-		goto noslot;
-	/* Sections and series both take `count` slots when that many fit the week. */
-	s.want = max_compatible(&s, course->count - s.npins);
-	/* Series are k different sessions everyone attends: all k or nothing.
-	 * Sections may be fewer when min-gap leaves no room (DESIGN.md "Objective"). */
-	if (s.series && s.want < course->count - s.npins)
-		goto noslot;
-	k_total = s.npins + s.want;
-	if (k_total == 0)
-		goto noslot;
-
-	levels = s.want + 1;
-	if (build_sparse(&s))
-		goto out;
-	s.state = calloc(s.ng + 1, sizeof(*s.state));
-	s.undo = malloc(sizeof(*s.undo) * (s.want * s.ng + 1));
-	s.gain = malloc(levels * s.n * sizeof(*s.gain));
-	s.ok = malloc(levels * s.n);
-	s.suffix = malloc(levels * s.n * sizeof(*s.suffix));
-	s.exact = malloc(levels * s.n);
-	s.order = malloc(levels * s.n * sizeof(*s.order));
-	if (!s.series && (!options || !options->no_lagrange) &&
-	    s.col_start[s.n] <= LAGRANGE_MAX_ENTRIES) {
-		s.lambda = calloc(s.ng + 1, sizeof(*s.lambda));
-		s.hits = malloc(sizeof(*s.hits) * (s.ng + 1));
-		s.colsum = malloc(sizeof(*s.colsum) * (s.n + 1));
-		s.intop = malloc(s.n + 1);
-		s.pred = malloc(sizeof(*s.pred) * (s.n + 1));
-		s.succ = malloc(sizeof(*s.succ) * (s.n + 1));
-		s.pre = malloc(sizeof(*s.pre) * (s.n + 1) * (CV_COUNT_MAX + 1));
-		s.post = malloc(sizeof(*s.post) * (s.n + 1) * (CV_COUNT_MAX + 1));
-		s.take = malloc((s.n + 1) * (CV_COUNT_MAX + 1));
-		if (!s.lambda || !s.hits || !s.colsum || !s.intop || !s.pred || !s.succ ||
-		    !s.pre || !s.post || !s.take)
-			goto out;
-		apart_neighbours(&s);
-		s.lagrange_nodes = s.col_start[s.n] <= LAGRANGE_NODE_ENTRIES;
-	}
-	if (!s.state || !s.undo || !s.gain || !s.ok || !s.suffix || !s.exact || !s.order)
+	s.max_top = max;
+	if ((rc = setup_candidates(&s, options)) || (rc = choose_count(&s, cv_grid_course(g)->count)) ||
+	    (rc = alloc_search(&s, tuning)))
 		goto out;
 	evaluate(&base, &s, s.pins, s.npins, s.state);
 	full_gains(&s, 0);
-
-	if (options && options->time_limit > 0) {
-		double whole;
-		clock_gettime(CLOCK_MONOTONIC, &s.deadline);
-		whole = (double)s.deadline.tv_nsec / 1e9 + options->time_limit;
-		s.deadline.tv_sec += (time_t)whole;
-		s.deadline.tv_nsec = (long)((whole - (double)(time_t)whole) * 1e9);
-		s.limited = 1;
-	}
-
-	/* Greedy start: a good incumbent makes the bounds bite early. */
-	{
-		size_t d;
-		val cur = base;
-		for (d = 0; d < s.want; d++) {
-			size_t pick;
-			mark_usable(&s, d, 0);
-			pick = best_exact(&s, d, 0, &cur);
-			if (pick == s.n)
-				break;
-			s.path[d] = pick;
-			val_add(&cur, &s.gain[d * s.n + pick]);
-			choose(&s, d, pick);
-		}
-		if (d == s.want) {
-			size_t reached = d;
-			while (d-- > 0)
-				unchoose(&s, d);
-			qsort(s.path, reached, sizeof(size_t), size_cmp);
-			offer(&s, &cur);
-		} else {
-			while (d-- > 0)
-				unchoose(&s, d);
-		}
-	}
+	start_clock(&s, options ? options->time_limit : 0);
+	greedy_start(&s, &base);
 	improve_by_swaps(&s, &base);
 	memset(&s.bound, 0, sizeof(s.bound));
 	dfs(&s, 0, 0, &base);
-	if (!s.ntop)
-		goto noslot;
-
-	for (t = 0; t < s.ntop; t++) {
-		cv_solution *o = &out[t];
-		memset(o, 0, sizeof(*o));
-		o->count = k_total;
-		memcpy(o->slots, s.top[t], sizeof(size_t) * s.want);
-		memcpy(o->slots + s.want, s.pins, sizeof(size_t) * s.npins);
-		qsort(o->slots, o->count, sizeof(size_t), size_cmp);
-		to_score(&o->score, &s, &s.top_val[t]);
-		o->optimal = !s.timed_out;
-		if (s.timed_out && val_cmp(&s.bound, &s.top_val[0]) > 0)
-			to_score(&o->bound, &s, &s.bound);
-		else
-			to_score(&o->bound, &s, &s.top_val[0]);
-		o->nodes = s.nodes;
+	if (!s.ntop) {
+		rc = CV_ENOSLOT;
+		goto out;
 	}
-	*nout = s.ntop;
-	rc = CV_OK;
-	goto out;
-noslot:
-	rc = CV_ENOSLOT;
+	write_solutions(out, nout, &s);
 out:
 	free_search(&s);
 	return rc;

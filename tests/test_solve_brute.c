@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "testutil.h"
+#include "../src/solve_int.h"
 
 #define N_INSTANCES 500
 #define MAX_CAND 40        /* brute force stays cheap: C(40,3) = 9880 sets */
@@ -823,11 +824,10 @@ static void check_solve(const instance *in, const oracle *o, const cv_grid *g, t
 
 	/* the cheap bounds alone reach the same answer: the strong bound only prunes */
 	cv_solution plain;
-	cv_solve_options po;
+	Cv_solve_tuning cheap = {.no_lagrange = 1};
+	size_t nplain;
 	memset(&plain, 0, sizeof(plain));
-	memset(&po, 0, sizeof(po));
-	po.no_lagrange = 1;
-	if (cv_solve(&plain, g, &po) != 0 || plain.count != sol.count ||
+	if (Cv_solve_top_tuned(&plain, &nplain, 1, g, NULL, &cheap) != 0 || plain.count != sol.count ||
 	    memcmp(plain.slots, sol.slots, sol.count * sizeof(sol.slots[0])) != 0 ||
 	    memcmp(&plain.score, &sol.score, sizeof(sol.score)) != 0) {
 		report(in, "without the Lagrangian bound cv_solve gave a different answer");

@@ -28,7 +28,6 @@ typedef struct cv_solve_options {
 	const size_t *pins;  /* candidates that must be chosen (borrowed) */
 	size_t npins;
 	const uint8_t *excluded; /* NULL, or one flag per candidate: never choose it (borrowed) */
-	int no_lagrange;     /* 1: search with the cheap bounds only (to test the strong one) */
 } cv_solve_options;
 
 typedef struct cv_solution {
