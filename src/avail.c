@@ -30,6 +30,22 @@ static size_t skip_blank(const char *s, size_t i, size_t end)
 }
 
 /*
+ * The length of a range dash at s[i]: 1 for '-', 3 for the en dash (U+2013)
+ * and the em dash (U+2014) that word processors and phones put between
+ * "Mon" and "Fri" or two times; 0 when there is none.
+ */
+static size_t dash_len(const char *s, size_t i, size_t end)
+{
+	const unsigned char *u = (const unsigned char *)s + i;
+
+	if (i < end && s[i] == '-')
+		return 1;
+	if (i + 2 < end && u[0] == 0xE2 && u[1] == 0x80 && (u[2] == 0x93 || u[2] == 0x94))
+		return 3;
+	return 0;
+}
+
+/*
  * Length of the token at s[i..end) to quote in a message: up to a separator,
  * at most 24 bytes, never cutting a UTF-8 sequence in half.
  */
@@ -102,40 +118,90 @@ static int bad_day(const char *s, size_t i, size_t len, const cv_where *where, c
 }
 
 /*
- * Parse a clock time "HH:MM" (or "H:MM") at s[*i]; 24:00 only when
- * allow_24.  Stores minutes after midnight and advances *i.
+ * The length of an "am"/"pm" marker at s[i] ("am", "PM", "a.m.", also after
+ * blanks: "6:30 PM"), 0 when there is none; *pm says which.
+ */
+static size_t meridiem_len(const char *s, size_t i, size_t end, int *pm)
+{
+	size_t p = skip_blank(s, i, end);
+	int c = p < end ? tolower((unsigned char)s[p]) : 0;
+
+	if (c != 'a' && c != 'p')
+		return 0;
+	*pm = c == 'p';
+	p++;
+	if (p < end && s[p] == '.')
+		p++;
+	if (p >= end || tolower((unsigned char)s[p]) != 'm')
+		return 0;
+	p++;
+	if (p < end && s[p] == '.')
+		p++;
+	if (p < end && isalnum((unsigned char)s[p]))
+		return 0;
+	return p - i;
+}
+
+/*
+ * Parse a clock time at s[*i]: "HH:MM" or "H:MM" (24-hour clock), or a
+ * 12-hour time "6pm", "6:30 PM", "12am" (midnight), "12pm" (noon).  24:00
+ * (and 12am as an end: the next midnight) only when allow_24.  Stores
+ * minutes after midnight and advances *i.
  */
 static int parse_time(unsigned *out, const char *s, size_t *i, size_t end, int allow_24,
 		      const cv_where *where, cv_errors *errs)
 {
-	size_t p = *i, nd = 0;
-	unsigned h = 0, m;
+	size_t p = *i, nd = 0, mer;
+	unsigned h = 0, m = 0;
+	int colon, pm = 0;
 
 	while (p < end && isdigit((unsigned char)s[p]) && nd < 3) {
 		h = h * 10 + (unsigned)(s[p] - '0');
 		p++;
 		nd++;
 	}
-	if (nd == 0 || nd > 2 || p + 2 >= end || s[p] != ':' || !isdigit((unsigned char)s[p + 1]) ||
-	    !isdigit((unsigned char)s[p + 2]) ||
-	    (p + 3 < end && (isalnum((unsigned char)s[p + 3]) || s[p + 3] == ':')))
+	colon = p + 2 < end && s[p] == ':' && isdigit((unsigned char)s[p + 1]) &&
+		isdigit((unsigned char)s[p + 2]);
+	if (colon) {
+		m = (unsigned)(s[p + 1] - '0') * 10 + (unsigned)(s[p + 2] - '0');
+		p += 3;
+	}
+	mer = nd && nd <= 2 ? meridiem_len(s, p, end, &pm) : 0;
+	if (nd == 0 || nd > 2 || (!colon && !mer) ||
+	    (!mer && p < end && (isalnum((unsigned char)s[p]) || s[p] == ':'))) {
+		if (nd && nd <= 2 && !colon && h <= 24 &&
+		    (p >= end || (!isalnum((unsigned char)s[p]) && s[p] != ':')))
+			return cv_errors_add(errs, CV_EDATA, where, (unsigned)*i,
+					     "\"%.*s\" needs minutes or am/pm: write %02u:00, or %upm "
+					     "or %uam", (int)(p - *i), s + *i, h, h % 12 ? h % 12 : 12,
+					     h % 12 ? h % 12 : 12);
 		return cv_errors_add(errs, CV_EDATA, where, (unsigned)*i,
-				     "expected a time HH:MM (24-hour clock), got \"%.*s\"",
-				     token_len(s, *i, end), s + *i);
-	m = (unsigned)(s[p + 1] - '0') * 10 + (unsigned)(s[p + 2] - '0');
-	if (h == 24 && m == 0) {
+				     "expected a time HH:MM (24-hour clock) or with am/pm (6pm, "
+				     "6:30 PM), got \"%.*s\"", token_len(s, *i, end), s + *i);
+	}
+	if (m > 59)
+		return cv_errors_add(errs, CV_EDATA, where, (unsigned)(p - 2),
+				     "minute %02u does not exist (00-59)", m);
+	if (mer) {
+		if (h < 1 || h > 12)
+			return cv_errors_add(errs, CV_EDATA, where, (unsigned)*i,
+					     "hour %u does not exist on a 12-hour clock (1-12 with "
+					     "am/pm); write %02u:%02u for the 24-hour clock", h,
+					     h > 24 ? 0 : h, m);
+		h = h % 12 + (pm ? 12 : 0); /* 12am is midnight, 12pm noon */
+		if (h == 0 && m == 0 && allow_24)
+			h = 24; /* "6pm-12am": the next midnight */
+		p += mer;
+	} else if (h == 24 && m == 0) {
 		if (!allow_24)
 			return cv_errors_add(errs, CV_EDATA, where, (unsigned)*i,
 					     "24:00 can only end a window; a window starting at midnight starts at 00:00");
 	} else if (h > 23) {
 		return cv_errors_add(errs, CV_EDATA, where, (unsigned)*i,
 				     "hour %u does not exist (00-23, or 24:00 as an end)", h);
-	} else if (m > 59) {
-		return cv_errors_add(errs, CV_EDATA, where, (unsigned)(p + 1),
-				     "minute %02u does not exist (00-59)", m);
 	}
 	*out = h * 60 + m;
-	*i = p + 3;
+	*i = p;
 	return CV_OK;
 }
 
@@ -164,8 +230,8 @@ static int parse_days(unsigned *mask, const char *s, size_t *i, size_t end,
 		if (a < 0)
 			return bad_day(s, w0, p - w0, where, errs);
 		p = skip_blank(s, p, end);
-		if (p < end && s[p] == '-') {
-			p = skip_blank(s, p + 1, end);
+		if (dash_len(s, p, end)) {
+			p = skip_blank(s, p + dash_len(s, p, end), end);
 			w1 = p;
 			while (p < end && isalpha((unsigned char)s[p]))
 				p++;
@@ -230,16 +296,11 @@ static int parse_entry(wlist *l, const char *s, size_t b, size_t end, const cv_w
 		if (rc)
 			return rc;
 		i = skip_blank(s, i, end);
-		if (i >= end || s[i] != '-') {
-			if (i + 2 < end && (unsigned char)s[i] == 0xE2 && (unsigned char)s[i + 1] == 0x80 &&
-			    ((unsigned char)s[i + 2] == 0x93 || (unsigned char)s[i + 2] == 0x94))
-				return cv_errors_add(errs, CV_EDATA, where, (unsigned)i,
-						     "use a plain '-' between the two times, not a dash");
+		if (!dash_len(s, i, end))
 			return cv_errors_add(errs, CV_EDATA, where, (unsigned)(i < end ? i : t0),
 					     "expected '-' and an end time after %.*s (e.g. 18:00-22:00)",
 					     (int)(i - t0 > 8 ? 8 : i - t0), s + t0);
-		}
-		i = skip_blank(s, i + 1, end);
+		i = skip_blank(s, i + dash_len(s, i, end), end);
 		if (i >= end)
 			return cv_errors_add(errs, CV_EDATA, where, (unsigned)t0,
 					     "missing end time in \"%.*s\"", (int)(i - t0), s + t0);
@@ -279,7 +340,7 @@ int cv_windows_entry_follows(const char *text, size_t len)
 		j++;
 	if (j == i || day_lookup(text + i, j - i) < 0)
 		return 0;
-	return j == len || is_blank(text[j]) || text[j] == '-' || text[j] == ',';
+	return j == len || is_blank(text[j]) || dash_len(text, j, len) || text[j] == ',';
 }
 
 int cv_windows_parse(cv_window **out, size_t *n, const char *text, const cv_where *where,

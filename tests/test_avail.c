@@ -55,6 +55,44 @@ static void test_parse_day_range_and_list(void **state)
 	free(w);
 }
 
+/* One window: its days, start and end in minutes. */
+static void assert_window(const char *text, unsigned days, unsigned start, unsigned end)
+{
+	size_t n;
+	cv_window *w = parse_ok(text, &n);
+	if (n != 1 || w[0].days != days || w[0].start != start || w[0].end != end)
+		fail_msg("\"%s\": %zu windows, days %#x %u-%u; want days %#x %u-%u", text, n,
+			 n ? w[0].days : 0, n ? w[0].start : 0, n ? w[0].end : 0, days, start, end);
+	free(w);
+}
+
+/* The en and em dashes that editors and phones put in ranges ("Mon–Fri 18:00–22:00"). */
+static void test_parse_en_and_em_dashes(void **state)
+{
+	(void)state;
+	assert_window("Mon\xE2\x80\x93" "Fri 18:00\xE2\x80\x93" "22:00", 0x1F, 18 * 60, 22 * 60);
+	assert_window("Mon \xE2\x80\x94 Fri 18:00 \xE2\x80\x94 22:00", 0x1F, 18 * 60, 22 * 60);
+	assert_window("Sun\xE2\x80\x93Tue 22:00\xE2\x80\x94" "01:00", BIT(SUN) | BIT(MON) | BIT(TUE),
+		      22 * 60, 60);
+}
+
+/*
+ * 12-hour times: 12am is midnight (the next midnight as an end), 12pm noon;
+ * am/pm in any case, with or without a blank or dots.
+ */
+static void test_parse_12_hour_times(void **state)
+{
+	(void)state;
+	assert_window("Mon 6pm-9pm", BIT(MON), 18 * 60, 21 * 60);
+	assert_window("Mon 6:30 PM-9 PM", BIT(MON), 18 * 60 + 30, 21 * 60);
+	assert_window("Tue 9am\xE2\x80\x93" "12pm", BIT(TUE), 9 * 60, 12 * 60);
+	assert_window("Wed 12am-6am", BIT(WED), 0, 6 * 60);
+	assert_window("Thu 6pm-12am", BIT(THU), 18 * 60, 24 * 60);
+	assert_window("Fri 11:45 p.m.-1 a.m.", BIT(FRI), 23 * 60 + 45, 60);
+	assert_window("Sat 12:30pm-1:15PM", BIT(SAT), 12 * 60 + 30, 13 * 60 + 15);
+	assert_window("Sun 07:00-9pm", BIT(SUN), 7 * 60, 21 * 60);
+}
+
 static void test_parse_wrapping_range(void **state)
 {
 	size_t n;
@@ -203,7 +241,12 @@ static void test_error_bad_clock_times(void **state)
 	expect_error("Mon 25:00-26:00", 10 + 4, "hour 25");
 	expect_error("Mon 09:60-10:00", 10 + 7, "minute 60");
 	expect_error("Mon 09:00-10:5", 10 + 10, "expected a time HH:MM");
-	expect_error("Mon 6pm-9pm", 10 + 4, "24-hour");
+	expect_error("Mon 6-9pm", 10 + 4, "\"6\" needs minutes or am/pm: write 06:00, or 6pm or 6am");
+	expect_error("Mon 18-22", 10 + 4, "write 18:00, or 6pm");
+	expect_error("Mon 13pm-14pm", 10 + 4, "hour 13 does not exist on a 12-hour clock");
+	expect_error("Mon 0am-6am", 10 + 4, "1-12 with am/pm");
+	expect_error("Mon 18:00pm-20:00", 10 + 4, "write 18:00 for the 24-hour clock");
+	expect_error("Mon 6:75pm-9pm", 10 + 6, "minute 75");
 	expect_error("Mon 123:00-13:00", 10 + 4, "expected a time");
 	expect_error("Mon 24:00-02:00", 10 + 4, "24:00 can only end");
 	expect_error("Mon 09:00-24:30", 10 + 10, "hour 24");
@@ -213,7 +256,7 @@ static void test_error_bad_clock_times(void **state)
 static void test_error_dash_and_garbage(void **state)
 {
 	(void)state;
-	expect_error("Mon 09:00\xE2\x80\x93" "10:00", 10 + 9, "plain '-'");
+	expect_error("Mon 09:00\xE2\x80\x92" "10:00", 10 + 9, "expected '-'");
 	expect_error("Mon 09:00-10:00 Tue 09:00-10:00", 10 + 16, "separate entries with ';'");
 	expect_error("Mon 09:00-10:00 x", 10 + 16, "unexpected");
 }
@@ -652,6 +695,8 @@ int main(void)
 		cmocka_unit_test(test_error_missing_times),
 		cmocka_unit_test(test_error_bad_clock_times),
 		cmocka_unit_test(test_error_dash_and_garbage),
+		cmocka_unit_test(test_parse_en_and_em_dashes),
+		cmocka_unit_test(test_parse_12_hour_times),
 		cmocka_unit_test(test_every_bad_entry_is_reported),
 		cmocka_unit_test(test_too_many_windows),
 		cmocka_unit_test(test_format_round_trips),
