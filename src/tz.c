@@ -19,8 +19,10 @@
 #include <strings.h>
 
 #include <libical/ical.h>
+#include <unicode/uchar.h>
 #include <unicode/ucal.h>
 #include <unicode/uclean.h>
+#include <unicode/udat.h>
 #include <unicode/ustring.h>
 
 #include "convene/civil.h"
@@ -568,6 +570,151 @@ static void consider(struct suggest *s, const char *cand, int d)
 		s->best[s->n++] = cand;
 }
 
+/*
+ * Cities people write for their zone that are not the place a zone is named
+ * after, nor ICU's exemplar location of one (Beijing keeps China's time, but
+ * tzdata and ICU name China's zone after Shanghai).  Only cities that lie in
+ * one zone and share their name with no other city of note.
+ */
+static const struct {
+	const char *city, *zone;
+} cities[] = {
+	{"Beijing", "Asia/Shanghai"},        {"Peking", "Asia/Shanghai"},
+	{"Guangzhou", "Asia/Shanghai"},      {"Shenzhen", "Asia/Shanghai"},
+	{"Chengdu", "Asia/Shanghai"},        {"Wuhan", "Asia/Shanghai"},
+	{"Delhi", "Asia/Kolkata"},           {"New Delhi", "Asia/Kolkata"},
+	{"Mumbai", "Asia/Kolkata"},          {"Bombay", "Asia/Kolkata"},
+	{"Bangalore", "Asia/Kolkata"},       {"Bengaluru", "Asia/Kolkata"},
+	{"Chennai", "Asia/Kolkata"},         {"Madras", "Asia/Kolkata"},
+	{"Osaka", "Asia/Tokyo"},             {"Kyoto", "Asia/Tokyo"},
+	{"Busan", "Asia/Seoul"},             {"Islamabad", "Asia/Karachi"},
+	{"Lahore", "Asia/Karachi"},          {"Abu Dhabi", "Asia/Dubai"},
+	{"Ankara", "Europe/Istanbul"},       {"Munich", "Europe/Berlin"},
+	{"Frankfurt", "Europe/Berlin"},      {"Hamburg", "Europe/Berlin"},
+	{"Barcelona", "Europe/Madrid"},      {"Milan", "Europe/Rome"},
+	{"Geneva", "Europe/Zurich"},         {"Saint Petersburg", "Europe/Moscow"},
+	{"St Petersburg", "Europe/Moscow"},  {"Cape Town", "Africa/Johannesburg"},
+	{"San Francisco", "America/Los_Angeles"}, {"Seattle", "America/Los_Angeles"},
+	{"San Diego", "America/Los_Angeles"}, {"Houston", "America/Chicago"},
+	{"Dallas", "America/Chicago"},       {"Boston", "America/New_York"},
+	{"Miami", "America/New_York"},       {"Atlanta", "America/New_York"},
+	{"Philadelphia", "America/New_York"}, {"Montreal", "America/Toronto"},
+	{"Ottawa", "America/Toronto"},       {"Rio de Janeiro", "America/Sao_Paulo"},
+	{"Brasilia", "America/Sao_Paulo"},   {"Canberra", "Australia/Sydney"},
+	{"Wellington", "Pacific/Auckland"},
+};
+
+/* Locales whose exemplar city names are looked at ("Tokio", "Pékin" is not one). */
+static const char *const exemplar_locales[] = {
+	"en", "de", "es", "fr", "pt", "it", "nl", "pl", "ru", "ja", "zh", "ko", "hi", "ar", "tr",
+};
+
+#define EXEMPLAR_MAX_LEN 48
+
+/* Every exemplar location ICU names in exemplar_locales, made on first need. */
+static struct {
+	UChar (*name)[EXEMPLAR_MAX_LEN];
+	const char **zone; /* borrowed from tz.v */
+	size_t n;
+	int loaded;
+} ex;
+
+static void free_exemplars(void)
+{
+	free(ex.name);
+	free(ex.zone);
+	memset(&ex, 0, sizeof(ex));
+}
+
+/*
+ * Fill ex: each canonical zone's exemplar location (ICU's "VVV": "New York",
+ * "Tokio", "東京") in each of exemplar_locales.  ICU only names places here;
+ * the zone is the system tzdata's.  Without memory the table stays empty.
+ */
+static void load_exemplars(void)
+{
+	static const UChar pattern[] = {'V', 'V', 'V', 0};
+	size_t l, i, cap = tz.n * (sizeof(exemplar_locales) / sizeof(exemplar_locales[0]));
+
+	if (ex.loaded)
+		return;
+	ex.loaded = 1;
+	ex.name = malloc((cap + 1) * sizeof(*ex.name));
+	ex.zone = malloc((cap + 1) * sizeof(*ex.zone));
+	if (!ex.name || !ex.zone) {
+		free_exemplars();
+		ex.loaded = 1;
+		return;
+	}
+	for (l = 0; l < sizeof(exemplar_locales) / sizeof(exemplar_locales[0]); l++) {
+		UErrorCode st = U_ZERO_ERROR;
+		UDateFormat *f = udat_open(UDAT_PATTERN, UDAT_PATTERN, exemplar_locales[l], NULL, 0,
+					   pattern, -1, &st);
+		if (U_FAILURE(st))
+			continue;
+		for (i = 0; i < tz.n && ex.n < cap; i++) {
+			UChar id[NAME_MAX_LEN + 1];
+			UCalendar *cal;
+			int32_t n;
+			if (tz.v[i].refused || !tz.v[i].canon || strcmp(tz.v[i].name, tz.v[i].canon) ||
+			    !strchr(tz.v[i].name, '/') || strlen(tz.v[i].name) > NAME_MAX_LEN)
+				continue;
+			u_uastrcpy(id, tz.v[i].name);
+			st = U_ZERO_ERROR;
+			cal = ucal_open(id, -1, exemplar_locales[l], UCAL_GREGORIAN, &st);
+			if (U_FAILURE(st))
+				continue;
+			udat_setCalendar(f, cal);
+			ucal_close(cal);
+			n = udat_format(f, 0, ex.name[ex.n], EXEMPLAR_MAX_LEN, NULL, &st);
+			if (U_SUCCESS(st) && n > 0 && n < EXEMPLAR_MAX_LEN)
+				ex.zone[ex.n++] = tz.v[i].name;
+		}
+		udat_close(f);
+	}
+}
+
+/* The zone whose exemplar location is `name` (case-insensitive), or NULL. */
+static const char *exemplar_zone(const char *name)
+{
+	UChar want[EXEMPLAR_MAX_LEN];
+	UErrorCode st = U_ZERO_ERROR;
+	size_t i;
+
+	u_strFromUTF8(want, EXEMPLAR_MAX_LEN, NULL, name, -1, &st);
+	if (U_FAILURE(st) || st == U_STRING_NOT_TERMINATED_WARNING)
+		return NULL;
+	load_exemplars();
+	for (i = 0; i < ex.n; i++)
+		if (!u_strcasecmp(ex.name[i], want, U_FOLD_CASE_DEFAULT))
+			return ex.zone[i];
+	return NULL;
+}
+
+/*
+ * A city written for a zone: "Beijing" (cities[]) or an exemplar location
+ * ICU knows, in several languages.  Refused all the same, never guessed:
+ * the hint names the zone.  1 when it wrote a hint.
+ */
+static int city_hint(char *hint, size_t size, const char *name)
+{
+	const char *zone = NULL;
+	size_t i;
+
+	const char *city = strrchr(name, '/') ? strrchr(name, '/') + 1 : name;
+
+	for (i = 0; i < sizeof(cities) / sizeof(cities[0]) && !zone; i++)
+		if (!distance(city, cities[i].city))
+			zone = cities[i].zone;
+	if (!zone && !strchr(name, '/'))
+		zone = exemplar_zone(name);
+	if (!zone)
+		return 0;
+	snprintf(hint, size, "unknown time zone \"%s\": that is a city; write its zone, %s", name,
+		 zone);
+	return 1;
+}
+
 static void suggest_hint(char *hint, size_t size, const char *name)
 {
 	struct suggest s = {{NULL, NULL, NULL}, 0, 99};
@@ -951,7 +1098,7 @@ int cv_zone_lookup(const cv_zone **out, const char *name, char *hint, size_t hin
 				return zone_get(out, e->canon, hint, hint_size);
 		}
 	}
-	if (hint && hint_size)
+	if (hint && hint_size && !city_hint(hint, hint_size, buf))
 		suggest_hint(hint, hint_size, buf);
 	return CV_EDATA;
 }
@@ -1098,6 +1245,7 @@ void cv_tz_cleanup(void)
 	free(tz.zones);
 	tz.zones = NULL;
 	tz.nzones = tz.zcap = 0;
+	free_exemplars(); /* before the names it borrows */
 	free_names();
 	icaltimezone_free_builtin_timezones();
 	u_cleanup();

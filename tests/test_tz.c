@@ -49,6 +49,29 @@ static void assert_refused(const char *name, const char *want)
 		assert_true(strlen(hint) > 10);
 }
 
+/*
+ * City names are refused, never taken as a guess, and the hint names the
+ * zone: exemplar locations as ICU names them in several languages ("New
+ * York", "Tokio" in German, "東京" in Japanese, "Londres" in French and
+ * Spanish), and cities that are none ("Beijing" keeps China's time, whose
+ * zone is named after Shanghai; "Munich"; also after a region).
+ */
+static void test_city_names_are_refused_with_their_zone(void **state)
+{
+	(void)state;
+	assert_refused("Beijing", "that is a city; write its zone, Asia/Shanghai");
+	assert_refused("Asia/Beijing", "Asia/Shanghai");
+	assert_refused("Munich", "Europe/Berlin");
+	assert_refused("New York", "that is a city; write its zone, America/New_York");
+	assert_refused("new york", "America/New_York");
+	assert_refused("Tokio", "Asia/Tokyo");
+	assert_refused("\xE6\x9D\xB1\xE4\xBA\xAC", "Asia/Tokyo"); /* 東京 */
+	assert_refused("Londres", "Europe/London");
+	assert_refused("Sao Paulo", "America/Sao_Paulo");
+	/* not a city: the edit-distance suggestion as before */
+	assert_refused("Europe/Londn", "did you mean Europe/London");
+}
+
 static void test_iana_names_resolve_to_themselves(void **state)
 {
 	(void)state;
@@ -567,6 +590,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_iana_names_resolve_to_themselves),
+		cmocka_unit_test(test_city_names_are_refused_with_their_zone),
 		cmocka_unit_test(test_backward_links_resolve_to_canonical_zones),
 		cmocka_unit_test(test_windows_names_map_to_iana_zones),
 		cmocka_unit_test(test_utc_and_its_aliases),
