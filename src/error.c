@@ -2,11 +2,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "convene/error.h"
+#include "array_int.h"
+#include "error_int.h"
 
+/*
+ * The kept diagnostics, each in a block of its own, so that a pointer from
+ * cv_errors_get() stays valid while the list grows.  Nothing is allocated
+ * until the first diagnostic: the publish step makes a list per student
+ * and most stay empty.
+ */
 struct cv_errors {
-	cv_error items[CV_ERRORS_MAX];
-	size_t kept;
+	Cv_array_t(cv_error *) kept;
 	size_t total;
 	int first_code;
 };
@@ -22,7 +28,33 @@ int cv_errors_new(cv_errors **out)
 
 void cv_errors_free(cv_errors *errs)
 {
+	size_t i;
+
+	if (!errs)
+		return;
+	for (i = 0; i < errs->kept.size; i++)
+		free(errs->kept.ptr[i]);
+	Cv_array_clear(errs->kept);
 	free(errs);
+}
+
+size_t Cv_errors_room(const cv_errors *errs)
+{
+	return errs ? errs->kept.asize : 0;
+}
+
+/* A new diagnostic at the end of the kept ones, or NULL when the list is
+ * full or memory ran out (the diagnostic is then only counted). */
+static cv_error *keep(cv_errors *errs)
+{
+	cv_error *e;
+
+	if (errs->kept.size == CV_ERRORS_MAX || Cv_array_reserve(errs->kept, errs->kept.size + 1))
+		return NULL;
+	e = malloc(sizeof(*e));
+	if (e)
+		errs->kept.ptr[errs->kept.size++] = e;
+	return e;
 }
 
 static void record(cv_errors *errs, int code, const cv_where *where, unsigned col_offset,
@@ -33,9 +65,9 @@ static void record(cv_errors *errs, int code, const cv_where *where, unsigned co
 	if (code != CV_OK && errs->first_code == CV_OK)
 		errs->first_code = code;
 	errs->total++;
-	if (errs->kept == CV_ERRORS_MAX)
+	e = keep(errs);
+	if (!e)
 		return;
-	e = &errs->items[errs->kept++];
 	e->code = code;
 	e->file[0] = '\0';
 	e->line = 0;
@@ -84,7 +116,7 @@ size_t cv_errors_count(const cv_errors *errs)
 
 const cv_error *cv_errors_get(const cv_errors *errs, size_t i)
 {
-	return errs && i < errs->kept ? &errs->items[i] : NULL;
+	return errs && i < errs->kept.size ? errs->kept.ptr[i] : NULL;
 }
 
 int cv_errors_code(const cv_errors *errs)
@@ -98,8 +130,8 @@ void cv_errors_print(const cv_errors *errs, FILE *f)
 
 	if (!errs)
 		return;
-	for (i = 0; i < errs->kept; i++) {
-		const cv_error *e = &errs->items[i];
+	for (i = 0; i < errs->kept.size; i++) {
+		const cv_error *e = errs->kept.ptr[i];
 		const char *kind = e->code == CV_OK ? "warning: " : "";
 		if (e->file[0] && e->line && e->column)
 			fprintf(f, "%s:%u:%u: %s%s\n", e->file, e->line, e->column, kind, e->message);
@@ -110,8 +142,8 @@ void cv_errors_print(const cv_errors *errs, FILE *f)
 		else
 			fprintf(f, "convene: %s%s\n", kind, e->message);
 	}
-	if (errs->total > errs->kept)
-		fprintf(f, "convene: %zu more problems not shown\n", errs->total - errs->kept);
+	if (errs->total > errs->kept.size)
+		fprintf(f, "convene: %zu more problems not shown\n", errs->total - errs->kept.size);
 }
 
 const char *cv_strerror(int code)

@@ -1,9 +1,11 @@
 /* test_error.c - the diagnostics list, its printed form, and the exit codes. */
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "testutil.h"
+#include "../src/error_int.h"
 
 /* What cv_errors_print() writes, as a malloc'd string. */
 static char *printed(const cv_errors *e)
@@ -59,27 +61,105 @@ static void test_warnings_alone_leave_the_code_ok(void **state)
 	cv_errors_free(e);
 }
 
-/* Past CV_ERRORS_MAX diagnostics are counted, not kept, and the print says how many. */
-static void test_overflow_is_counted(void **state)
+/* A new list with n errors "bad row N" at r.csv:N:1, N = 1..n. */
+static cv_errors *bad_rows(size_t n)
 {
 	cv_where w = {"r.csv", 1, 1};
 	cv_errors *e;
-	char *out, want[64];
+	size_t i;
+
+	assert_int_equal(cv_errors_new(&e), CV_OK);
+	for (i = 1; i <= n; i++) {
+		w.line = (unsigned)i;
+		cv_errors_add(e, CV_EDATA, &w, 0, "bad row %zu", i);
+	}
+	return e;
+}
+
+/* The print of e ends by saying that `hidden` problems were not shown. */
+static void assert_print_hides(const cv_errors *e, size_t hidden)
+{
+	char *out = printed(e), want[64];
+
+	snprintf(want, sizeof(want), "\nconvene: %zu more problems not shown\n", hidden);
+	assert_non_null(strstr(out, want));
+	free(out);
+}
+
+/* Past CV_ERRORS_MAX diagnostics are counted, not kept, and the print says how many. */
+static void test_overflow_is_counted(void **state)
+{
+	cv_errors *e = bad_rows(CV_ERRORS_MAX + 5);
+	(void)state;
+
+	assert_int_equal(cv_errors_count(e), CV_ERRORS_MAX + 5);
+	assert_non_null(cv_errors_get(e, CV_ERRORS_MAX - 1));
+	assert_null(cv_errors_get(e, CV_ERRORS_MAX));
+	assert_print_hides(e, 5);
+	cv_errors_free(e);
+}
+
+/* A list that has nothing to say costs a few words: no diagnostic storage
+ * until the first one, then room for a few, not for CV_ERRORS_MAX. */
+static void test_an_empty_list_holds_no_diagnostic_storage(void **state)
+{
+	cv_where w = {"r.csv", 1, 1};
+	cv_errors *e;
+	char *out;
+	(void)state;
+
+	assert_int_equal(cv_errors_new(&e), CV_OK);
+	assert_int_equal(Cv_errors_room(e), 0);
+	assert_true(malloc_usable_size(e) < sizeof(cv_error));
+	out = printed(e);
+	assert_string_equal(out, "");
+	free(out);
+	cv_errors_add(e, CV_EDATA, &w, 0, "the first");
+	assert_in_range(Cv_errors_room(e), 1, 8);
+	assert_string_equal(cv_errors_get(e, 0)->message, "the first");
+	cv_errors_free(e);
+}
+
+/* 10,000 diagnostics: the first CV_ERRORS_MAX kept in order, every one
+ * counted, and the room stops growing at the cap. */
+static void test_ten_thousand_diagnostics_keep_the_cap(void **state)
+{
+	cv_errors *e = bad_rows(10000);
+	char want[64];
+	size_t i;
+	(void)state;
+
+	assert_int_equal(cv_errors_count(e), 10000);
+	for (i = 0; i < CV_ERRORS_MAX; i++) {
+		snprintf(want, sizeof(want), "bad row %zu", i + 1);
+		assert_int_equal(cv_errors_get(e, i)->line, i + 1);
+		assert_string_equal(cv_errors_get(e, i)->message, want);
+	}
+	assert_null(cv_errors_get(e, CV_ERRORS_MAX));
+	assert_true(Cv_errors_room(e) >= CV_ERRORS_MAX);
+	assert_true(Cv_errors_room(e) < 2 * CV_ERRORS_MAX);
+	assert_print_hides(e, 10000 - CV_ERRORS_MAX);
+	cv_errors_free(e);
+}
+
+/* A diagnostic got from the list stays put while the list grows (the
+ * pointer is valid until the list is freed, as error.h says). */
+static void test_a_kept_diagnostic_does_not_move(void **state)
+{
+	cv_where w = {"c.ini", 3, 4};
+	const cv_error *first;
+	cv_errors *e;
 	size_t i;
 	(void)state;
 
 	assert_int_equal(cv_errors_new(&e), CV_OK);
-	for (i = 0; i < CV_ERRORS_MAX + 5; i++) {
-		w.line = (unsigned)i + 1;
-		cv_errors_add(e, CV_EDATA, &w, 0, "bad row");
-	}
-	assert_int_equal(cv_errors_count(e), CV_ERRORS_MAX + 5);
-	assert_non_null(cv_errors_get(e, CV_ERRORS_MAX - 1));
-	assert_null(cv_errors_get(e, CV_ERRORS_MAX));
-	out = printed(e);
-	snprintf(want, sizeof(want), "\nconvene: 5 more problems not shown\n");
-	assert_non_null(strstr(out, want));
-	free(out);
+	cv_errors_add(e, CV_EDATA, &w, 0, "the first");
+	first = cv_errors_get(e, 0);
+	for (i = 1; i < CV_ERRORS_MAX; i++)
+		cv_errors_warn(e, &w, 0, "more");
+	assert_ptr_equal(cv_errors_get(e, 0), first);
+	assert_string_equal(first->message, "the first");
+	assert_int_equal(first->column, 4);
 	cv_errors_free(e);
 }
 
@@ -147,6 +227,9 @@ int main(void)
 		cmocka_unit_test(test_print_forms_file_line_column),
 		cmocka_unit_test(test_warnings_alone_leave_the_code_ok),
 		cmocka_unit_test(test_overflow_is_counted),
+		cmocka_unit_test(test_an_empty_list_holds_no_diagnostic_storage),
+		cmocka_unit_test(test_ten_thousand_diagnostics_keep_the_cap),
+		cmocka_unit_test(test_a_kept_diagnostic_does_not_move),
 		cmocka_unit_test(test_long_text_truncated),
 		cmocka_unit_test(test_null_list_is_harmless),
 		cmocka_unit_test(test_exit_codes_are_the_documented_ones),

@@ -32,7 +32,11 @@ typedef enum cv_code {
 /* Size limits of one diagnostic; longer text is truncated, never overflowed. */
 #define CV_ERROR_FILE_MAX 512
 #define CV_ERROR_MESSAGE_MAX 768
-/* At most this many diagnostics are kept; later ones are only counted. */
+/*
+ * At most this many diagnostics are kept; later ones are only counted.  The
+ * list grows as they are added (an empty list holds none); one that finds no
+ * memory is only counted too.
+ */
 #define CV_ERRORS_MAX 200
 
 /* Where a piece of text came from: used to report errors inside it. */
