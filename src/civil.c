@@ -187,7 +187,7 @@ int cv_dates_contain(const cv_daterange *ranges, size_t n, int32_t day)
 	return 0;
 }
 
-int cv_duration_parse(unsigned *out_minutes, const char *text, const cv_where *where,
+int cv_duration_parse(unsigned *out, const char *text, const cv_where *where,
 		      cv_errors *errs)
 {
 	const char *p = text;
@@ -235,7 +235,7 @@ int cv_duration_parse(unsigned *out_minutes, const char *text, const cv_where *w
 	}
 	if (!parts)
 		return cv_errors_add(errs, CV_EDATA, where, 0, "empty duration");
-	*out_minutes = (unsigned)total;
+	*out = (unsigned)total;
 	return CV_OK;
 }
 

@@ -783,12 +783,11 @@ static void mark_windows(uint8_t *open, const cv_window *w, size_t n)
 
 size_t cv_course_candidates(uint16_t *out, unsigned *longest, const cv_course *c)
 {
-	uint8_t *open = calloc(CV_WEEK_MINUTES, 1);
+	uint8_t open[CV_WEEK_MINUTES]; /* 10 KB: on the stack, so counting cannot fail */
 	unsigned t, m, run = 0, best = 0, first_run = 0;
 	size_t n = 0;
 
-	if (!open)
-		return (size_t)-1;
+	memset(open, 0, sizeof(open));
 	mark_windows(open, c->windows, c->nwindows);
 	/* Runs of open minutes, the one across Sunday midnight joined. */
 	for (m = 0; m < CV_WEEK_MINUTES && open[m]; m++)
@@ -812,7 +811,6 @@ size_t cv_course_candidates(uint16_t *out, unsigned *longest, const cv_course *c
 			n++;
 		}
 	}
-	free(open);
 	return n;
 }
 
@@ -908,8 +906,7 @@ static void finish(state *st)
 		return;
 	if (st->key_ok[K_DURATION] && st->key_ok[K_WINDOW]) {
 		unsigned longest = 0;
-		size_t n = cv_course_candidates(NULL, &longest, c);
-		if (n == 0) {
+		if (cv_course_candidates(NULL, &longest, c) == 0) {
 			char d[32], l[32];
 			w.line = st->key_line[K_DURATION];
 			w.column = st->key_col[K_DURATION];
@@ -925,9 +922,6 @@ static void finish(state *st)
 					      "a %s session fits in no teaching window: the longest "
 					      "is %s (window, line %u)", d, l, st->key_line[K_WINDOW]);
 			fail(st, CV_EDATA);
-			return;
-		} else if (n == (size_t)-1) {
-			fail(st, CV_ENOMEM);
 			return;
 		}
 	}

@@ -158,6 +158,7 @@ const char *cv_strerror(int code)
 	case CV_ELOCKED: return "another run holds the lock";
 	case CV_ENOSLOT: return "no slot fits anyone";
 	case CV_EUSAGE: return "usage error";
+	case CV_ENOTFOUND: return "not found";
 	default: return "unknown error";
 	}
 }

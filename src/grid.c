@@ -50,15 +50,11 @@ struct cv_grid {
 static int build_candidates(cv_grid *g)
 {
 	const cv_course *c = g->course;
-	size_t n;
 
 	g->week_minute = malloc(sizeof(*g->week_minute) * (CV_CANDIDATES_MAX / c->granularity + 1));
 	if (!g->week_minute)
 		return CV_ENOMEM;
-	n = cv_course_candidates(g->week_minute, NULL, c);
-	if (n == (size_t)-1)
-		return CV_ENOMEM;
-	g->ncand = n;
+	g->ncand = cv_course_candidates(g->week_minute, NULL, c);
 	return CV_OK;
 }
 
@@ -690,7 +686,7 @@ cv_slot cv_grid_slot(const cv_grid *g, size_t c)
 	return s;
 }
 
-size_t cv_grid_find(const cv_grid *g, cv_slot slot)
+int cv_grid_find(size_t *out, const cv_grid *g, cv_slot slot)
 {
 	unsigned t = slot.weekday * 1440u + slot.start;
 	size_t lo = 0, hi = g->ncand;
@@ -701,7 +697,10 @@ size_t cv_grid_find(const cv_grid *g, cv_slot slot)
 		else
 			hi = mid;
 	}
-	return lo < g->ncand && g->week_minute[lo] == t ? lo : (size_t)-1;
+	if (lo == g->ncand || g->week_minute[lo] != t)
+		return CV_ENOTFOUND;
+	*out = lo;
+	return CV_OK;
 }
 
 unsigned cv_grid_week_minute(const cv_grid *g, size_t c)
@@ -719,12 +718,12 @@ int cv_grid_occurrence(int64_t *out, const cv_grid *g, size_t c, size_t week)
 {
 	int64_t s;
 	if (week >= g->nweeks)
-		return 0;
+		return CV_ENOTFOUND;
 	s = g->occ[c * g->nweeks + week];
 	if (s == NO_OCCURRENCE)
-		return 0;
+		return CV_ENOTFOUND;
 	*out = s;
-	return 1;
+	return CV_OK;
 }
 
 unsigned cv_grid_occurrence_count(const cv_grid *g, size_t c)

@@ -66,7 +66,7 @@ static int build_sessions(cv_plan *p, const cv_grid *g)
 			return CV_ENOMEM;
 		for (w = 0; w < nweeks; w++) {
 			cv_occurrence *o = &s->occurrences[s->noccurrences];
-			if (!cv_grid_occurrence(&o->start, g, s->candidate, w))
+			if (cv_grid_occurrence(&o->start, g, s->candidate, w))
 				continue;
 			o->end = o->start + (int64_t)s->duration * 60;
 			o->date = cv_day_of(cv_zone_to_wall(p->course->zone, o->start));

@@ -208,7 +208,7 @@ static void test_exit_codes_are_the_documented_ones(void **state)
 	} t[] = {
 		{CV_OK, 0},	   {CV_ENOSLOT, 1},	{CV_EUSAGE, 2}, {CV_EDATA, 65},
 		{CV_ENOINPUT, 66}, {CV_ENOMEM, 71},	{CV_ECANTCREAT, 73}, {CV_EIO, 74},
-		{CV_ELOCKED, 75},  {-99, 70},
+		{CV_ELOCKED, 75},  {CV_ENOTFOUND, 70}, {-99, 70},
 	};
 	size_t i;
 	(void)state;

@@ -16,9 +16,14 @@ static void test_candidates_lie_inside_one_window(void **state)
 	assert_int_equal(cv_grid_slot(g, 0).start, 9 * 60);
 	assert_int_equal(cv_grid_slot(g, 2).start, 10 * 60);
 	cv_slot s = {0, 9 * 60 + 30};
-	assert_int_equal(cv_grid_find(g, s), 1);
+	size_t found = 7;
+	assert_int_equal(cv_grid_find(&found, g, s), CV_OK);
+	assert_int_equal(found, 1);
 	s.start = 9 * 60 + 15;
-	assert_int_equal(cv_grid_find(g, s), (size_t)-1);
+	assert_int_equal(cv_grid_find(&found, g, s), CV_ENOTFOUND);
+	assert_int_equal(found, 1); /* untouched */
+	s.weekday = 6; /* past the last candidate */
+	assert_int_equal(cv_grid_find(&found, g, s), CV_ENOTFOUND);
 	cv_grid_free(g);
 	cv_roster_free(r);
 	cv_course_free(c);
@@ -54,7 +59,7 @@ static void test_min_gap_is_measured_on_the_week_cycle(void **state)
 	fx_student(r, "a", "UTC", "Daily 00:00-24:00", NULL, NULL, 1);
 	assert_int_equal(cv_grid_build(&g, c, r), CV_OK);
 	assert_int_equal(cv_grid_candidates(g), 7 * 24);
-#define IDX(s) cv_grid_find(g, s)
+#define IDX(s) test_candidate(g, s)
 	assert_false(cv_grid_compatible(g, IDX(mon0), IDX(mon0)));
 	assert_false(cv_grid_compatible(g, IDX(mon0), IDX(mon1)));  /* overlap-free but gap 0 */
 	assert_true(cv_grid_compatible(g, IDX(mon0), IDX(mon3)));   /* 01:00 -> 03:00 is 2 h */
@@ -83,12 +88,13 @@ static void test_occurrences_keep_home_wall_time_and_skip_holidays(void **state)
 	assert_int_equal(cv_grid_candidates(g), 1);
 	assert_int_equal(cv_grid_weeks(g), 5);  /* Mondays 1, 8, 15, 22, 29 */
 	assert_int_equal(cv_grid_occurrence_count(g, 0), 4);
-	assert_true(cv_grid_occurrence(&t, g, 0, 0));
+	assert_int_equal(cv_grid_occurrence(&t, g, 0, 0), CV_OK);
 	assert_int_equal(t, test_utc(2027, 3, 1, 19, 0));  /* EST */
-	assert_true(cv_grid_occurrence(&t, g, 0, 2));
+	assert_int_equal(cv_grid_occurrence(&t, g, 0, 2), CV_OK);
 	assert_int_equal(t, test_utc(2027, 3, 15, 18, 0)); /* EDT from 2027-03-14 */
-	assert_false(cv_grid_occurrence(&t, g, 0, 3));      /* holiday */
-	assert_false(cv_grid_occurrence(&t, g, 0, 5));      /* past the term */
+	assert_int_equal(cv_grid_occurrence(&t, g, 0, 3), CV_ENOTFOUND); /* holiday */
+	assert_int_equal(cv_grid_occurrence(&t, g, 0, 5), CV_ENOTFOUND); /* past the term */
+	assert_int_equal(t, test_utc(2027, 3, 15, 18, 0)); /* untouched when there is none */
 	cv_grid_free(g);
 	cv_roster_free(r);
 	cv_course_free(c);
@@ -148,12 +154,12 @@ static void test_spring_forward_gap_times_resolve_after_the_gap(void **state)
 	for (i = 0; i < 12; i++) {
 		unsigned m = cv_grid_slot(g, i).start;
 		int inside = m == 120 || m == 135 || m == 150 || m == 180 || m == 195 || m == 210;
-		assert_true(cv_grid_occurrence(&t, g, i, 0));
+		assert_int_equal(cv_grid_occurrence(&t, g, i, 0), CV_OK);
 		assert_int_equal(cv_grid_attend(g, 0, i), inside);
 	}
-	assert_true(cv_grid_occurrence(&t, g, 6, 0)); /* 02:30 */
+	assert_int_equal(cv_grid_occurrence(&t, g, 6, 0), CV_OK); /* 02:30 */
 	assert_int_equal(t, test_utc(2027, 3, 14, 7, 30));
-	assert_true(cv_grid_occurrence(&t, g, 8, 0)); /* 03:00 */
+	assert_int_equal(cv_grid_occurrence(&t, g, 8, 0), CV_OK); /* 03:00 */
 	assert_int_equal(t, test_utc(2027, 3, 14, 7, 0));
 	cv_grid_free(g);
 	cv_roster_free(r);

@@ -21,4 +21,12 @@ static inline int64_t test_utc(int y, unsigned mo, unsigned d, unsigned h, unsig
 /* A wall time (local civil date-time as seconds), same arithmetic. */
 #define test_wall test_utc
 
+/* The candidate index of a slot the test knows is a candidate. */
+static inline size_t test_candidate(const cv_grid *g, cv_slot slot)
+{
+	size_t c = (size_t)-1;
+	assert_int_equal(cv_grid_find(&c, g, slot), CV_OK);
+	return c;
+}
+
 #endif

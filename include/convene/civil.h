@@ -64,10 +64,10 @@ int cv_dates_parse(cv_daterange **out, size_t *n, const char *text,
 int cv_dates_contain(const cv_daterange *ranges, size_t n, int32_t day);
 
 /*
- * Parse a duration "90m", "2h", "1h30m", "3d", "45" (minutes) into minutes.
- * Returns 0, or CV_EDATA with the problem recorded.
+ * Parse a duration "90m", "2h", "1h30m", "3d", "45" (minutes) into *out,
+ * in minutes.  Returns 0, or CV_EDATA with the problem recorded.
  */
-int cv_duration_parse(unsigned *out_minutes, const char *text,
+int cv_duration_parse(unsigned *out, const char *text,
 		      const cv_where *where, cv_errors *errs);
 
 /* Format a day number as "YYYY-MM-DD" into buf (at least 11 bytes). */

@@ -96,7 +96,7 @@ void cv_course_free(cv_course *course);
  * week taken as a cycle, so a Sunday-night window runs into Monday).  Writes
  * them to out[] (room for CV_CANDIDATES_MAX / granularity + 1 entries; NULL to
  * only count), sets *longest to the longest stretch of open minutes (may be
- * NULL).  Returns how many there are, or (size_t)-1 when out of memory.
+ * NULL).  Returns how many there are; it cannot fail (no allocation).
  */
 size_t cv_course_candidates(uint16_t *out, unsigned *longest, const cv_course *course);
 

@@ -1,10 +1,13 @@
 /*
  * convene/error.h - result codes and diagnostics.
  *
- * Every library function returns 0 (CV_OK) or a negative cv_code.  Functions
- * that read user files also record what went wrong, where, in a cv_errors
- * list, so that `convene check` can report every problem at once as
- * "file:line:column: message".
+ * Every library function that can fail returns 0 (CV_OK) or a negative
+ * cv_code, its output parameter first (named `out`), and sets *out only on
+ * success.  Functions that cannot fail return their answer directly:
+ * accessors, counters (size_t), predicates (1 or 0), comparators, and the
+ * free functions.  Functions that read user files also record what went
+ * wrong, where, in a cv_errors list, so that `convene check` can report
+ * every problem at once as "file:line:column: message".
  */
 #ifndef CONVENE_ERROR_H
 #define CONVENE_ERROR_H
@@ -26,7 +29,9 @@ typedef enum cv_code {
 	CV_EIO = -5,        /* I/O error while writing (exit 74) */
 	CV_ELOCKED = -6,    /* another run holds the lock (exit 75) */
 	CV_ENOSLOT = -7,    /* no slot fits anyone (exit 1) */
-	CV_EUSAGE = -8      /* bad command-line usage (exit 2) */
+	CV_EUSAGE = -8,     /* bad command-line usage (exit 2) */
+	CV_ENOTFOUND = -9   /* a lookup found nothing (cv_grid_find(), cv_grid_occurrence()):
+			       an answer, not a failure of the run */
 } cv_code;
 
 /* Size limits of one diagnostic; longer text is truncated, never overflowed. */

@@ -47,8 +47,9 @@ const cv_roster *cv_grid_roster(const cv_grid *grid);
 /* Candidates, in home-week order (Monday 00:00 first). */
 size_t cv_grid_candidates(const cv_grid *grid);
 cv_slot cv_grid_slot(const cv_grid *grid, size_t candidate);
-/* The candidate index of a slot, or (size_t)-1 when it is not a candidate. */
-size_t cv_grid_find(const cv_grid *grid, cv_slot slot);
+/* The candidate index of a slot: 0 with *out set, or CV_ENOTFOUND when the
+ * slot is not a candidate. */
+int cv_grid_find(size_t *out, const cv_grid *grid, cv_slot slot);
 /* Minutes from Monday 00:00 of the home week to the candidate's start. */
 unsigned cv_grid_week_minute(const cv_grid *grid, size_t candidate);
 /* 1 if two candidates are min-gap apart on the home week taken as a cycle. */
@@ -56,8 +57,8 @@ int cv_grid_compatible(const cv_grid *grid, size_t a, size_t b);
 
 /* Weeks of the term: week 0 holds the term's first day (weeks start on Monday). */
 size_t cv_grid_weeks(const cv_grid *grid);
-/* The candidate's occurrence in `week`: 1 and its UTC start in *out, or 0 when
- * there is none (before or after the term, or a holiday). */
+/* The candidate's occurrence in `week`: 0 with its UTC start in *out, or
+ * CV_ENOTFOUND when there is none (before or after the term, or a holiday). */
 int cv_grid_occurrence(int64_t *out, const cv_grid *grid, size_t candidate, size_t week);
 /* Number of occurrences of the candidate in the term. */
 unsigned cv_grid_occurrence_count(const cv_grid *grid, size_t candidate);

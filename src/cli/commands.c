@@ -96,8 +96,7 @@ static int parse_pin(size_t *out, const cv_grid *g, const char *text)
 		goto bad;
 	slot.weekday = (uint8_t)d;
 	slot.start = (uint16_t)(h * 60 + m);
-	*out = cv_grid_find(g, slot);
-	if (*out == (size_t)-1) {
+	if (cv_grid_find(out, g, slot)) {
 		fprintf(stderr, "convene: --pin \"%s\" is not a candidate (outside the teaching window "
 				"or off the granularity grid)\n", text);
 		return CV_EUSAGE;

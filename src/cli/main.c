@@ -36,8 +36,8 @@ static const char usage_text[] =
 	"  warnings and errors are still printed)\n"
 	"\n"
 	"exit codes: 0 ok, 1 no slot fits anyone, 2 usage, 65 bad input, 66 input missing,\n"
-	"            71 out of memory, 73 cannot create output, 74 I/O error,\n"
-	"            75 another run holds the lock\n";
+	"            70 internal error, 71 out of memory, 73 cannot create output,\n"
+	"            74 I/O error, 75 another run holds the lock\n";
 
 /* The options, as bits, and which command takes which: an option a command
  * would ignore is refused as it is read, so a typo'd command line never
