@@ -819,7 +819,7 @@ int cv_grid_definition_weeks(uint64_t **out, const cv_grid *g, const size_t *can
 	return CV_OK;
 }
 
-int cv_grid_attend_weeks(uint64_t out[CV_WEEK_WORDS], const cv_grid *g, size_t k, size_t c)
+int Cv_grid_attend_weeks(uint64_t out[CV_WEEK_WORDS], const cv_grid *g, size_t k, size_t c)
 {
 	const cv_avail *a = g->roster->students[g->rep[k]].avail;
 	int64_t span = (int64_t)g->course->duration * 60;

@@ -1,5 +1,6 @@
 /* test_grid.c - candidates, occurrences, attendance across clock changes, groups. */
 #include "fixture.h"
+#include "../src/grid_int.h"
 
 static void test_candidates_lie_inside_one_window(void **state)
 {
@@ -115,7 +116,7 @@ static void test_attendance_follows_each_weeks_offsets(void **state)
 	assert_int_equal(cv_grid_build(&g, c, r), CV_OK);
 	assert_int_equal(cv_grid_occurrence_count(g, 0), 6);
 	assert_int_equal(cv_grid_attend(g, cv_grid_student_group(g, 0), 0), 4);
-	assert_int_equal(cv_grid_attend_weeks(weeks, g, cv_grid_student_group(g, 0), 0), CV_OK);
+	assert_int_equal(Cv_grid_attend_weeks(weeks, g, cv_grid_student_group(g, 0), 0), CV_OK);
 	assert_int_equal(weeks[0], 0x3 | 0x30); /* weeks 0,1 and 4,5; not 15 and 22 March */
 	/* 18:45-20:15 holds 19:00-20:00 only in the two offset weeks */
 	assert_int_equal(cv_grid_attend(g, cv_grid_student_group(g, 1), 0), 2);

@@ -97,11 +97,6 @@ unsigned cv_grid_preferred(const cv_grid *grid, size_t group, size_t candidate);
  * For loops over every candidate of every group. */
 const uint8_t *cv_grid_attend_row(const cv_grid *grid, size_t group);
 const uint8_t *cv_grid_preferred_row(const cv_grid *grid, size_t group);
-/* Which weeks the group can attend the candidate: CV_WEEK_WORDS words, bit w = week w.
- * Recomputed from a member's availability; returns 0 or CV_ENOMEM. */
-int cv_grid_attend_weeks(uint64_t out[CV_WEEK_WORDS], const cv_grid *grid, size_t group,
-			  size_t candidate);
-
 #ifdef __cplusplus
 }
 #endif
