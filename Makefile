@@ -3,6 +3,7 @@
 
 BUILD   ?= build
 PREFIX  ?= /usr/local
+LIBDIR  ?= $(PREFIX)/lib
 DESTDIR ?=
 CC      ?= cc
 SAN     ?=
@@ -35,19 +36,29 @@ DEP_FILES = $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_BIN:=.d) $(TZ_BIN:=.d)
 DEPS_OK   = build/.deps-build
 TDEPS_OK  = build/.deps-test
 
-.PHONY: all test unit-test tztest check-asan demo install uninstall clean bench deps test-deps
+.PHONY: all test unit-test tztest check-asan demo install uninstall clean bench deps test-deps \
+	check campus deb container
+
+# NO_DEPS=1: never run scripts/deps.sh.  For package builds (debian/rules):
+# Build-Depends already hold every dependency, and a build chroot has no root
+# and no apt.
+ifeq ($(NO_DEPS),)
+DEPS_SH = scripts/deps.sh
+else
+DEPS_SH = :
+endif
 
 all: $(BUILD)/convene $(BUILD)/libconvene.a
 
 # First build on a fresh machine: install (as root) or name the missing Debian
 # packages.  A test goal checks the test list (which holds the build list) at
 # once, so a fresh machine is told every missing package in one apt-get line.
-DEPS_SET  = $(if $(filter test unit-test tztest,$(MAKECMDGOALS)),test,build)
+DEPS_SET  = $(if $(filter test unit-test tztest check,$(MAKECMDGOALS)),test,build)
 $(DEPS_OK):
-	@scripts/deps.sh $(DEPS_SET)
+	@$(DEPS_SH) $(DEPS_SET)
 	@mkdir -p build && touch $@
 $(TDEPS_OK): $(DEPS_OK)
-	@scripts/deps.sh test
+	@$(DEPS_SH) test
 	@mkdir -p build && touch $@
 deps: ; @scripts/deps.sh build
 test-deps: ; @scripts/deps.sh test
@@ -88,6 +99,13 @@ test: $(TDEPS_OK)
 	@$(MAKE) --no-print-directory BUILD=$(BUILD)/asan SAN=1 all $(TEST_BIN:$(BUILD)/%=$(BUILD)/asan/%)
 	@tests/run.sh $(BUILD) $(BUILD)/asan
 
+# The tests of the -O2 build only (unit, integration, tzdata conformance), not
+# the ASan/UBSan rerun: what the Debian package runs at build time
+# (dh_auto_test), on the binary it ships.
+check: $(TDEPS_OK)
+	@$(MAKE) --no-print-directory all $(TEST_BIN) $(TZ_BIN)
+	@tests/run.sh $(BUILD)
+
 unit-test: $(TDEPS_OK) all $(TEST_BIN)
 	@tests/run.sh --unit-only $(BUILD)
 
@@ -104,21 +122,39 @@ bench: all
 	@scripts/deps.sh bench
 	@bench/run.sh $(BUILD)
 
+# 200 generated courses (20 to 2,000 students) and a few broken ones published
+# in parallel by contrib/campus/convene-publish-all (make test runs 20).
+campus: all
+	@CAMPUS_COURSES=$${CAMPUS_COURSES:-200} CAMPUS_MAX=$${CAMPUS_MAX:-2000} sh tests/it_campus.sh $(BUILD)
+
+# From a fresh clone of HEAD: build the .deb (its tests run), lintian,
+# install it with apt (root), run the installed convene, remove it.
+deb:
+	@scripts/deb.sh
+
+# Build the container image where podman, buildah or a docker engine works.
+container:
+	@scripts/container.sh
+
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig \
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(LIBDIR)/pkgconfig \
 		$(DESTDIR)$(PREFIX)/include/convene $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 $(BUILD)/convene $(DESTDIR)$(PREFIX)/bin/convene
-	install -m 644 $(BUILD)/libconvene.a $(DESTDIR)$(PREFIX)/lib/libconvene.a
+	install -m 755 contrib/campus/convene-publish-all $(DESTDIR)$(PREFIX)/bin/convene-publish-all
+	install -m 644 $(BUILD)/libconvene.a $(DESTDIR)$(LIBDIR)/libconvene.a
 	install -m 644 include/convene.h $(DESTDIR)$(PREFIX)/include/convene.h
 	install -m 644 include/convene/*.h $(DESTDIR)$(PREFIX)/include/convene/
 	install -m 644 doc/convene.1 $(DESTDIR)$(PREFIX)/share/man/man1/convene.1
-	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(shell sed -n 's/^#define CONVENE_VERSION "\(.*\)"/\1/p' include/convene.h)|g' \
-		convene.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/convene.pc
+	install -m 644 doc/convene-publish-all.1 $(DESTDIR)$(PREFIX)/share/man/man1/convene-publish-all.1
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(patsubst $(PREFIX)/%,$${prefix}/%,$(LIBDIR))|g' -e 's|@VERSION@|$(shell sed -n 's/^#define CONVENE_VERSION "\(.*\)"/\1/p' include/convene.h)|g' \
+		convene.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/convene.pc
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/bin/convene $(DESTDIR)$(PREFIX)/lib/libconvene.a \
+	rm -f $(DESTDIR)$(PREFIX)/bin/convene $(DESTDIR)$(LIBDIR)/libconvene.a \
+		$(DESTDIR)$(PREFIX)/bin/convene-publish-all \
 		$(DESTDIR)$(PREFIX)/include/convene.h $(DESTDIR)$(PREFIX)/share/man/man1/convene.1 \
-		$(DESTDIR)$(PREFIX)/lib/pkgconfig/convene.pc
+		$(DESTDIR)$(PREFIX)/share/man/man1/convene-publish-all.1 \
+		$(DESTDIR)$(LIBDIR)/pkgconfig/convene.pc
 	rm -rf $(DESTDIR)$(PREFIX)/include/convene
 
 clean:

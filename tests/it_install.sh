@@ -15,7 +15,8 @@ else
 	notok "make install failed"; show 10 "$tmp/log"
 fi
 for f in bin/convene lib/libconvene.a include/convene.h include/convene/plan.h \
-	share/man/man1/convene.1 lib/pkgconfig/convene.pc; do
+	share/man/man1/convene.1 lib/pkgconfig/convene.pc bin/convene-publish-all \
+	share/man/man1/convene-publish-all.1; do
 	if [ -s "$root$prefix/$f" ]; then ok "installed $f"; else notok "missing $prefix/$f"; fi
 done
 if "$root$prefix/bin/convene" --version | grep -q '^convene [0-9]'; then
