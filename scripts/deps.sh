@@ -1,15 +1,17 @@
 #!/bin/sh
 # Install (as root) or name the Debian packages a set of targets needs.
-# Usage: scripts/deps.sh build|test|bench
+# Usage: scripts/deps.sh build|test|bench|deb
 set -u
 build="gcc make pkg-config libical-dev libicu-dev libinih-dev tzdata"
-test="$build libcmocka-dev python3 python3-icalendar python3-recurring-ical-events coinor-cbc groff-base"
+test="$build libcmocka-dev python3 python3-icalendar python3-recurring-ical-events python3-yaml coinor-cbc groff-base"
 bench="$build coinor-cbc python3 time"
+deb="$test dpkg-dev debhelper devscripts lintian fakeroot git"
 case "${1:-build}" in
 	build) want=$build ;;
 	test) want=$test ;;
 	bench) want=$bench ;;
-	*) echo "usage: $0 build|test|bench" >&2; exit 2 ;;
+	deb) want=$deb ;;
+	*) echo "usage: $0 build|test|bench|deb" >&2; exit 2 ;;
 esac
 missing=""
 for p in $want; do

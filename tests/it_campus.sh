@@ -116,6 +116,66 @@ else
 	notok "duplicate names: exit $d"; sed 's/^/# /' "$tmp/d"
 fi
 
+# The Slurm recipe: the array task script with a task id, then the summary
+# script over what a (stand-in) sacct reports for the array job.
+mkdir -p "$tmp/bin"
+ln -s "$bin" "$tmp/bin/convene"
+ln -s "$script" "$tmp/bin/convene-publish-all"
+cat >"$tmp/bin/sacct" <<SACCT
+#!/bin/sh
+# stand-in: tasks 0 to $((total - 1)) of job 77, broken/zone failed with 65
+awk -F'\t' -v z=$zi '{ printf "77_%d|%s:0\n", \$1, (\$1 == z ? 65 : 0) }' "$tmp/list"
+SACCT
+chmod +x "$tmp/bin/sacct"
+slurm="$here/contrib/slurm"
+PATH="$tmp/bin:$PATH" SLURM_ARRAY_TASK_ID=$zi CONVENE_COURSES=$courses CONVENE_OUT="$tmp/slurm-out" \
+	sh "$slurm/convene-publish.sbatch" >"$tmp/sb" 2>&1
+src=$?
+PATH="$tmp/bin:$PATH" CONVENE_COURSES=$courses sh "$slurm/convene-publish.sbatch" >"$tmp/sb0" 2>&1
+src0=$?
+(cd "$tmp" && PATH="$tmp/bin:$PATH" ARRAY_JOB=77 CONVENE_COURSES=$courses sh "$slurm/convene-summary.sbatch" >"$tmp/ss" 2>&1)
+ssrc=$?
+if [ "$src" -eq 65 ] && [ "$src0" -ne 0 ] && grep -q 'sbatch --array' "$tmp/sb0" &&
+	[ "$ssrc" -eq 1 ] && grep -qx 'failed  broken/zone: exit 65' "$tmp/ss" &&
+	grep -qx "$total courses: $((total - 1)) ok, 1 failed (exit 65: 1)" "$tmp/ss"; then
+	ok "Slurm recipe: the array task exits 65 for broken/zone, the summary job names it"
+else
+	notok "Slurm recipe: task exit $src (no task id: $src0), summary exit $ssrc"
+	sed 's/^/# /' "$tmp/sb" "$tmp/sb0" "$tmp/ss" | head -20
+fi
+
+# The Kubernetes recipes: valid YAML, the image's volumes and user, the
+# package's command.
+if /usr/bin/python3 - "$here/contrib/kubernetes" "$here/Containerfile" <<'PY'; then
+import glob, re, sys, yaml
+kdir, containerfile = sys.argv[1], sys.argv[2]
+cf = open(containerfile).read()
+uid = int(re.search(r"ARG CONVENE_UID=(\d+)", cf).group(1))
+vols = set(re.findall(r'"(/[a-z]+)"', re.search(r"VOLUME \[(.*)\]", cf).group(1)))
+files = sorted(glob.glob(kdir + "/*.yaml"))
+assert len(files) == 2, files
+for f in files:
+    (doc,) = list(yaml.safe_load_all(open(f)))
+    assert doc["kind"] == "CronJob" and doc["apiVersion"] == "batch/v1", f
+    job = doc["spec"]["jobTemplate"]["spec"]
+    pod = job["template"]["spec"]
+    assert pod["restartPolicy"] == "Never" and pod["securityContext"]["runAsUser"] == uid, f
+    (c,) = pod["containers"]
+    words = " ".join(c.get("command", []) + c["args"])
+    assert "convene-publish-all" in words and "/courses /published" in words, words
+    mounts = {m["mountPath"] for m in c["volumeMounts"]}
+    assert vols <= mounts and "/tmp" in mounts, (mounts, vols)   # mktemp under a read-only root
+    assert c["securityContext"]["readOnlyRootFilesystem"] is True
+    if job.get("completionMode") == "Indexed":
+        assert "$JOB_COMPLETION_INDEX" in words and job["backoffLimitPerIndex"] == 0
+        codes = job["podFailurePolicy"]["rules"][0]["onExitCodes"]["values"]
+        assert 65 in codes and 75 in codes, codes
+PY
+	ok "Kubernetes recipes: valid CronJobs with the image's volumes, uid and command"
+else
+	notok "Kubernetes recipes"
+fi
+
 students=$(awk -F'\t' '$2 == 0 { s += $3 } END { print s }' "$tmp/expected")
 echo "# summary: $line"
 echo "# summary: $good good courses of 20 to $max students ($students in all), $failing broken, $jobs jobs on $(nproc) CPUs"
