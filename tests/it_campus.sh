@@ -5,29 +5,28 @@
 # and four broken ones; one more good course is locked by "another run" while
 # the script works.  tests/campus_check.py checks every course's calendars
 # and exit code; here: the summary names every failed course with its code,
-# --index runs one course with convene's own exit code, and a campus without
-# failures exits 0.
+# --index runs one course with convene's own exit code, a campus without
+# failures exits 0, the Slurm scripts work (with a stand-in sacct) and the
+# Kubernetes CronJobs are valid and match the Containerfile.
 #   CAMPUS_COURSES  generated courses (default 20; `make campus` runs 200)
 #   CAMPUS_MAX      students of the largest (default 300; `make campus`: 2000)
 #   CAMPUS_JOBS     courses at once (default: the number of CPUs)
 # The plain build only: the subject is the script, not convene's memory
 # safety, which the other tests check under ASan.
-set -u
-case "$1" in *asan*) exit 0 ;; esac
-bin="$(cd "$1" && pwd)/convene"
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/lib.sh"
+case "$build" in *asan*) exit 0 ;; esac
+need_exe "$bin"
+need_py icalendar yaml
 here=$(cd "$(dirname "$0")/.." && pwd)
 script="$here/contrib/campus/convene-publish-all"
 n=${CAMPUS_COURSES:-20}
 max=${CAMPUS_MAX:-300}
 jobs=${CAMPUS_JOBS:-$(nproc)}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-ok() { echo "ok - $*"; }
-notok() { echo "not ok - $*"; }
 courses="$tmp/courses"
 out="$tmp/out"
 
-if ! /usr/bin/python3 "$here/tests/campus_gen.py" "$here/bench/gen.py" "$courses" "$n" "$max" >"$tmp/expected"; then
+if ! "$py" "$here/tests/campus_gen.py" "$here/bench/gen.py" "$courses" "$n" "$max" >"$tmp/expected"; then
 	notok "tests/campus_gen.py generates $n courses"; exit 1
 fi
 total=$(wc -l <"$tmp/expected")
@@ -35,16 +34,21 @@ failing=$(awk -F'\t' '$2 != 0' "$tmp/expected" | wc -l)
 
 # The run, while another run holds locked/held's lock.
 mkdir -p "$out/locked"
-flock "$out/locked/held.lock" sh "$script" -j "$jobs" --convene "$bin" --status "$tmp/status" \
-	"$courses" "$out" >"$tmp/summary" 2>"$tmp/stderr"
-rc=$?
+# `times` in the subshell: the CPU seconds (user, system) of the run's children.
+(
+	flock "$out/locked/held.lock" sh "$script" -j "$jobs" --convene "$bin" --status "$tmp/status" \
+		"$courses" "$out" >"$tmp/summary" 2>"$tmp/stderr"
+	echo $? >"$tmp/rc"
+	times >"$tmp/times"
+)
+rc=$(cat "$tmp/rc")
 if [ "$rc" -eq 1 ]; then ok "the run exits 1 when a course failed"; else
 	notok "the run exited $rc, expected 1"; sed 's/^/# /' "$tmp/stderr" | head -20
 fi
 if [ "$(wc -l <"$tmp/status")" -eq "$total" ]; then ok "--status has one line per course ($total)"; else
 	notok "--status has $(wc -l <"$tmp/status") lines for $total courses"
 fi
-/usr/bin/python3 "$here/tests/campus_check.py" "$tmp/expected" "$tmp/status" "$out"
+"$py" "$here/tests/campus_check.py" "$tmp/expected" "$tmp/status" "$out"
 
 # The summary: a block per failed course (its exit code, then convene's own
 # file:line:column message), and the totals by exit code.
@@ -146,7 +150,7 @@ fi
 
 # The Kubernetes recipes: valid YAML, the image's volumes and user, the
 # package's command.
-if /usr/bin/python3 - "$here/contrib/kubernetes" "$here/Containerfile" <<'PY'; then
+if "$py" - "$here/contrib/kubernetes" "$here/Containerfile" <<'PY'; then
 import glob, re, sys, yaml
 kdir, containerfile = sys.argv[1], sys.argv[2]
 cf = open(containerfile).read()
@@ -177,5 +181,8 @@ else
 fi
 
 students=$(awk -F'\t' '$2 == 0 { s += $3 } END { print s }' "$tmp/expected")
+cpu=$(tail -n 1 "$tmp/times" | tr 'ms' '  ' | awk '{ printf "%.0f s user, %.0f s system", $1 * 60 + $2, $3 * 60 + $4 }')
+busy=$(awk -F'\t' '{ s += $3 } END { printf "%.0f", s }' "$tmp/status")
 echo "# summary: $line"
+echo "# summary: CPU $cpu; the courses' own seconds add up to $busy s"
 echo "# summary: $good good courses of 20 to $max students ($students in all), $failing broken, $jobs jobs on $(nproc) CPUs"

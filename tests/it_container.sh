@@ -10,14 +10,11 @@
 # Debian 12): DL3008-style --no-install-recommends, DL3009 apt lists removed,
 # DL3007 no :latest, DL3020 COPY not ADD, DL3000 absolute WORKDIR, DL3002 the
 # last USER is not root.  The build context leaves out build/ and .git.
-set -u
-case "$1" in *asan*) exit 0 ;; esac
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/lib.sh"
+case "$build" in *asan*) exit 0 ;; esac
 here=$(cd "$(dirname "$0")/.." && pwd)
 cf="$here/Containerfile"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-ok() { echo "ok - $*"; }
-notok() { echo "not ok - $*"; }
 
 # The instructions, one per line: comments dropped, continuations joined.
 sed -e '/^[[:space:]]*#/d' "$cf" | awk '/\\$/ { sub(/\\$/, ""); printf "%s", $0; next } { print }' |
@@ -36,7 +33,7 @@ esac
 # convene only).
 dest="$tmp/dest"
 ma=$(dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || echo x86_64-linux-gnu)
-make -s -C "$here" --no-print-directory install BUILD="$1" DESTDIR="$dest" PREFIX=/usr \
+make -s -C "$here" --no-print-directory install BUILD="$build" DESTDIR="$dest" PREFIX=/usr \
 	LIBDIR="/usr/lib/$ma" >"$tmp/install.log" 2>&1 || { notok "make install"; cat "$tmp/install.log"; }
 : >"$tmp/pkg"
 while read -r src to; do
@@ -59,9 +56,9 @@ for p in $(grep -o '[ "=]/\(usr\|lib\)/[A-Za-z0-9_./@-]*' "$tmp/final" | cut -c2
 	grep -qx "$p" "$tmp/pkg" || [ -e "$p" ] || bad="$bad $p"
 done
 cmd=$(sed -n 's/^CMD \[\(.*\)\]$/\1/p' "$tmp/final" | tr -d '"' | tr ',' ' ' | tr -s ' ')
-bin=$(echo "$cmd" | awk '{ print $1 }')
-if [ -z "$bad" ] && grep -qx "$bin" "$tmp/pkg"; then
-	ok "the command ($bin) and every /usr path of the final stage come from the convene package"
+cmdbin=$(echo "$cmd" | awk '{ print $1 }')
+if [ -z "$bad" ] && grep -qx "$cmdbin" "$tmp/pkg"; then
+	ok "the command ($cmdbin) and every /usr path of the final stage come from the convene package"
 else
 	notok "not installed by the package:$bad (CMD: $cmd)"
 fi

@@ -8,16 +8,12 @@
 # the unit's own ExecStart line publishes a course with everything else
 # read-only (a mount namespace: ProtectSystem=strict, ReadWritePaths=).
 # Skips (with a message) what needs systemd-analyze or unshare where absent.
-set -u
-case "$1" in *asan*) exit 0 ;; esac
-bin="$(cd "$1" && pwd)/convene"
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/lib.sh"
+case "$build" in *asan*) exit 0 ;; esac
 here=$(cd "$(dirname "$0")/.." && pwd)
 unit="$here/contrib/systemd/convene-publish@.service"
 timer="$here/contrib/systemd/convene-publish@.timer"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-ok() { echo "ok - $*"; }
-notok() { echo "not ok - $*"; }
 
 # key NAME: the values of NAME= in the service, one per line
 key() { sed -n "s/^$1=//p" "$unit"; }
