@@ -200,7 +200,7 @@ static int parse_time(unsigned *out, const char *s, size_t *i, size_t end, int a
 		return cv_errors_add(errs, CV_EDATA, where, (unsigned)*i,
 				     "hour %u does not exist (00-23, or 24:00 as an end)", h);
 	}
-	*out = h * 60 + m;
+	*out = h * CV_HOUR_MINUTES + m;
 	*i = p;
 	return CV_OK;
 }
@@ -313,7 +313,7 @@ static int parse_entry(wlist *l, const char *s, size_t b, size_t end, const cv_w
 		/* An end of 00:00 is never after the start, so it is the next
 		 * midnight: the same instant as 24:00, which is how it is kept. */
 		if (stop == 0)
-			stop = 1440;
+			stop = CV_DAY_MINUTES;
 		w.days = (uint8_t)days;
 		w.start = (uint16_t)start;
 		w.end = (uint16_t)stop;
@@ -487,7 +487,8 @@ int cv_avail_add_windows(cv_avail *a, const cv_window *w, size_t n, int preferre
 	if (!n)
 		return CV_OK;
 	for (i = 0; i < n; i++) {
-		if (!(w[i].days & DAYS_ALL) || w[i].start >= 1440 || w[i].end < 1 || w[i].end > 1440)
+		if (!(w[i].days & DAYS_ALL) || w[i].start >= CV_DAY_MINUTES || w[i].end < 1 ||
+		    w[i].end > CV_DAY_MINUTES)
 			return CV_EDATA;
 	}
 	p = realloc(a->win[k], (a->nwin[k] + n) * sizeof(*p));
@@ -608,12 +609,12 @@ int cv_avail_intervals(cv_interval **out, size_t *n, const cv_avail *a, int64_t 
 			int64_t ws, we, s, e;
 			if (!(w->days & (1u << wd)))
 				continue;
-			ws = midnight + (int64_t)w->start * 60;
+			ws = midnight + (int64_t)w->start * CV_MINUTE_SECONDS;
 			if (w->end > w->start) {
 				/* Ends on the same date, or at the next midnight (24:00). */
 				if (away_today)
 					continue;
-				we = midnight + (int64_t)w->end * 60;
+				we = midnight + (int64_t)w->end * CV_MINUTE_SECONDS;
 			} else if (cv_dates_contain(a->away, a->naway, d + 1)) {
 				/* Overnight into an away date: cut at the local midnight. */
 				if (away_today)
@@ -623,7 +624,7 @@ int cv_avail_intervals(cv_interval **out, size_t *n, const cv_avail *a, int64_t 
 				/* Overnight out of an away date: from the next midnight on. */
 				if (away_today)
 					ws = midnight + CV_DAY_SECONDS;
-				we = midnight + CV_DAY_SECONDS + (int64_t)w->end * 60;
+				we = midnight + CV_DAY_SECONDS + (int64_t)w->end * CV_MINUTE_SECONDS;
 			}
 			s = cv_zone_to_utc(a->zone, ws);
 			e = cv_zone_to_utc(a->zone, we);

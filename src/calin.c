@@ -432,7 +432,7 @@ static int64_t wall_of(struct icaltimetype t)
 	int64_t w = (int64_t)cv_days_from_civil(t.year, (unsigned)t.month, (unsigned)t.day) *
 		    CV_DAY_SECONDS;
 	if (!t.is_date)
-		w += (int64_t)t.hour * 3600 + t.minute * 60 + t.second;
+		w += (int64_t)t.hour * CV_HOUR_SECONDS + t.minute * CV_MINUTE_SECONDS + t.second;
 	return w;
 }
 
@@ -451,9 +451,9 @@ static struct icaltimetype float_of(int64_t wall, int is_date)
 	if (is_date) {
 		t.is_date = 1;
 	} else {
-		t.hour = (int)(s / 3600);
-		t.minute = (int)(s / 60 % 60);
-		t.second = (int)(s % 60);
+		t.hour = (int)(s / CV_HOUR_SECONDS);
+		t.minute = (int)(s / CV_MINUTE_SECONDS % CV_HOUR_MINUTES);
+		t.second = (int)(s % CV_MINUTE_SECONDS);
 	}
 	return t;
 }
@@ -530,8 +530,9 @@ static int get_time(tval *out, ctx *x, int comp, icalproperty *p, struct icaltim
 /* Add a DURATION: days and weeks on the wall clock of `zone`, the rest exact. */
 static int64_t add_duration(const cv_zone *zone, int64_t wall, struct icaldurationtype d)
 {
-	int64_t nominal = ((int64_t)d.weeks * 7 + d.days) * CV_DAY_SECONDS;
-	int64_t exact = (int64_t)d.hours * 3600 + (int64_t)d.minutes * 60 + d.seconds;
+	int64_t nominal = ((int64_t)d.weeks * CV_WEEK_DAYS + d.days) * CV_DAY_SECONDS;
+	int64_t exact = (int64_t)d.hours * CV_HOUR_SECONDS + (int64_t)d.minutes * CV_MINUTE_SECONDS +
+			d.seconds;
 	return cv_zone_to_utc(zone, wall + nominal) + exact;
 }
 
@@ -663,8 +664,8 @@ static int expand_rrule(ctx *x, int comp, icalproperty *p, const tval *ds, int64
 	if (r.count == 0 && start < first && plain_rule(&r)) {
 		int64_t period = (int64_t)(r.interval > 0 ? r.interval : 1) *
 				 (r.freq == ICAL_SECONDLY_RECURRENCE   ? 1
-				  : r.freq == ICAL_MINUTELY_RECURRENCE ? 60
-								       : 3600);
+				  : r.freq == ICAL_MINUTELY_RECURRENCE ? CV_MINUTE_SECONDS
+								       : CV_HOUR_SECONDS);
 		start += (first - start) / period * period;
 	}
 	it = icalrecur_iterator_new(r, float_of(start, ds->is_date));
@@ -1303,7 +1304,7 @@ int cv_calin_apply(cv_avail *a, const cv_calin *c)
 		rc = Cv_intervals_append_difference(&busy, &c->covered, &c->available);
 	} else {
 		/* No windows of its own: the available time is all there is. */
-		static const cv_window all_day = {0x7F, 0, 1440};
+		static const cv_window all_day = {0x7F, 0, CV_DAY_MINUTES};
 		rc = Cv_intervals_push(&base, -FOREVER, FOREVER);
 		if (!rc)
 			rc = Cv_intervals_append_difference(&busy, &base, &c->available);

@@ -6,6 +6,9 @@
 #include "convene/civil.h"
 #include "array_int.h"
 
+/* The longest duration any input may give. */
+#define DURATION_MAX_DAYS 60
+
 /* Howard Hinnant's days_from_civil: exact for the whole proleptic calendar. */
 int32_t cv_days_from_civil(int year, unsigned month, unsigned day)
 {
@@ -36,14 +39,14 @@ void cv_civil_from_days(int *year, unsigned *month, unsigned *day, int32_t days)
 unsigned cv_weekday(int32_t days)
 {
 	/* 1970-01-01 was a Thursday (3 when Monday is 0). */
-	int32_t w = (days + 3) % 7;
-	return (unsigned)(w < 0 ? w + 7 : w);
+	int32_t w = (days + 3) % CV_WEEK_DAYS;
+	return (unsigned)(w < 0 ? w + CV_WEEK_DAYS : w);
 }
 
 const char *cv_weekday_name(unsigned weekday)
 {
 	static const char *const names[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
-	return weekday < 7 ? names[weekday] : "???";
+	return weekday < CV_WEEK_DAYS ? names[weekday] : "???";
 }
 
 int32_t cv_day_of(int64_t seconds)
@@ -212,9 +215,9 @@ int cv_duration_parse(unsigned *out, const char *text, const cv_where *where,
 		}
 		switch (*p) {
 		case 'm': unit = 1; p++; break;
-		case 'h': unit = 60; p++; break;
-		case 'd': unit = 1440; p++; break;
-		case 'w': unit = 7 * 1440; p++; break;
+		case 'h': unit = CV_HOUR_MINUTES; p++; break;
+		case 'd': unit = CV_DAY_MINUTES; p++; break;
+		case 'w': unit = CV_WEEK_MINUTES; p++; break;
 		case '\0': case ' ': case '\t':
 			if (parts)
 				return cv_errors_add(errs, CV_EDATA, where, (unsigned)(p - text),
@@ -226,9 +229,10 @@ int cv_duration_parse(unsigned *out, const char *text, const cv_where *where,
 					     "unknown duration unit '%c' (use m, h or d)", *p);
 		}
 		total += v * unit;
-		if (total > 60UL * 1440)
+		if (total > (unsigned long)DURATION_MAX_DAYS * CV_DAY_MINUTES)
 			return cv_errors_add(errs, CV_EDATA, where, 0,
-					     "duration \"%s\" is longer than 60 days", text);
+					     "duration \"%s\" is longer than %d days", text,
+					     DURATION_MAX_DAYS);
 		parts++;
 		while (isspace((unsigned char)*p))
 			p++;
@@ -254,6 +258,7 @@ void cv_instant_format(char *buf, size_t size, int64_t instant)
 	int y;
 	unsigned m, d;
 	cv_civil_from_days(&y, &m, &d, day);
-	snprintf(buf, size, "%04d-%02u-%02uT%02u:%02u:%02uZ", y, m, d, (unsigned)(sec / 3600),
-		 (unsigned)(sec / 60 % 60), (unsigned)(sec % 60));
+	snprintf(buf, size, "%04d-%02u-%02uT%02u:%02u:%02uZ", y, m, d, (unsigned)(sec / CV_HOUR_SECONDS),
+		 (unsigned)(sec / CV_MINUTE_SECONDS % CV_HOUR_MINUTES),
+		 (unsigned)(sec % CV_MINUTE_SECONDS));
 }

@@ -754,10 +754,10 @@ static char *dir_of(const char *path)
 /* Minutes as the course file writes durations: 90 -> "1h30m", 60 -> "1h", 45 -> "45m". */
 static void format_minutes(char *buf, size_t size, unsigned m)
 {
-	if (m >= 60 && m % 60)
-		snprintf(buf, size, "%uh%um", m / 60, m % 60);
-	else if (m >= 60)
-		snprintf(buf, size, "%uh", m / 60);
+	if (m >= CV_HOUR_MINUTES && m % CV_HOUR_MINUTES)
+		snprintf(buf, size, "%uh%um", m / CV_HOUR_MINUTES, m % CV_HOUR_MINUTES);
+	else if (m >= CV_HOUR_MINUTES)
+		snprintf(buf, size, "%uh", m / CV_HOUR_MINUTES);
 	else
 		snprintf(buf, size, "%um", m);
 }
@@ -769,12 +769,13 @@ static void mark_windows(uint8_t *open, const cv_window *w, size_t n)
 	unsigned d, m;
 
 	for (i = 0; i < n; i++) {
-		for (d = 0; d < 7; d++) {
+		for (d = 0; d < CV_WEEK_DAYS; d++) {
 			unsigned from, to;
 			if (!(w[i].days & (1u << d)))
 				continue;
-			from = d * 1440 + w[i].start;
-			to = d * 1440 + (w[i].end > w[i].start ? w[i].end : w[i].end + 1440u);
+			from = d * CV_DAY_MINUTES + w[i].start;
+			to = d * CV_DAY_MINUTES +
+			     (w[i].end > w[i].start ? w[i].end : w[i].end + CV_DAY_MINUTES);
 			for (m = from; m < to; m++)
 				open[m % CV_WEEK_MINUTES] = 1;
 		}
@@ -874,7 +875,7 @@ static void finish(state *st)
 		if (c->duration == 0) {
 			cv_errors_add(st->errs, CV_EDATA, &w, 0, "a session cannot last 0 minutes");
 			fail(st, CV_EDATA);
-		} else if (c->duration > 1440) {
+		} else if (c->duration > CV_DAY_MINUTES) {
 			cv_errors_add(st->errs, CV_EDATA, &w, 0,
 				      "a session cannot last longer than 24h");
 			fail(st, CV_EDATA);
@@ -883,7 +884,7 @@ static void finish(state *st)
 	if (st->key_ok[K_GRANULARITY]) {
 		w.line = st->key_line[K_GRANULARITY];
 		w.column = st->key_col[K_GRANULARITY];
-		if (c->granularity == 0 || 1440 % c->granularity) {
+		if (c->granularity == 0 || CV_DAY_MINUTES % c->granularity) {
 			cv_errors_add(st->errs, CV_EDATA, &w, 0,
 				      "granularity must divide a day evenly (e.g. 5m, 10m, 15m, 30m, 1h), got %u minutes",
 				      c->granularity);
@@ -957,8 +958,8 @@ int cv_course_load(cv_course **out, const char *path, cv_errors *errs)
 	c->mode = CV_MODE_SECTIONS;
 	c->granularity = 15;
 	c->objective = CV_OBJECTIVE_ATTENDANCE;
-	c->recording_after = 120;
-	c->alternative_due = 3 * 1440;
+	c->recording_after = 2 * CV_HOUR_MINUTES;
+	c->alternative_due = 3 * CV_DAY_MINUTES;
 	st->path = path;
 	st->buf = buf;
 	st->len = len;

@@ -75,7 +75,8 @@ static int build_occurrences(cv_grid *g)
 	if (!g->occ || !g->occ_count || !g->occ_by_week)
 		return CV_ENOMEM;
 	for (i = 0; i < g->ncand; i++) {
-		unsigned day = g->week_minute[i] / 1440, minute = g->week_minute[i] % 1440;
+		unsigned day = g->week_minute[i] / CV_DAY_MINUTES;
+		unsigned minute = g->week_minute[i] % CV_DAY_MINUTES;
 		for (w = 0; w < g->nweeks; w++) {
 			int32_t date = g->monday0 + (int32_t)(7 * w + day);
 			int64_t *slot = &g->occ[i * g->nweeks + w];
@@ -84,7 +85,8 @@ static int build_occurrences(cv_grid *g)
 				*slot = NO_OCCURRENCE;
 				continue;
 			}
-			*slot = cv_zone_to_utc(c->zone, (int64_t)date * CV_DAY_SECONDS + minute * 60);
+			*slot = cv_zone_to_utc(c->zone, (int64_t)date * CV_DAY_SECONDS +
+								minute * CV_MINUTE_SECONDS);
 			g->occ_count[i]++;
 		}
 	}
@@ -239,7 +241,7 @@ static void table_free(index_table *t)
 static int count_weeks(uint8_t *attend, uint8_t *preferred, uint64_t *bits, const cv_grid *g,
 		       const cv_avail *a, const size_t *cands, size_t ncands)
 {
-	int64_t span = (int64_t)g->course->duration * 60;
+	int64_t span = (int64_t)g->course->duration * CV_MINUTE_SECONDS;
 	int64_t from = ((int64_t)g->monday0 - 2) * CV_DAY_SECONDS;
 	int64_t to = ((int64_t)g->monday0 + 7 * (int64_t)g->nweeks + 2) * CV_DAY_SECONDS;
 	size_t wpw = (ncands + 63) / 64;
@@ -339,7 +341,7 @@ static void take_away(uint8_t *attend, uint8_t *preferred, uint64_t *bits, clear
 {
 	const cv_zone *zone = cv_avail_zone(a);
 	const cv_daterange *away;
-	int64_t span = (int64_t)g->course->duration * 60;
+	int64_t span = (int64_t)g->course->duration * CV_MINUTE_SECONDS;
 	size_t wpw = (ncands + 63) / 64, n, i, j, c;
 	int pref;
 
@@ -681,8 +683,8 @@ size_t cv_grid_groups(const cv_grid *g) { return g->ngroups; }
 cv_slot cv_grid_slot(const cv_grid *g, size_t c)
 {
 	cv_slot s;
-	s.weekday = (uint8_t)(g->week_minute[c] / 1440);
-	s.start = (uint16_t)(g->week_minute[c] % 1440);
+	s.weekday = (uint8_t)(g->week_minute[c] / CV_DAY_MINUTES);
+	s.start = (uint16_t)(g->week_minute[c] % CV_DAY_MINUTES);
 	return s;
 }
 
@@ -822,7 +824,7 @@ int cv_grid_definition_weeks(uint64_t **out, const cv_grid *g, const size_t *can
 int Cv_grid_attend_weeks(uint64_t out[CV_WEEK_WORDS], const cv_grid *g, size_t k, size_t c)
 {
 	const cv_avail *a = g->roster->students[g->rep[k]].avail;
-	int64_t span = (int64_t)g->course->duration * 60;
+	int64_t span = (int64_t)g->course->duration * CV_MINUTE_SECONDS;
 	cv_interval *iv = NULL;
 	size_t n = 0, w;
 

@@ -47,8 +47,8 @@
 #define ICS_DATE_MAX 160      /* a localised date and time */
 #define ICS_ALARM_MINUTES 10  /* reminders before a live session */
 #define ICS_DUE_MINUTES 15    /* length of a "Due" event */
-#define ICS_DUE_ALARM_MAX 1440 /* remind of a deadline at most a day early */
-#define ICS_UNTIL_SLACK (3 * 3600) /* seconds past the last instance, > any DST shift */
+#define ICS_DUE_ALARM_MAX CV_DAY_MINUTES /* remind of a deadline at most a day early */
+#define ICS_UNTIL_SLACK (3 * CV_HOUR_SECONDS) /* seconds past the last instance, > any DST shift */
 
 /*
  * Append user text (titles, names, URLs).  The readers already refuse bad
@@ -118,9 +118,9 @@ static icaltimetype civil_time(int64_t secs)
 	t.year = year;
 	t.month = (int)month;
 	t.day = (int)mday;
-	t.hour = (int)(s / 3600);
-	t.minute = (int)(s / 60 % 60);
-	t.second = (int)(s % 60);
+	t.hour = (int)(s / CV_HOUR_SECONDS);
+	t.minute = (int)(s / CV_MINUTE_SECONDS % CV_HOUR_MINUTES);
+	t.second = (int)(s % CV_MINUTE_SECONDS);
 	t.is_date = 0;
 	return t;
 }
@@ -275,7 +275,8 @@ static void put_instant(ics *w, icalcomponent *c, icalproperty_kind kind, const 
 
 static void put_duration(ics *w, icalcomponent *c, unsigned minutes)
 {
-	add_prop(w, c, icalproperty_new_duration(icaldurationtype_from_int((int)minutes * 60)));
+	add_prop(w, c, icalproperty_new_duration(icaldurationtype_from_int((int)minutes *
+										     CV_MINUTE_SECONDS)));
 }
 
 /*
@@ -293,7 +294,7 @@ static void add_alarm(ics *w, icalcomponent *ev, int minutes, const char *text)
 	}
 	memset(&tr, 0, sizeof(tr));
 	tr.time = icaltime_null_time();
-	tr.duration = icaldurationtype_from_int(-minutes * 60);
+	tr.duration = icaldurationtype_from_int(-minutes * CV_MINUTE_SECONDS);
 	add_prop(w, a, icalproperty_new_action(ICAL_ACTION_DISPLAY));
 	add_prop(w, a, icalproperty_new_trigger(tr));
 	add_text(w, a, ICAL_DESCRIPTION_PROPERTY, text);
@@ -418,7 +419,7 @@ static void human_time(const ics *w, char *buf, size_t size, int64_t wall)
 		char date[16];
 		cv_date_format(date, sizeof(date), day);
 		snprintf(buf, size, "%s %s %02d:%02d", cv_weekday_name(cv_weekday(day)), date,
-			 (int)(s / 3600), (int)(s / 60 % 60));
+			 (int)(s / CV_HOUR_SECONDS), (int)(s / CV_MINUTE_SECONDS % CV_HOUR_MINUTES));
 	}
 }
 
@@ -528,7 +529,8 @@ static void set_range(ics *w)
 		}
 	}
 	from -= 8 * (int64_t)CV_DAY_SECONDS;
-	to += ((int64_t)after + c->duration + ICS_DUE_MINUTES) * 60 + 2 * (int64_t)CV_DAY_SECONDS;
+	to += ((int64_t)after + c->duration + ICS_DUE_MINUTES) * CV_MINUTE_SECONDS +
+	      2 * (int64_t)CV_DAY_SECONDS;
 	w->from = utc_time(from);
 	w->to = utc_time(to);
 }
@@ -650,7 +652,7 @@ static void session_summary(sbuf *b, const cv_plan *p, const cv_session *s)
 /* The home-zone wall time of a session on home date `day`. */
 static int64_t session_wall(const cv_session *s, int32_t day)
 {
-	return (int64_t)day * CV_DAY_SECONDS + (int64_t)s->slot.start * 60;
+	return (int64_t)day * CV_DAY_SECONDS + (int64_t)s->slot.start * CV_MINUTE_SECONDS;
 }
 
 /*
@@ -1087,7 +1089,8 @@ static void missed_text(sbuf *b, const ics *w, const cv_student *st, const cv_ex
 		Cv_sb_printf(b, "\n");
 	}
 	human_time(w, when, sizeof(when),
-		   cv_zone_to_wall(st->zone, o->end + (int64_t)c->alternative_due * 60));
+		   cv_zone_to_wall(st->zone,
+				   o->end + (int64_t)c->alternative_due * CV_MINUTE_SECONDS));
 	sb_text(b, c->alternative_task && *c->alternative_task ? c->alternative_task
 			: "Watch the recording and post a response in the discussion forum", 1);
 	Cv_sb_printf(b, "; due %s.", when);
@@ -1116,7 +1119,7 @@ static void missed_events(ics *w, const cv_student *st, const cv_session *s, con
 	ev = event_new(w, uid, 1);
 	if (ev) {
 		put_instant(w, ev, ICAL_DTSTART_PROPERTY, st->zone,
-			    o->end + (int64_t)c->recording_after * 60);
+			    o->end + (int64_t)c->recording_after * CV_MINUTE_SECONDS);
 		put_duration(w, ev, s->duration);
 		Cv_sb_printf(&sum, "Watch the recording: ");
 		sb_text(&sum, course_title(c), 0);
@@ -1134,7 +1137,7 @@ static void missed_events(ics *w, const cv_student *st, const cv_session *s, con
 	ev = event_new(w, uid, 1);
 	if (ev) {
 		put_instant(w, ev, ICAL_DTSTART_PROPERTY, st->zone,
-			    o->end + (int64_t)c->alternative_due * 60);
+			    o->end + (int64_t)c->alternative_due * CV_MINUTE_SECONDS);
 		put_duration(w, ev, ICS_DUE_MINUTES);
 		sum.len = 0;
 		Cv_sb_printf(&sum, "Due: discussion response - ");

@@ -38,9 +38,9 @@ static icaltimetype local_time(int64_t wall)
 	t.year = year;
 	t.month = (int)month;
 	t.day = (int)mday;
-	t.hour = (int)(s / 3600);
-	t.minute = (int)(s / 60 % 60);
-	t.second = (int)(s % 60);
+	t.hour = (int)(s / CV_HOUR_SECONDS);
+	t.minute = (int)(s / CV_MINUTE_SECONDS % CV_HOUR_MINUTES);
+	t.second = (int)(s % CV_MINUTE_SECONDS);
 	return t;
 }
 

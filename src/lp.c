@@ -197,8 +197,9 @@ static void header(FILE *f, const cv_grid *g, const cv_lp_scale *s)
 			   "compute in doubles (CBC, HiGHS)\n", (unsigned long long)CV_LP_DOUBLE_EXACT);
 	for (c = 0; c < cv_grid_candidates(g); c++) {
 		cv_slot slot = cv_grid_slot(g, c);
-		fprintf(f, "\\ x%zu = %s %02u:%02u\n", c, days[slot.weekday % 7],
-			(unsigned)slot.start / 60, (unsigned)slot.start % 60);
+		fprintf(f, "\\ x%zu = %s %02u:%02u\n", c, days[slot.weekday % CV_WEEK_DAYS],
+			(unsigned)slot.start / CV_HOUR_MINUTES,
+			(unsigned)slot.start % CV_HOUR_MINUTES);
 	}
 }
 

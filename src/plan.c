@@ -68,7 +68,7 @@ static int build_sessions(cv_plan *p, const cv_grid *g)
 			cv_occurrence *o = &s->occurrences[s->noccurrences];
 			if (cv_grid_occurrence(&o->start, g, s->candidate, w))
 				continue;
-			o->end = o->start + (int64_t)s->duration * 60;
+			o->end = o->start + (int64_t)s->duration * CV_MINUTE_SECONDS;
 			o->date = cv_day_of(cv_zone_to_wall(p->course->zone, o->start));
 			o->week = (unsigned)w;
 			s->noccurrences++;

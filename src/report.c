@@ -139,8 +139,9 @@ int cv_report_json(FILE *f, const cv_plan *p)
 		const cv_session *s = &p->sessions[i];
 		fprintf(f, "%s\n  {\"index\": %u, \"weekday\": \"%s\", \"start\": \"%02u:%02u\", "
 			   "\"duration\": %u, \"students\": %zu, \"occurrences\": [",
-			i ? "," : "", s->index, cv_weekday_name(s->slot.weekday), s->slot.start / 60,
-			s->slot.start % 60, s->duration, s->nstudents);
+			i ? "," : "", s->index, cv_weekday_name(s->slot.weekday),
+			s->slot.start / CV_HOUR_MINUTES, s->slot.start % CV_HOUR_MINUTES, s->duration,
+			s->nstudents);
 		for (j = 0; j < s->noccurrences; j++) {
 			if (j)
 				fputs(", ", f);
@@ -159,8 +160,9 @@ int cv_report_json(FILE *f, const cv_plan *p)
 				(long long)r->score.reach, (long long)r->score.preferred);
 			for (j = 0; j < r->count; j++)
 				fprintf(f, "%s\"%s %02u:%02u\"", j ? ", " : "",
-					cv_weekday_name(r->slots[j].weekday), r->slots[j].start / 60,
-					r->slots[j].start % 60);
+					cv_weekday_name(r->slots[j].weekday),
+					r->slots[j].start / CV_HOUR_MINUTES,
+					r->slots[j].start % CV_HOUR_MINUTES);
 			fputs("]}", f);
 		}
 		fputs("],\n", f);
@@ -230,8 +232,8 @@ static void local_time(char *buf, size_t size, const cv_zone *zone, int64_t t)
 	int64_t wall = cv_zone_to_wall(zone, t);
 	int32_t day = cv_day_of(wall);
 	int64_t sec = wall - (int64_t)day * CV_DAY_SECONDS;
-	snprintf(buf, size, "%s %02u:%02u", cv_weekday_name(cv_weekday(day)), (unsigned)(sec / 3600),
-		 (unsigned)(sec / 60 % 60));
+	snprintf(buf, size, "%s %02u:%02u", cv_weekday_name(cv_weekday(day)),
+		 (unsigned)(sec / CV_HOUR_SECONDS), (unsigned)(sec / CV_MINUTE_SECONDS % CV_HOUR_MINUTES));
 }
 
 int cv_report_text(FILE *f, const cv_plan *p)
@@ -275,8 +277,9 @@ int cv_report_text(FILE *f, const cv_plan *p)
 		unsigned end = ss->slot.start + ss->duration;
 		fprintf(f, "%s %u: %s %02u:%02u-%02u:%02u %s, %zu occurrences, %zu students\n",
 			c->mode == CV_MODE_SERIES ? "Session" : "Section", ss->index,
-			cv_weekday_name(ss->slot.weekday), ss->slot.start / 60, ss->slot.start % 60,
-			end / 60 % 24, end % 60, cv_zone_name(c->zone), ss->noccurrences, ss->nstudents);
+			cv_weekday_name(ss->slot.weekday), ss->slot.start / CV_HOUR_MINUTES,
+			ss->slot.start % CV_HOUR_MINUTES, end / CV_HOUR_MINUTES % CV_DAY_HOURS,
+			end % CV_HOUR_MINUTES, cv_zone_name(c->zone), ss->noccurrences, ss->nstudents);
 	}
 	if (p->nranked) {
 		fputs("\nRanked plans:\n", f);
@@ -287,7 +290,8 @@ int cv_report_text(FILE *f, const cv_plan *p)
 				(long long)r->score.preferred);
 			for (j = 0; j < r->count; j++)
 				fprintf(f, " %s %02u:%02u", cv_weekday_name(r->slots[j].weekday),
-					r->slots[j].start / 60, r->slots[j].start % 60);
+					r->slots[j].start / CV_HOUR_MINUTES,
+					r->slots[j].start % CV_HOUR_MINUTES);
 			fputc('\n', f);
 		}
 	}

@@ -70,7 +70,7 @@ int cv_report_heatmap(FILE *f, const cv_plan *p, const cv_grid *g)
 	size_t n = cv_grid_candidates(g), i;
 	double *per_week = malloc(sizeof(double) * (n + 1)), max = 0;
 	uint64_t *att = calloc(n + 1, sizeof(uint64_t)), *reach = calloc(n + 1, sizeof(uint64_t));
-	double px = (double)DAY_PX / 1440;
+	double px = (double)DAY_PX / CV_DAY_MINUTES;
 	unsigned width = LEFT + 7 * CELL_W + 8, height = TOP + DAY_PX + LEGEND, h, d;
 	sbuf b = {NULL, 0, 0, 0};
 	int rc = CV_OK;
@@ -105,34 +105,36 @@ int cv_report_heatmap(FILE *f, const cv_plan *p, const cv_grid *g)
 			     LEFT + d * CELL_W + CELL_W / 2, TOP - 8, cv_weekday_name(d));
 	for (h = 0; h <= 24; h += 2)
 		Cv_sb_printf(&b, "<text x=\"%u\" y=\"%.1f\" text-anchor=\"end\">%02u:00</text>\n",
-			     LEFT - 6, TOP + h * 60 * px + 4, h);
+			     LEFT - 6, TOP + h * CV_HOUR_MINUTES * px + 4, h);
 
 	/* One cell per candidate start, as tall as the grid step; its title
 	 * says what a session starting there would have. */
 	for (i = 0; i < n; i++) {
-		unsigned m = cv_grid_week_minute(g, i), day = m / 1440, min = m % 1440;
+		unsigned m = cv_grid_week_minute(g, i);
+		unsigned day = m / CV_DAY_MINUTES, min = m % CV_DAY_MINUTES;
 		char fill[8];
 		colour(fill, max > 0 ? per_week[i] / max : 0);
 		Cv_sb_printf(&b, "<rect class=\"candidate\" x=\"%u\" y=\"%.2f\" width=\"%u\" "
 				 "height=\"%.2f\" fill=\"%s\"><title>%s %02u:%02u: %.1f students a "
 				 "week live, %llu at least once</title></rect>\n",
 			     LEFT + day * CELL_W, TOP + min * px, CELL_W, c->granularity * px, fill,
-			     cv_weekday_name(day), min / 60, min % 60, per_week[i],
-			     (unsigned long long)reach[i]);
+			     cv_weekday_name(day), min / CV_HOUR_MINUTES, min % CV_HOUR_MINUTES,
+			     per_week[i], (unsigned long long)reach[i]);
 	}
 	/* The chosen sessions, outlined over their whole length (a session
 	 * that runs past midnight is drawn to the day's end). */
 	for (i = 0; i < p->nsessions; i++) {
 		const cv_session *s = &p->sessions[i];
-		unsigned end = s->slot.start + s->duration > 1440 ? 1440 : s->slot.start + s->duration;
+		unsigned end = s->slot.start + s->duration > CV_DAY_MINUTES ? CV_DAY_MINUTES
+									   : s->slot.start + s->duration;
 		Cv_sb_printf(&b, "<rect class=\"chosen\" x=\"%u\" y=\"%.2f\" width=\"%u\" height=\"%.2f\" "
 				 "fill=\"none\" stroke=\"#D7301F\" stroke-width=\"3\"><title>%s %u: %s "
 				 "%02u:%02u, %zu students</title></rect>\n",
 			     LEFT + s->slot.weekday * CELL_W + 1, TOP + s->slot.start * px,
 			     CELL_W - 2, (end - s->slot.start) * px,
 			     c->mode == CV_MODE_SERIES ? "Session" : "Section", s->index,
-			     cv_weekday_name(s->slot.weekday), s->slot.start / 60, s->slot.start % 60,
-			     s->nstudents);
+			     cv_weekday_name(s->slot.weekday), s->slot.start / CV_HOUR_MINUTES,
+			     s->slot.start % CV_HOUR_MINUTES, s->nstudents);
 	}
 	/* legend */
 	for (i = 0; i <= 10; i++) {

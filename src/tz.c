@@ -39,7 +39,7 @@
 /* Instants and wall times are clamped to about +-10000 years. */
 #define TIME_LIMIT ((int64_t)10000 * 366 * CV_DAY_SECONDS)
 /* Offsets stay within this bound (LMT in Asia/Manila was -15:56). */
-#define MAX_ABS_OFFSET (18 * 3600)
+#define MAX_ABS_OFFSET (18 * CV_HOUR_SECONDS)
 /* Tables cover at most these UTC years; outside, the TZif data is asked directly. */
 #define TABLE_YEAR_MIN 1800
 #define TABLE_YEAR_MAX 2500
@@ -186,27 +186,33 @@ static int is_abbreviation(const char *s)
 	return n >= 2 && n <= 5;
 }
 
+/* An offset of h hours and m minutes east of UTC (both negative for west). */
+#define OFFSET(h, m) ((h) * CV_HOUR_SECONDS + (m) * CV_MINUTE_SECONDS)
+
 /* One zone for each common standard offset, to name in "UTC+5"-style hints. */
 static const struct {
 	int32_t offset;
 	const char *zone;
 } offset_examples[] = {
-	{-11 * 3600, "Pacific/Pago_Pago"}, {-10 * 3600, "Pacific/Honolulu"},
-	{-34200, "Pacific/Marquesas"}, {-9 * 3600, "America/Anchorage"},
-	{-8 * 3600, "America/Los_Angeles"}, {-7 * 3600, "America/Denver"},
-	{-6 * 3600, "America/Chicago"}, {-5 * 3600, "America/New_York"},
-	{-4 * 3600, "America/Halifax"}, {-12600, "America/St_Johns"},
-	{-3 * 3600, "America/Sao_Paulo"}, {-2 * 3600, "America/Noronha"},
-	{-1 * 3600, "Atlantic/Azores"}, {0, "Europe/London"}, {3600, "Europe/Paris"},
-	{2 * 3600, "Europe/Athens"}, {3 * 3600, "Europe/Moscow"}, {12600, "Asia/Tehran"},
-	{4 * 3600, "Asia/Dubai"}, {16200, "Asia/Kabul"}, {5 * 3600, "Asia/Karachi"},
-	{19800, "Asia/Kolkata"}, {20700, "Asia/Kathmandu"}, {6 * 3600, "Asia/Dhaka"},
-	{23400, "Asia/Yangon"}, {7 * 3600, "Asia/Bangkok"}, {8 * 3600, "Asia/Shanghai"},
-	{31500, "Australia/Eucla"}, {9 * 3600, "Asia/Tokyo"}, {34200, "Australia/Adelaide"},
-	{10 * 3600, "Australia/Brisbane"}, {37800, "Australia/Lord_Howe"},
-	{11 * 3600, "Pacific/Noumea"}, {12 * 3600, "Pacific/Auckland"},
-	{45900, "Pacific/Chatham"}, {13 * 3600, "Pacific/Tongatapu"},
-	{14 * 3600, "Pacific/Kiritimati"},
+	{OFFSET(-11, 0), "Pacific/Pago_Pago"}, {OFFSET(-10, 0), "Pacific/Honolulu"},
+	{OFFSET(-9, -30), "Pacific/Marquesas"}, {OFFSET(-9, 0), "America/Anchorage"},
+	{OFFSET(-8, 0), "America/Los_Angeles"}, {OFFSET(-7, 0), "America/Denver"},
+	{OFFSET(-6, 0), "America/Chicago"}, {OFFSET(-5, 0), "America/New_York"},
+	{OFFSET(-4, 0), "America/Halifax"}, {OFFSET(-3, -30), "America/St_Johns"},
+	{OFFSET(-3, 0), "America/Sao_Paulo"}, {OFFSET(-2, 0), "America/Noronha"},
+	{OFFSET(-1, 0), "Atlantic/Azores"}, {OFFSET(0, 0), "Europe/London"},
+	{OFFSET(1, 0), "Europe/Paris"}, {OFFSET(2, 0), "Europe/Athens"},
+	{OFFSET(3, 0), "Europe/Moscow"}, {OFFSET(3, 30), "Asia/Tehran"},
+	{OFFSET(4, 0), "Asia/Dubai"}, {OFFSET(4, 30), "Asia/Kabul"},
+	{OFFSET(5, 0), "Asia/Karachi"}, {OFFSET(5, 30), "Asia/Kolkata"},
+	{OFFSET(5, 45), "Asia/Kathmandu"}, {OFFSET(6, 0), "Asia/Dhaka"},
+	{OFFSET(6, 30), "Asia/Yangon"}, {OFFSET(7, 0), "Asia/Bangkok"},
+	{OFFSET(8, 0), "Asia/Shanghai"}, {OFFSET(8, 45), "Australia/Eucla"},
+	{OFFSET(9, 0), "Asia/Tokyo"}, {OFFSET(9, 30), "Australia/Adelaide"},
+	{OFFSET(10, 0), "Australia/Brisbane"}, {OFFSET(10, 30), "Australia/Lord_Howe"},
+	{OFFSET(11, 0), "Pacific/Noumea"}, {OFFSET(12, 0), "Pacific/Auckland"},
+	{OFFSET(12, 45), "Pacific/Chatham"}, {OFFSET(13, 0), "Pacific/Tongatapu"},
+	{OFFSET(14, 0), "Pacific/Kiritimati"},
 };
 
 /*
@@ -248,15 +254,15 @@ static int parse_offset_name(const char *s, int32_t *out)
 	}
 	if (*s || h > 15 || m > 59)
 		return 0;
-	*out = sign * (h * 3600 + m * 60);
+	*out = sign * (h * CV_HOUR_SECONDS + m * CV_MINUTE_SECONDS);
 	return 1;
 }
 
 static void offset_text(char *buf, size_t size, int32_t off)
 {
 	int32_t a = off < 0 ? -off : off;
-	snprintf(buf, size, "UTC%c%02d:%02d", off < 0 ? '-' : '+', (int)(a / 3600),
-		 (int)(a / 60 % 60));
+	snprintf(buf, size, "UTC%c%02d:%02d", off < 0 ? '-' : '+', (int)(a / CV_HOUR_SECONDS),
+		 (int)(a / CV_MINUTE_SECONDS % CV_HOUR_MINUTES));
 }
 
 static void offset_hint(char *hint, size_t size, const char *name, int32_t off)
@@ -268,12 +274,13 @@ static void offset_hint(char *hint, size_t size, const char *name, int32_t off)
 	for (i = 0; i < sizeof(offset_examples) / sizeof(offset_examples[0]); i++)
 		if (offset_examples[i].offset == off)
 			snprintf(ex, sizeof(ex), " (e.g. %s)", offset_examples[i].zone);
-	if (off % 3600 == 0 && off != 0 && off >= -12 * 3600 && off <= 14 * 3600) {
+	if (off % CV_HOUR_SECONDS == 0 && off != 0 && off >= -12 * CV_HOUR_SECONDS &&
+	    off <= 14 * CV_HOUR_SECONDS) {
 		snprintf(hint, size,
 			 "\"%s\" is a fixed offset that ignores daylight saving, and POSIX reads "
 			 "its sign backwards (Etc/GMT+5 is UTC-05:00); use the zone of a place%s, "
 			 "or Etc/GMT%+d for a fixed %s",
-			 name, ex, (int)(-off / 3600), iso);
+			 name, ex, (int)(-off / CV_HOUR_SECONDS), iso);
 		return;
 	}
 	if (off == 0) {

@@ -71,7 +71,7 @@ static const char *parse_hms(const char *s, int max_hours, int32_t *out)
 	}
 	if (part[0] > max_hours)
 		return NULL;
-	*out = sign * (part[0] * 3600 + part[1] * 60 + part[2]);
+	*out = sign * (part[0] * CV_HOUR_SECONDS + part[1] * CV_MINUTE_SECONDS + part[2]);
 	return s;
 }
 
@@ -111,7 +111,7 @@ static const char *parse_date(const char *s, tz_rule_date *d)
 	}
 	if (!s)
 		return NULL;
-	d->time = 2 * 3600; /* POSIX's default */
+	d->time = 2 * CV_HOUR_SECONDS; /* POSIX's default */
 	if (*s == '/')
 		s = parse_hms(s + 1, 167, &d->time);
 	return s;
@@ -131,7 +131,7 @@ int Cv_tz_rule_parse(tz_rule *out, const char *text)
 		if (!(s = parse_name(s)))
 			return CV_EDATA;
 		r.has_dst = 1;
-		r.dst = r.std + 3600;
+		r.dst = r.std + CV_HOUR_SECONDS;
 		if (*s && *s != ',') {
 			if (!(s = parse_hms(s, 24, &v)))
 				return CV_EDATA;
@@ -143,8 +143,8 @@ int Cv_tz_rule_parse(tz_rule *out, const char *text)
 				return CV_EDATA;
 		} else {
 			/* No rule: POSIX leaves it to the implementation; glibc uses the US one. */
-			tz_rule_date us_start = {'M', 3, 2, 0, 2 * 3600};
-			tz_rule_date us_end = {'M', 11, 1, 0, 2 * 3600};
+			tz_rule_date us_start = {'M', 3, 2, 0, 2 * CV_HOUR_SECONDS};
+			tz_rule_date us_end = {'M', 11, 1, 0, 2 * CV_HOUR_SECONDS};
 			r.start = us_start;
 			r.end = us_end;
 		}
@@ -349,7 +349,7 @@ int Cv_tzif_parse(tz_tzif **out, const unsigned char *data, size_t len)
 	z->n = c.time;
 	for (i = 0; i < c.type; i++) {
 		int32_t o = (int32_t)be32(types + 6 * i);
-		if (o < -25 * 3600 || o > 26 * 3600) {
+		if (o < -25 * CV_HOUR_SECONDS || o > 26 * CV_HOUR_SECONDS) {
 			Cv_tzif_free(z);
 			return CV_EDATA;
 		}

@@ -21,6 +21,7 @@ extern "C" {
 #define CV_MINUTE_SECONDS 60
 #define CV_HOUR_MINUTES 60
 #define CV_HOUR_SECONDS 3600
+#define CV_DAY_HOURS 24
 #define CV_DAY_MINUTES 1440
 #define CV_DAY_SECONDS 86400
 #define CV_WEEK_DAYS 7
