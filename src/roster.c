@@ -750,168 +750,218 @@ static int has_calendar(char *buf, size_t size, const char *dir, const char *id)
 	return stat(buf, &sb) == 0 && S_ISREG(sb.st_mode);
 }
 
-static void validate_row(rowctx *x, const int *column_of_field, size_t ncols)
+/*
+ * 1 if the row has as many fields as the header; else the difference is
+ * reported, at the first extra field or at the end of the short row.
+ */
+static int row_has_columns(rowctx *x, const int *column_of_field, size_t ncols)
 {
 	reader *r = x->r;
+
+	if (r->nfields > ncols) {
+		const field *f = &r->fields[ncols];
+		cv_where wh = {r->path, f->line, f->col};
+		cv_errors_add(r->errs, CV_EDATA, &wh, 0,
+			      "this row has %zu fields but the header has %zu", r->nfields, ncols);
+	} else if (r->nfields < ncols) {
+		cv_where wh = {r->path, r->end_line, r->end_col};
+		cv_errors_add(r->errs, CV_EDATA, &wh, 0,
+			      "this row has %zu field%s but the header has %zu (missing: %s%s)",
+			      r->nfields, r->nfields == 1 ? "" : "s", ncols,
+			      column_of_field[r->nfields] >= 0
+				      ? column_names[column_of_field[r->nfields]]
+				      : "an unknown column",
+			      ncols - r->nfields > 1 ? ", ..." : "");
+	} else {
+		return 1;
+	}
+	r->failed = 1;
+	return 0;
+}
+
+/* One row: its values, and what they parse to (owned: row_clear()). */
+typedef struct row {
 	val id, name, email, tz, avail, pref, unavail, locale, weight;
-	cv_window *w = NULL, *pw = NULL;
-	size_t nw = 0, npw = 0, nun = 0;
-	cv_daterange *un = NULL;
-	const cv_zone *zone = NULL;
-	cv_student st;
-	unsigned wt = 1;
-	int id_ok = 0, rc, avail_rc = CV_OK;
+	int id_ok;              /* the id is valid and new */
+	const cv_zone *zone;    /* NULL when missing or bad */
+	cv_window *w, *pw;      /* available and preferred windows */
+	size_t nw, npw, nun;
+	cv_daterange *un;       /* unavailable dates */
+	int avail_rc;           /* what parsing `available` returned */
+	unsigned weight_value;
+} row;
+
+static void row_values(rowctx *x, row *rw)
+{
+	memset(rw, 0, sizeof(*rw));
+	rw->id = get(x, COL_ID);
+	rw->name = get(x, COL_NAME);
+	rw->email = get(x, COL_EMAIL);
+	rw->tz = get(x, COL_TIMEZONE);
+	rw->avail = get(x, COL_AVAILABLE);
+	rw->pref = get(x, COL_PREFERRED);
+	rw->unavail = get(x, COL_UNAVAILABLE);
+	rw->locale = get(x, COL_LOCALE);
+	rw->weight = get(x, COL_WEIGHT);
+	rw->weight_value = 1;
+}
+
+static void row_clear(row *rw)
+{
+	free(rw->w);
+	free(rw->pw);
+	free(rw->un);
+}
+
+/* 1 if the id is valid and no earlier row has it, even in another letter case. */
+static int check_new_id(rowctx *x, const val *id)
+{
+	const cv_student *other;
+
+	if (!id->present || check_id(x, id))
+		return 0;
+	other = find_ci(x->roster, id->s);
+	if (other && strcmp(other->id, id->s) == 0) {
+		field_error(x, id->f, id->off, "duplicate id \"%s\" (first on line %u)", id->s,
+			    other->line);
+	} else if (other) {
+		field_error(x, id->f, id->off,
+			    "id \"%s\" differs from \"%s\" on line %u only in case; ids name "
+			    "files, which may not differ in case alone", id->s, other->id,
+			    other->line);
+	}
+	return !other;
+}
+
+/* The row's zone into rw->zone (NULL when missing or refused).  Returns 0 or CV_ENOMEM. */
+static int check_zone(rowctx *x, row *rw)
+{
+	const val *tz = &rw->tz;
+	char hint[CV_ZONE_HINT_MAX], msg[CV_ZONE_HINT_MAX + 128];
+	int rc;
+
+	if (!tz->present || tz->f->too_long)
+		return CV_OK;
+	if (!tz->len) {
+		field_error(x, tz->f, tz->off, "missing time zone; write an IANA name like Europe/Berlin");
+		return CV_OK;
+	}
+	hint[0] = '\0';
+	rc = cv_zone_lookup(&rw->zone, tz->s, hint, sizeof(hint));
+	if (rc == CV_ENOMEM)
+		return rc;
+	if (rc) {
+		field_error(x, tz->f, tz->off, "%s", Cv_zone_problem(msg, sizeof(msg), tz->s, hint));
+		rw->zone = NULL;
+	}
+	return CV_OK;
+}
+
+/*
+ * `available`, which must not be empty, unless the course has calendars
+ * and the student's calendar file exists to stand in for it.  Returns 0 or
+ * CV_ENOMEM.
+ */
+static int check_available(rowctx *x, row *rw)
+{
+	reader *r = x->r;
+	const val *av = &rw->avail;
 	char cal[CV_ERROR_FILE_MAX];
 
-	x->bad = r->row_bad;
-	if (r->row_bad)
+	rw->avail_rc = CV_OK;
+	if (av->present && !av->f->too_long) {
+		rw->avail_rc = run_parser(x, av, P_WINDOWS, &rw->w, &rw->nw);
+		if (rw->avail_rc == CV_ENOMEM)
+			return CV_ENOMEM;
+		if (rw->avail_rc == CV_OK && rw->nw == 0 && !r->calendars)
+			field_error(x, av->f, av->off,
+				    "available is empty; write the weekly windows, e.g. "
+				    "\"Mon-Fri 18:00-22:00; Sat 09:00-13:00\"");
+	}
+	if (!r->calendars || !rw->id_ok || rw->nw != 0 || rw->avail_rc != CV_OK ||
+	    (av->present && av->f->too_long) || has_calendar(cal, sizeof(cal), r->calendars, rw->id.s))
+		return CV_OK;
+	if (av->present)
+		field_error(x, av->f, av->off,
+			    "available is empty and there is no calendar %s; write the weekly "
+			    "windows, e.g. \"Mon-Fri 18:00-22:00\", or add the calendar", cal);
+	else
+		field_error(x, rw->id.f, rw->id.off, "%s has no available column and no calendar %s",
+			    rw->id.s, cal);
+	return CV_OK;
+}
+
+/* Every column of the row, in the order of the columns.  Returns 0 or CV_ENOMEM. */
+static int check_row(rowctx *x, row *rw)
+{
+	rw->id_ok = check_new_id(x, &rw->id);
+	if (rw->email.present && rw->email.len && !rw->email.f->too_long &&
+	    !strchr(rw->email.s, '@'))
+		field_error(x, rw->email.f, rw->email.off, "\"%s\" is not an email address (no '@')",
+			    rw->email.s);
+	if (check_zone(x, rw) || check_available(x, rw))
+		return CV_ENOMEM;
+	if (rw->pref.present && !rw->pref.f->too_long && rw->pref.len &&
+	    run_parser(x, &rw->pref, P_WINDOWS, &rw->pw, &rw->npw) == CV_ENOMEM)
+		return CV_ENOMEM;
+	if (rw->unavail.present && !rw->unavail.f->too_long && rw->unavail.len &&
+	    run_parser(x, &rw->unavail, P_DATES, &rw->un, &rw->nun) == CV_ENOMEM)
+		return CV_ENOMEM;
+	if (rw->locale.present && rw->locale.len && !rw->locale.f->too_long)
+		check_locale(x, &rw->locale);
+	if (rw->weight.present && !rw->weight.f->too_long)
+		check_weight(x, &rw->weight, &rw->weight_value);
+	return CV_OK;
+}
+
+/*
+ * Store the row's student.  A student is stored when its id is good, even
+ * if the row has other problems, so that a later duplicate is still
+ * caught (without an availability then); a roster with any problem is
+ * freed in the end anyway.  Returns 0 or CV_ENOMEM.
+ */
+static int store_row(rowctx *x, const row *rw)
+{
+	cv_student st;
+
+	if (!rw->id_ok)
+		return CV_OK;
+	memset(&st, 0, sizeof(st));
+	st.weight = rw->weight_value;
+	st.line = x->r->row_line;
+	st.zone = rw->zone;
+	if (pack_strings(&st, rw->id.s, rw->name.s, rw->email.s, rw->locale.s))
+		return CV_ENOMEM;
+	if (!x->bad && rw->zone &&
+	    (cv_avail_new(&st.avail, rw->zone) || cv_avail_add_windows(st.avail, rw->w, rw->nw, 0) ||
+	     cv_avail_add_windows(st.avail, rw->pw, rw->npw, 1) ||
+	     cv_avail_add_away(st.avail, rw->un, rw->nun)))
+		goto nomem;
+	if (store(x->roster, &st))
+		goto nomem;
+	return CV_OK;
+nomem:
+	cv_avail_free(st.avail);
+	free(st.id);
+	return CV_ENOMEM;
+}
+
+static void validate_row(rowctx *x, const int *column_of_field, size_t ncols)
+{
+	row rw;
+
+	x->bad = x->r->row_bad;
+	if (x->r->row_bad)
 		return; /* its syntax error was reported; its fields cannot be trusted */
-	if (r->nfields != ncols) {
-		if (r->nfields > ncols) {
-			const field *f = &r->fields[ncols];
-			cv_where wh = {r->path, f->line, f->col};
-			cv_errors_add(r->errs, CV_EDATA, &wh, 0,
-				      "this row has %zu fields but the header has %zu", r->nfields,
-				      ncols);
-			r->failed = 1;
-		} else {
-			cv_where wh = {r->path, r->end_line, r->end_col};
-			cv_errors_add(r->errs, CV_EDATA, &wh, 0,
-				      "this row has %zu field%s but the header has %zu (missing: %s%s)",
-				      r->nfields, r->nfields == 1 ? "" : "s", ncols,
-				      column_of_field[r->nfields] >= 0
-					      ? column_names[column_of_field[r->nfields]]
-					      : "an unknown column",
-				      ncols - r->nfields > 1 ? ", ..." : "");
-			r->failed = 1;
-		}
+	if (!row_has_columns(x, column_of_field, ncols)) {
 		x->bad = 1;
 		return;
 	}
 	check_text(x, column_of_field);
-
-	id = get(x, COL_ID);
-	name = get(x, COL_NAME);
-	email = get(x, COL_EMAIL);
-	tz = get(x, COL_TIMEZONE);
-	avail = get(x, COL_AVAILABLE);
-	pref = get(x, COL_PREFERRED);
-	unavail = get(x, COL_UNAVAILABLE);
-	locale = get(x, COL_LOCALE);
-	weight = get(x, COL_WEIGHT);
-
-	if (id.present && check_id(x, &id) == 0) {
-		const cv_student *other = find_ci(x->roster, id.s);
-		if (other && strcmp(other->id, id.s) == 0) {
-			field_error(x, id.f, id.off, "duplicate id \"%s\" (first on line %u)", id.s,
-				    other->line);
-		} else if (other) {
-			field_error(x, id.f, id.off,
-				    "id \"%s\" differs from \"%s\" on line %u only in case; ids name "
-				    "files, which may not differ in case alone", id.s, other->id,
-				    other->line);
-		} else {
-			id_ok = 1;
-		}
-	}
-	if (email.present && email.len && !email.f->too_long && !strchr(email.s, '@'))
-		field_error(x, email.f, email.off, "\"%s\" is not an email address (no '@')", email.s);
-	if (tz.present && !tz.f->too_long) {
-		if (!tz.len) {
-			field_error(x, tz.f, tz.off,
-				    "missing time zone; write an IANA name like Europe/Berlin");
-		} else {
-			char hint[CV_ZONE_HINT_MAX];
-			hint[0] = '\0';
-			rc = cv_zone_lookup(&zone, tz.s, hint, sizeof(hint));
-			if (rc == CV_ENOMEM) {
-				x->nomem = 1;
-				goto out;
-			}
-			if (rc) {
-				char msg[CV_ZONE_HINT_MAX + 128];
-				field_error(x, tz.f, tz.off, "%s",
-					    Cv_zone_problem(msg, sizeof(msg), tz.s, hint));
-				zone = NULL;
-			}
-		}
-	}
-	if (avail.present && !avail.f->too_long) {
-		rc = avail_rc = run_parser(x, &avail, P_WINDOWS, &w, &nw);
-		if (rc == CV_ENOMEM) {
-			x->nomem = 1;
-			goto out;
-		}
-		if (rc == CV_OK && nw == 0 && !r->calendars)
-			field_error(x, avail.f, avail.off,
-				    "available is empty; write the weekly windows, e.g. "
-				    "\"Mon-Fri 18:00-22:00; Sat 09:00-13:00\"");
-	}
-	/* With calendars, `available` may be left out for a student who has a calendar file. */
-	if (r->calendars && id_ok && nw == 0 && avail_rc == CV_OK &&
-	    (!avail.present || !avail.f->too_long) &&
-	    !has_calendar(cal, sizeof(cal), r->calendars, id.s)) {
-		if (avail.present)
-			field_error(x, avail.f, avail.off,
-				    "available is empty and there is no calendar %s; write the "
-				    "weekly windows, e.g. \"Mon-Fri 18:00-22:00\", or add the "
-				    "calendar", cal);
-		else
-			field_error(x, id.f, id.off,
-				    "%s has no available column and no calendar %s", id.s, cal);
-	}
-	if (pref.present && !pref.f->too_long && pref.len) {
-		rc = run_parser(x, &pref, P_WINDOWS, &pw, &npw);
-		if (rc == CV_ENOMEM) {
-			x->nomem = 1;
-			goto out;
-		}
-	}
-	if (unavail.present && !unavail.f->too_long && unavail.len) {
-		rc = run_parser(x, &unavail, P_DATES, &un, &nun);
-		if (rc == CV_ENOMEM) {
-			x->nomem = 1;
-			goto out;
-		}
-	}
-	if (locale.present && locale.len && !locale.f->too_long)
-		check_locale(x, &locale);
-	if (weight.present && !weight.f->too_long)
-		check_weight(x, &weight, &wt);
-
-	/*
-	 * A student is stored when its id is good, even if the row has other
-	 * problems, so that a later duplicate is still caught; a roster with
-	 * any problem is freed in the end anyway.
-	 */
-	if (!id_ok)
-		goto out;
-	memset(&st, 0, sizeof(st));
-	st.weight = wt;
-	st.line = r->row_line;
-	st.zone = zone;
-	if (pack_strings(&st, id.s, name.s, email.s, locale.s)) {
+	row_values(x, &rw);
+	if (check_row(x, &rw) || store_row(x, &rw))
 		x->nomem = 1;
-		goto out;
-	}
-	if (!x->bad && zone) {
-		if (cv_avail_new(&st.avail, zone) || cv_avail_add_windows(st.avail, w, nw, 0) ||
-		    cv_avail_add_windows(st.avail, pw, npw, 1) || cv_avail_add_away(st.avail, un, nun)) {
-			cv_avail_free(st.avail);
-			free(st.id);
-			x->nomem = 1;
-			goto out;
-		}
-	}
-	if (store(x->roster, &st)) {
-		cv_avail_free(st.avail);
-		free(st.id);
-		x->nomem = 1;
-	}
-out:
-	free(w);
-	free(pw);
-	free(un);
+	row_clear(&rw);
 }
 
 /* Read the header row; fills column_of_field and x->col_of.  Returns the column count. */
@@ -991,17 +1041,72 @@ int cv_roster_load(cv_roster **out, const char *path, cv_errors *errs)
 	return cv_roster_load_calendars(out, path, NULL, errs);
 }
 
+/* A byte order mark: UTF-8 is skipped (columns count after it); UTF-16 is refused. */
+static int skip_bom(reader *r)
+{
+	cv_where wf = {r->path, 0, 0};
+
+	if (fill(r) && r->n >= 2 &&
+	    ((r->buf[0] == 0xFF && r->buf[1] == 0xFE) || (r->buf[0] == 0xFE && r->buf[1] == 0xFF)))
+		return cv_errors_add(r->errs, CV_EDATA, &wf, 0, "the roster is UTF-16; save it as UTF-8");
+	if (r->n >= 3 && memcmp(r->buf, "\xEF\xBB\xBF", 3) == 0)
+		r->i = 3;
+	return CV_OK;
+}
+
+/* The header, then every row into x->roster.  Returns 0, CV_EDATA, CV_ENOINPUT or CV_ENOMEM. */
+static int read_rows(rowctx *x)
+{
+	reader *r = x->r;
+	cv_where wf = {r->path, 0, 0};
+	int column_of_field[FIELDS_MAX];
+	size_t ncols, rows = 0;
+
+	if (!read_row(r)) {
+		if (r->nomem)
+			return CV_ENOMEM;
+		return cv_errors_add(r->errs, CV_EDATA, &wf, 0,
+				     "the roster is empty; its first line must be the header, "
+				     "e.g. id,name,timezone,available");
+	}
+	ncols = read_header(x, column_of_field);
+	while (read_row(r)) {
+		if (++rows > CV_ROSTER_ROWS_MAX) {
+			cv_where w = {r->path, r->row_line, 0};
+			cv_errors_add(r->errs, CV_EDATA, &w, 0, "more than %d students",
+				      CV_ROSTER_ROWS_MAX);
+			r->failed = 1;
+			break;
+		}
+		validate_row(x, column_of_field, ncols);
+		if (x->nomem)
+			break;
+	}
+	if (r->nomem || x->nomem)
+		return CV_ENOMEM;
+	if (ferror(r->f))
+		return cv_errors_add(r->errs, CV_ENOINPUT, &wf, 0, "cannot read the roster: %s",
+				     strerror(errno));
+	if (r->total > (uint64_t)CV_ROSTER_FILE_MAX) {
+		cv_errors_add(r->errs, CV_EDATA, &wf, 0, "the roster is larger than %zu bytes",
+			      CV_ROSTER_FILE_MAX);
+		r->failed = 1;
+	}
+	if (rows == 0 && !r->fatal) {
+		cv_errors_add(r->errs, CV_EDATA, &wf, 0, "the roster has a header but no students");
+		r->failed = 1;
+	}
+	return r->failed ? CV_EDATA : CV_OK;
+}
+
 int cv_roster_load_calendars(cv_roster **out, const char *path, const char *calendars,
 			     cv_errors *errs)
 {
-	cv_where wf = {path, 0, 0};
 	cv_roster *ro = NULL;
 	reader *r = NULL;
 	rowctx x;
 	FILE *f;
-	int fd, column_of_field[FIELDS_MAX];
-	size_t ncols, rows = 0;
-	int rc = CV_OK;
+	int fd, rc;
 
 	if ((rc = Cv_file_open(&fd, path, &roster_file, errs)))
 		return rc;
@@ -1012,70 +1117,19 @@ int cv_roster_load_calendars(cv_roster **out, const char *path, const char *cale
 	r = calloc(1, sizeof(*r));
 	if (!r || cv_roster_new(&ro, path)) {
 		rc = CV_ENOMEM;
-		goto done;
+	} else {
+		r->f = f;
+		r->path = path;
+		r->calendars = calendars;
+		r->errs = errs;
+		r->line = 1;
+		r->col = 1;
+		memset(&x, 0, sizeof(x));
+		x.r = r;
+		x.roster = ro;
+		if (!(rc = skip_bom(r)))
+			rc = read_rows(&x);
 	}
-	r->f = f;
-	r->path = path;
-	r->calendars = calendars;
-	r->errs = errs;
-	r->line = 1;
-	r->col = 1;
-
-	/* A byte order mark: UTF-8 is skipped (columns count after it); UTF-16 is refused. */
-	if (fill(r) && r->n >= 2 &&
-	    ((r->buf[0] == 0xFF && r->buf[1] == 0xFE) || (r->buf[0] == 0xFE && r->buf[1] == 0xFF))) {
-		rc = cv_errors_add(errs, CV_EDATA, &wf, 0, "the roster is UTF-16; save it as UTF-8");
-		goto done;
-	}
-	if (r->n >= 3 && memcmp(r->buf, "\xEF\xBB\xBF", 3) == 0)
-		r->i = 3;
-
-	memset(&x, 0, sizeof(x));
-	x.r = r;
-	x.roster = ro;
-	if (!read_row(r)) {
-		if (!r->nomem)
-			cv_errors_add(errs, CV_EDATA, &wf, 0,
-				      "the roster is empty; its first line must be the header, "
-				      "e.g. id,name,timezone,available");
-		rc = r->nomem ? CV_ENOMEM : CV_EDATA;
-		goto done;
-	}
-	ncols = read_header(&x, column_of_field);
-
-	while (read_row(r)) {
-		rows++;
-		if (rows > CV_ROSTER_ROWS_MAX) {
-			cv_where w = {path, r->row_line, 0};
-			cv_errors_add(errs, CV_EDATA, &w, 0, "more than %d students", CV_ROSTER_ROWS_MAX);
-			r->failed = 1;
-			break;
-		}
-		validate_row(&x, column_of_field, ncols);
-		if (x.nomem)
-			break;
-	}
-	if (r->nomem || x.nomem) {
-		rc = CV_ENOMEM;
-		goto done;
-	}
-	if (ferror(f)) {
-		rc = cv_errors_add(errs, CV_ENOINPUT, &wf, 0, "cannot read the roster: %s",
-				   strerror(errno));
-		goto done;
-	}
-	if (r->total > (uint64_t)CV_ROSTER_FILE_MAX) {
-		cv_errors_add(errs, CV_EDATA, &wf, 0, "the roster is larger than %zu bytes",
-			      CV_ROSTER_FILE_MAX);
-		r->failed = 1;
-	}
-	if (rows == 0 && !r->fatal) {
-		cv_errors_add(errs, CV_EDATA, &wf, 0, "the roster has a header but no students");
-		r->failed = 1;
-	}
-	if (r->failed)
-		rc = CV_EDATA;
-done:
 	fclose(f);
 	if (r) {
 		free(r->data);
