@@ -13,32 +13,6 @@
 
 static char stdout_buffer[1 << 20];
 
-static const char usage_text[] =
-	"usage: convene check COURSE [--quiet]\n"
-	"       convene solve COURSE [--json] [--time-limit SECONDS] [--pin \"Tue 14:00\"]...\n"
-	"                      [--exclude \"Fri\" | \"Mon 08:00-10:00\"]... [--top N] [--stats]\n"
-	"                      [--export-lp FILE] [--heatmap FILE.svg] [--quiet]\n"
-	"       convene publish COURSE --out DIR [--dry-run] [--itip] [--time-limit SECONDS]\n"
-	"                      [--pin ...]... [--exclude ...]... [--export-lp FILE] [--stats]\n"
-	"                      [--quiet]\n"
-	"       convene zones [PATTERN]\n"
-	"       convene --version | --help\n"
-	"\n"
-	"  check    validate the course file and roster; every problem as file:line:column\n"
-	"  solve    choose the session times with proven optimal attendance and print the plan;\n"
-	"           --heatmap: also the home week as an SVG heatmap of live students a week\n"
-	"  publish  write DIR/instructor.ics and DIR/students/<id>.ics atomically;\n"
-	"           --dry-run: list what would change and write nothing;\n"
-	"           --itip: also DIR/itip/<id>-request.eml and -cancel.eml (RFC 5546 invitations)\n"
-	"  zones    list time-zone names matching PATTERN, or resolve one name\n"
-	"\n"
-	"  -o DIR is --out DIR, -n is --dry-run, -q is --quiet (no summary line, for cron;\n"
-	"  warnings and errors are still printed)\n"
-	"\n"
-	"exit codes: 0 ok, 1 no slot fits anyone, 2 usage, 65 bad input, 66 input missing,\n"
-	"            70 internal error, 71 out of memory, 73 cannot create output,\n"
-	"            74 I/O error, 75 another run holds the lock\n";
-
 /* The options, as bits, and which command takes which: an option a command
  * would ignore is refused as it is read, so a typo'd command line never
  * half-works. */
@@ -49,21 +23,92 @@ enum {
 };
 #define OPT_SOLVING (OPT_EXCLUDE | OPT_EXPORT_LP | OPT_STATS | OPT_TIME_LIMIT | OPT_PIN)
 
-static const struct {
-	const char *command;
-	unsigned takes;
-} commands[] = {
-	{"check", OPT_QUIET},
-	{"solve", OPT_SOLVING | OPT_JSON | OPT_TOP | OPT_HEATMAP | OPT_QUIET},
-	{"publish", OPT_SOLVING | OPT_OUT | OPT_DRY_RUN | OPT_ITIP | OPT_QUIET},
+/* An option: its spellings, its bit, and for one that takes a value, what
+ * to say when the value is missing (NULL for a flag). */
+static const struct option {
+	const char *name, *alias;
+	unsigned bit;
+	const char *needs;
+} options[] = {
+	{"--json", NULL, OPT_JSON, NULL},
+	{"--exclude", NULL, OPT_EXCLUDE, "--exclude needs days or a window like \"Mon 08:00-10:00\""},
+	{"--export-lp", NULL, OPT_EXPORT_LP, "--export-lp needs a file name"},
+	{"--heatmap", NULL, OPT_HEATMAP, "--heatmap needs a file name"},
+	{"--top", NULL, OPT_TOP, "--top needs a number of plans"},
+	{"--stats", NULL, OPT_STATS, NULL},
+	{"--itip", NULL, OPT_ITIP, NULL},
+	{"--dry-run", "-n", OPT_DRY_RUN, NULL},
+	{"--quiet", "-q", OPT_QUIET, NULL},
+	{"--out", "-o", OPT_OUT, "--out needs a directory"},
+	{"--time-limit", NULL, OPT_TIME_LIMIT, "--time-limit needs a positive number of seconds"},
+	{"--pin", NULL, OPT_PIN, "--pin needs a slot like \"Tue 14:00\""},
 };
 
+static int cli_publish_out(const cli_options *o);
+
+/* A command: its options, its lines of the usage, and what runs it. */
+typedef struct command {
+	const char *name;
+	unsigned takes;
+	const char *synopsis; /* its usage lines, after "usage: " or its indent */
+	const char *about;    /* what it does */
+	int (*run)(const cli_options *o);
+} command;
+
+static const command commands[] = {
+	{"check", OPT_QUIET,
+	 "convene check COURSE [--quiet]\n",
+	 "  check    validate the course file and roster; every problem as file:line:column\n",
+	 cli_check},
+	{"solve", OPT_SOLVING | OPT_JSON | OPT_TOP | OPT_HEATMAP | OPT_QUIET,
+	 "convene solve COURSE [--json] [--time-limit SECONDS] [--pin \"Tue 14:00\"]...\n"
+	 "                      [--exclude \"Fri\" | \"Mon 08:00-10:00\"]... [--top N] [--stats]\n"
+	 "                      [--export-lp FILE] [--heatmap FILE.svg] [--quiet]\n",
+	 "  solve    choose the session times with proven optimal attendance and print the plan;\n"
+	 "           --heatmap: also the home week as an SVG heatmap of live students a week\n",
+	 cli_solve},
+	{"publish", OPT_SOLVING | OPT_OUT | OPT_DRY_RUN | OPT_ITIP | OPT_QUIET,
+	 "convene publish COURSE --out DIR [--dry-run] [--itip] [--time-limit SECONDS]\n"
+	 "                      [--pin ...]... [--exclude ...]... [--export-lp FILE] [--stats]\n"
+	 "                      [--quiet]\n",
+	 "  publish  write DIR/instructor.ics and DIR/students/<id>.ics atomically;\n"
+	 "           --dry-run: list what would change and write nothing;\n"
+	 "           --itip: also DIR/itip/<id>-request.eml and -cancel.eml (RFC 5546 invitations)\n",
+	 cli_publish_out},
+	{"zones", 0,
+	 "convene zones [PATTERN]\n",
+	 "  zones    list time-zone names matching PATTERN, or resolve one name\n",
+	 NULL},
+};
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static const char shorthands[] =
+	"  -o DIR is --out DIR, -n is --dry-run, -q is --quiet (no summary line, for cron;\n"
+	"  warnings and errors are still printed)\n";
+
+static const char exit_codes[] =
+	"exit codes: 0 ok, 1 no slot fits anyone, 2 usage, 65 bad input, 66 input missing,\n"
+	"            70 internal error, 71 out of memory, 73 cannot create output,\n"
+	"            74 I/O error, 75 another run holds the lock\n";
+
+/* The whole usage: every command's lines, what each does, the shorthands, the exit codes. */
+static void put_usage(FILE *f)
+{
+	size_t c;
+
+	for (c = 0; c < NCOMMANDS; c++)
+		fprintf(f, "%s%s", c ? "       " : "usage: ", commands[c].synopsis);
+	fputs("       convene --version | --help\n\n", f);
+	for (c = 0; c < NCOMMANDS; c++)
+		fputs(commands[c].about, f);
+	fprintf(f, "\n%s\n%s", shorthands, exit_codes);
+}
 
 static int usage(const char *why)
 {
 	if (why)
 		fprintf(stderr, "convene: %s\n", why);
-	fputs(usage_text, stderr);
+	put_usage(stderr);
 	return cv_exit_code(CV_EUSAGE);
 }
 
@@ -84,135 +129,135 @@ static int parse_seconds(double *out, const char *text)
 	return 0;
 }
 
+/* Store option `bit` with its value (NULL for a flag): NULL, or why the value is refused. */
+static const char *set_option(cli_options *o, unsigned bit, const char *value)
+{
+	char *end;
+	unsigned long v;
+
+	switch (bit) {
+	case OPT_JSON: o->json = 1; break;
+	case OPT_STATS: o->stats = 1; break;
+	case OPT_ITIP: o->itip = 1; break;
+	case OPT_DRY_RUN: o->dry_run = 1; break;
+	case OPT_QUIET: o->quiet = 1; break;
+	case OPT_EXPORT_LP: o->export_lp = value; break;
+	case OPT_HEATMAP: o->heatmap = value; break;
+	case OPT_OUT: o->out = value; break;
+	case OPT_EXCLUDE:
+		if (o->nexcludes == sizeof(o->excludes) / sizeof(o->excludes[0]))
+			return "too many --exclude options";
+		o->excludes[o->nexcludes++] = value;
+		break;
+	case OPT_PIN:
+		if (o->npins == CV_COUNT_MAX)
+			return "too many --pin options";
+		o->pins[o->npins++] = value;
+		break;
+	case OPT_TOP:
+		v = strtoul(value, &end, 10);
+		if (*end || !v || v > CV_TOP_MAX)
+			return "--top needs a number from 1 to 20";
+		o->top = v;
+		break;
+	case OPT_TIME_LIMIT:
+		if (parse_seconds(&o->time_limit, value))
+			return "--time-limit needs a positive number of seconds";
+		break;
+	}
+	return NULL;
+}
+
+/* The option spelled `a`, or NULL. */
+static const struct option *find_option(const char *a)
+{
+	size_t k;
+
+	for (k = 0; k < sizeof(options) / sizeof(options[0]); k++)
+		if (!strcmp(a, options[k].name) || (options[k].alias && !strcmp(a, options[k].alias)))
+			return &options[k];
+	return NULL;
+}
+
+/* Read the command's arguments into *o.  Returns -1 to go on, or the exit code. */
+static int parse_args(cli_options *o, const command *cmd, int argc, char **argv)
+{
+	int i;
+
+	for (i = 2; i < argc; i++) {
+		const char *a = argv[i], *why;
+		const struct option *opt = find_option(a);
+		if (opt) {
+			if (!(cmd->takes & opt->bit))
+				return refused(cmd->name, a);
+			if (opt->needs && ++i == argc)
+				return usage(opt->needs);
+			if ((why = set_option(o, opt->bit, opt->needs ? argv[i] : NULL)))
+				return usage(why);
+		} else if (a[0] == '-' && a[1]) {
+			fprintf(stderr, "convene: unknown option %s\n", a);
+			return usage(NULL);
+		} else if (!o->course) {
+			o->course = a;
+		} else {
+			return usage("only one COURSE file may be given");
+		}
+	}
+	return o->course ? -1 : usage("missing COURSE file");
+}
+
+static int cli_publish_out(const cli_options *o)
+{
+	return o->out ? cli_publish(o) : usage("publish needs --out DIR");
+}
+
+/* convene zones [PATTERN] */
+static int zones(int argc, char **argv)
+{
+	int rc;
+
+	if (argc > 3)
+		return usage("zones takes at most one PATTERN");
+	rc = cli_zones(argc == 3 ? argv[2] : NULL);
+	cv_tz_cleanup();
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
+	const char *name;
 	cli_options o;
-	const char *cmd;
-	unsigned takes;
 	size_t c;
-	int i, rc;
+	int rc;
 
-	memset(&o, 0, sizeof(o));
 	/* A plan for a million students is hundreds of megabytes of JSON: into a
 	 * file or a pipe, write it in large blocks rather than stdio's 4 KiB. */
 	if (!isatty(STDOUT_FILENO))
 		setvbuf(stdout, stdout_buffer, _IOFBF, sizeof(stdout_buffer));
 	if (argc < 2)
 		return usage(NULL);
-	cmd = argv[1];
-	if (!strcmp(cmd, "--version") || !strcmp(cmd, "version")) {
+	name = argv[1];
+	if (!strcmp(name, "--version") || !strcmp(name, "version")) {
 		printf("convene %s (tzdata %s)\n", CONVENE_VERSION, cv_tz_version());
 		cv_tz_cleanup();
 		return 0;
 	}
-	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
-		fputs(usage_text, stdout);
+	if (!strcmp(name, "--help") || !strcmp(name, "-h") || !strcmp(name, "help")) {
+		put_usage(stdout);
 		return 0;
 	}
-	if (!strcmp(cmd, "zones")) {
-		if (argc > 3)
-			return usage("zones takes at most one PATTERN");
-		rc = cli_zones(argc == 3 ? argv[2] : NULL);
-		cv_tz_cleanup();
-		return rc;
-	}
-	for (c = 0; c < sizeof(commands) / sizeof(commands[0]); c++)
-		if (!strcmp(cmd, commands[c].command))
-			break;
-	if (c == sizeof(commands) / sizeof(commands[0])) {
-		fprintf(stderr, "convene: unknown command '%s'\n", cmd);
+	for (c = 0; c < NCOMMANDS && strcmp(name, commands[c].name); c++)
+		;
+	if (c == NCOMMANDS) {
+		fprintf(stderr, "convene: unknown command '%s'\n", name);
 		return usage(NULL);
 	}
-	takes = commands[c].takes;
-	for (i = 2; i < argc; i++) {
-		const char *a = argv[i];
-		if (!strcmp(a, "--json")) {
-			if (!(takes & OPT_JSON))
-				return refused(cmd, a);
-			o.json = 1;
-		} else if (!strcmp(a, "--exclude")) {
-			if (!(takes & OPT_EXCLUDE))
-				return refused(cmd, a);
-			if (++i == argc)
-				return usage("--exclude needs days or a window like \"Mon 08:00-10:00\"");
-			if (o.nexcludes == sizeof(o.excludes) / sizeof(o.excludes[0]))
-				return usage("too many --exclude options");
-			o.excludes[o.nexcludes++] = argv[i];
-		} else if (!strcmp(a, "--export-lp")) {
-			if (!(takes & OPT_EXPORT_LP))
-				return refused(cmd, a);
-			if (++i == argc)
-				return usage("--export-lp needs a file name");
-			o.export_lp = argv[i];
-		} else if (!strcmp(a, "--heatmap")) {
-			if (!(takes & OPT_HEATMAP))
-				return refused(cmd, a);
-			if (++i == argc)
-				return usage("--heatmap needs a file name");
-			o.heatmap = argv[i];
-		} else if (!strcmp(a, "--top")) {
-			char *end;
-			unsigned long v;
-			if (!(takes & OPT_TOP))
-				return refused(cmd, a);
-			if (++i == argc)
-				return usage("--top needs a number of plans");
-			v = strtoul(argv[i], &end, 10);
-			if (*end || !v || v > CV_TOP_MAX)
-				return usage("--top needs a number from 1 to 20");
-			o.top = v;
-		} else if (!strcmp(a, "--stats")) {
-			if (!(takes & OPT_STATS))
-				return refused(cmd, a);
-			o.stats = 1;
-		} else if (!strcmp(a, "--itip")) {
-			if (!(takes & OPT_ITIP))
-				return refused(cmd, a);
-			o.itip = 1;
-		} else if (!strcmp(a, "--dry-run") || !strcmp(a, "-n")) {
-			if (!(takes & OPT_DRY_RUN))
-				return refused(cmd, a);
-			o.dry_run = 1;
-		} else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
-			if (!(takes & OPT_QUIET))
-				return refused(cmd, a);
-			o.quiet = 1;
-		} else if (!strcmp(a, "--out") || !strcmp(a, "-o")) {
-			if (!(takes & OPT_OUT))
-				return refused(cmd, a);
-			if (++i == argc)
-				return usage("--out needs a directory");
-			o.out = argv[i];
-		} else if (!strcmp(a, "--time-limit")) {
-			if (!(takes & OPT_TIME_LIMIT))
-				return refused(cmd, a);
-			if (++i == argc || parse_seconds(&o.time_limit, argv[i]))
-				return usage("--time-limit needs a positive number of seconds");
-		} else if (!strcmp(a, "--pin")) {
-			if (!(takes & OPT_PIN))
-				return refused(cmd, a);
-			if (++i == argc)
-				return usage("--pin needs a slot like \"Tue 14:00\"");
-			if (o.npins == CV_COUNT_MAX)
-				return usage("too many --pin options");
-			o.pins[o.npins++] = argv[i];
-		} else if (a[0] == '-' && a[1]) {
-			fprintf(stderr, "convene: unknown option %s\n", a);
-			return usage(NULL);
-		} else if (!o.course) {
-			o.course = a;
-		} else {
-			return usage("only one COURSE file may be given");
-		}
-	}
-	if (!o.course)
-		return usage("missing COURSE file");
-	if (!strcmp(cmd, "check"))
-		rc = cli_check(&o);
-	else if (!strcmp(cmd, "solve"))
-		rc = cli_solve(&o);
-	else
-		rc = o.out ? cli_publish(&o) : usage("publish needs --out DIR");
+	if (!commands[c].run)
+		return zones(argc, argv);
+	memset(&o, 0, sizeof(o));
+	if ((rc = parse_args(&o, &commands[c], argc, argv)) >= 0)
+		return rc;
+	rc = commands[c].run(&o);
 	cv_tz_cleanup();
 	return rc;
 }
