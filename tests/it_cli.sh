@@ -117,6 +117,29 @@ t 0 "--help exits 0" -- "$bin" --help
 for opt in --quiet --dry-run --itip --export-lp --stats --exclude --top --pin --time-limit --json --out; do
 	has "$tmp/out" "$opt" "--help names $opt"
 done
+# Every command takes --help: its own usage on stdout, exit 0, nothing run.
+"$bin" --help 2>&1 | sed 's/^usage: //; s/^ *//' >"$tmp/usage"
+for cmd in check solve publish zones; do
+	t 0 "$cmd --help exits 0" -- "$bin" "$cmd" --help
+	if head -n 1 "$tmp/out" | grep -q "^usage: convene $cmd " && [ ! -s "$tmp/err" ]; then
+		ok "$cmd --help prints its usage on stdout"
+	else
+		notok "$cmd --help: no usage line"; show 5 "$tmp/out" "$tmp/err"
+	fi
+	# its usage lines are the whole usage's lines for it, word for word
+	sed -n 's/^usage: //p; s/^  *\[/[/p' "$tmp/out" >"$tmp/mine"
+	if [ -s "$tmp/mine" ] && [ "$(grep -c -F -x -f "$tmp/mine" "$tmp/usage")" -ge "$(grep -c . "$tmp/mine")" ]; then
+		ok "$cmd --help says what convene --help says of $cmd"
+	else
+		notok "$cmd --help differs from convene --help"; show 5 "$tmp/mine"
+	fi
+done
+t 0 "--help after a course file still only helps" -- "$bin" solve examples/course.ini --json --help
+if grep -q "^usage: convene solve" "$tmp/out" && ! grep -q '"objective"' "$tmp/out"; then
+	ok "solve COURSE --help prints the usage and solves nothing"; else notok "solve COURSE --help"; fi
+t 0 "-h is --help for a command" -- "$bin" publish -h
+t 2 "an option before --help is still checked" -- "$bin" check --json --help
+
 t 0 "publish says which tzdata it used" -- "$bin" publish examples/course.ini --out "$tmp/pub"
 has "$tmp/err" "published .* calendars to .*; tzdata [0-9]\{4\}[a-z])" "the publish summary names the tzdata release"
 

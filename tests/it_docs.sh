@@ -48,6 +48,7 @@ fi
 # ---- options -------------------------------------------------------------
 longopts() { grep -o -- '--[a-z][a-z-]*[a-z]' | sort -u; }
 "$bin" --help >"$tmp/help" 2>&1 || notok "convene --help failed"
+cp "$tmp/help" "$tmp/help.main" # the exit codes are the whole usage's
 for cmd in check solve publish zones; do
 	# A command's own --help, once it has one, must agree too.
 	"$bin" "$cmd" --help >>"$tmp/help" 2>/dev/null || :
@@ -161,7 +162,7 @@ if [ -s "$tmp/codes.tsv" ] && [ ! -s "$tmp/words.bad" ]; then
 else
 	notok "man page entries without cv_strerror()'s words:"; sed 's/^/#   /' "$tmp/words.bad"
 fi
-sed -n '/exit codes:/,$p' "$tmp/help" | grep -o '[0-9][0-9]* [A-Za-z]' | cut -d' ' -f1 | sort -nu >"$tmp/help.set"
+sed -n '/exit codes:/,$p' "$tmp/help.main" | grep -o '[0-9][0-9]* [A-Za-z]' | cut -d' ' -f1 | sort -nu >"$tmp/help.set"
 awk -F'\t' '$2 != "" { print $1 }' "$tmp/codes.tsv" | sort -nu >"$tmp/known.set"
 if [ -s "$tmp/known.set" ] && cmp -s "$tmp/known.set" "$tmp/help.set"; then
 	ok "--help lists the same exit codes"

@@ -52,21 +52,29 @@ typedef struct command {
 	unsigned takes;
 	const char *synopsis; /* its usage lines, after "usage: " or its indent */
 	const char *about;    /* what it does */
+	const char *notes;    /* the short options it takes, or "" */
 	int (*run)(const cli_options *o);
 } command;
+
+static const char quiet_note[] =
+	"  -q is --quiet (no summary line, for cron; warnings and errors are still\n"
+	"  printed)\n";
+static const char shorthands[] =
+	"  -o DIR is --out DIR, -n is --dry-run, -q is --quiet (no summary line, for cron;\n"
+	"  warnings and errors are still printed)\n";
 
 static const command commands[] = {
 	{"check", OPT_QUIET,
 	 "convene check COURSE [--quiet]\n",
 	 "  check    validate the course file and roster; every problem as file:line:column\n",
-	 cli_check},
+	 quiet_note, cli_check},
 	{"solve", OPT_SOLVING | OPT_JSON | OPT_TOP | OPT_HEATMAP | OPT_QUIET,
 	 "convene solve COURSE [--json] [--time-limit SECONDS] [--pin \"Tue 14:00\"]...\n"
 	 "                      [--exclude \"Fri\" | \"Mon 08:00-10:00\"]... [--top N] [--stats]\n"
 	 "                      [--export-lp FILE] [--heatmap FILE.svg] [--quiet]\n",
 	 "  solve    choose the session times with proven optimal attendance and print the plan;\n"
 	 "           --heatmap: also the home week as an SVG heatmap of live students a week\n",
-	 cli_solve},
+	 quiet_note, cli_solve},
 	{"publish", OPT_SOLVING | OPT_OUT | OPT_DRY_RUN | OPT_ITIP | OPT_QUIET,
 	 "convene publish COURSE --out DIR [--dry-run] [--itip] [--time-limit SECONDS]\n"
 	 "                      [--pin ...]... [--exclude ...]... [--export-lp FILE] [--stats]\n"
@@ -74,17 +82,13 @@ static const command commands[] = {
 	 "  publish  write DIR/instructor.ics and DIR/students/<id>.ics atomically;\n"
 	 "           --dry-run: list what would change and write nothing;\n"
 	 "           --itip: also DIR/itip/<id>-request.eml and -cancel.eml (RFC 5546 invitations)\n",
-	 cli_publish_out},
+	 shorthands, cli_publish_out},
 	{"zones", 0,
 	 "convene zones [PATTERN]\n",
 	 "  zones    list time-zone names matching PATTERN, or resolve one name\n",
-	 NULL},
+	 "", NULL},
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
-
-static const char shorthands[] =
-	"  -o DIR is --out DIR, -n is --dry-run, -q is --quiet (no summary line, for cron;\n"
-	"  warnings and errors are still printed)\n";
 
 static const char exit_codes[] =
 	"exit codes: 0 ok, 1 no slot fits anyone, 2 usage, 65 bad input, 66 input missing,\n"
@@ -102,6 +106,18 @@ static void put_usage(FILE *f)
 	for (c = 0; c < NCOMMANDS; c++)
 		fputs(commands[c].about, f);
 	fprintf(f, "\n%s\n%s", shorthands, exit_codes);
+}
+
+/* `convene CMD --help`: that command's usage lines, what it does and its short options. */
+static int command_help(const command *cmd)
+{
+	printf("usage: %s\n%s%s%s", cmd->synopsis, cmd->about, *cmd->notes ? "\n" : "", cmd->notes);
+	return 0;
+}
+
+static int is_help(const char *a)
+{
+	return !strcmp(a, "--help") || !strcmp(a, "-h");
 }
 
 static int usage(const char *why)
@@ -187,7 +203,9 @@ static int parse_args(cli_options *o, const command *cmd, int argc, char **argv)
 	for (i = 2; i < argc; i++) {
 		const char *a = argv[i], *why;
 		const struct option *opt = find_option(a);
-		if (opt) {
+		if (is_help(a)) {
+			return command_help(cmd);
+		} else if (opt) {
 			if (!(cmd->takes & opt->bit))
 				return refused(cmd->name, a);
 			if (opt->needs && ++i == argc)
@@ -212,10 +230,13 @@ static int cli_publish_out(const cli_options *o)
 }
 
 /* convene zones [PATTERN] */
-static int zones(int argc, char **argv)
+static int zones(const command *cmd, int argc, char **argv)
 {
-	int rc;
+	int i, rc;
 
+	for (i = 2; i < argc; i++)
+		if (is_help(argv[i]))
+			return command_help(cmd);
 	if (argc > 3)
 		return usage("zones takes at most one PATTERN");
 	rc = cli_zones(argc == 3 ? argv[2] : NULL);
@@ -242,7 +263,7 @@ int main(int argc, char **argv)
 		cv_tz_cleanup();
 		return 0;
 	}
-	if (!strcmp(name, "--help") || !strcmp(name, "-h") || !strcmp(name, "help")) {
+	if (is_help(name) || !strcmp(name, "help")) {
 		put_usage(stdout);
 		return 0;
 	}
@@ -253,7 +274,7 @@ int main(int argc, char **argv)
 		return usage(NULL);
 	}
 	if (!commands[c].run)
-		return zones(argc, argv);
+		return zones(&commands[c], argc, argv);
 	memset(&o, 0, sizeof(o));
 	if ((rc = parse_args(&o, &commands[c], argc, argv)) >= 0)
 		return rc;
