@@ -102,6 +102,7 @@ typedef struct ics {
 	int (*floor)(void *ctx, const char *uid); /* the options' sequence_floor, or NULL */
 	void *floor_ctx;
 	cv_ics_changes *changes;     /* the caller's, or NULL */
+	Cv_ics_outcomes *outcomes;   /* the publishing step's, or NULL: every decision */
 	int oom;
 } ics;
 
@@ -594,6 +595,7 @@ static void ics_close(ics *w)
 /* VTIMEZONEs first (some clients want them before use), then the events; serialise. */
 static int ics_finish(ics *w, char **out, size_t *len)
 {
+	Cv_ics_printer printer;
 	icalcomponent *e;
 	char *text;
 	size_t i;
@@ -608,18 +610,21 @@ static int ics_finish(ics *w, char **out, size_t *len)
 	}
 	if (w->changes)
 		memset(w->changes, 0, sizeof(*w->changes));
+	memset(&printer, 0, sizeof(printer));
+	printer.cal = w->cal;
 	while ((e = icalcomponent_get_first_component(w->events, ICAL_ANY_COMPONENT))) {
 		int how;
 		icalcomponent_remove_component(w->events, e);
 		icalcomponent_add_component(w->cal, e); /* freed with the calendar */
 		/* revision stamps last: they depend on the content before them */
-		how = Cv_ics_history_stamp(w->prior, e, w->dtstamp,
-					w->floor ? w->floor(w->floor_ctx, icalcomponent_get_uid(e)) : 0);
+		how = Cv_ics_history_stamp(w->prior, &printer, e, w->dtstamp,
+					   w->floor ? w->floor(w->floor_ctx, icalcomponent_get_uid(e)) : 0,
+					   w->outcomes);
 		if (how < 0)
 			return how;
-		if (w->changes && how == ICS_EVENT_NEW)
+		if (w->changes && how == CV_ICS_EVENT_NEW)
 			w->changes->added++;
-		else if (w->changes && how == ICS_EVENT_SAME)
+		else if (w->changes && how == CV_ICS_EVENT_SAME)
 			w->changes->unchanged++;
 		else if (w->changes)
 			w->changes->changed++;
@@ -629,6 +634,8 @@ static int ics_finish(ics *w, char **out, size_t *len)
 		size_t kept = w->changes->unchanged + w->changes->changed;
 		w->changes->removed = had > kept ? had - kept : 0;
 	}
+	if (w->outcomes)
+		Cv_ics_outcomes_sort(w->outcomes);
 	text = Cv_ics_component_text(w->cal);
 	if (!text)
 		return CV_ENOMEM;
@@ -980,11 +987,18 @@ done:
 
 int cv_ics_instructor(char **out, size_t *len, const cv_plan *plan, const cv_ics_options *options)
 {
+	return Cv_ics_instructor_write(out, len, plan, options, NULL);
+}
+
+int Cv_ics_instructor_write(char **out, size_t *len, const cv_plan *plan,
+			    const cv_ics_options *options, Cv_ics_outcomes *outcomes)
+{
 	ics w;
 	size_t i;
 	int rc;
 
 	rc = ics_open(&w, plan, options, course_title(plan->course), plan->course->zone);
+	w.outcomes = outcomes;
 	for (i = 0; !rc && i < plan->nsessions; i++) {
 		if (plan->sessions[i].noccurrences)
 			session_event(&w, &plan->sessions[i]);
@@ -1159,6 +1173,12 @@ static void missed_events(ics *w, const cv_student *st, const cv_session *s, con
 int cv_ics_student(char **out, size_t *len, const cv_plan *plan, size_t student,
 		   const cv_ics_options *options)
 {
+	return Cv_ics_student_write(out, len, plan, student, options, NULL);
+}
+
+int Cv_ics_student_write(char **out, size_t *len, const cv_plan *plan, size_t student,
+			 const cv_ics_options *options, Cv_ics_outcomes *outcomes)
+{
 	const cv_student_plan *sp;
 	const cv_student *st;
 	ics w;
@@ -1176,6 +1196,7 @@ int cv_ics_student(char **out, size_t *len, const cv_plan *plan, size_t student,
 	if (name.oom)
 		return CV_ENOMEM;
 	rc = ics_open(&w, plan, options, name.p, st->zone);
+	w.outcomes = outcomes;
 	free(name.p);
 	if (!rc) {
 		w.fmt = formatter(text_locale(st), UDAT_SHORT, UDAT_FULL);

@@ -1,85 +1,254 @@
 /*
  * ics_history.c - what the previously published calendar said about each
- * event, so that a regeneration changes SEQUENCE, DTSTAMP and LAST-MODIFIED
- * only for events whose content changed (RFC 5545 §3.8.7.4: SEQUENCE goes
- * up with each significant revision).  An event's content is the event as
- * libical serialises it without those three properties; the same function
- * fingerprints the old and the new events, so a rerun on unchanged input
- * reproduces the old file byte for byte and publish leaves it untouched.
+ * event, and the one rule that decides whether an event changed, so that a
+ * regeneration moves SEQUENCE, DTSTAMP and LAST-MODIFIED only for events
+ * whose content changed (RFC 5545 section 3.8.7.4) and e-mails only those.
+ *
+ * The previous calendar is parsed once and kept: its events' stamps decide
+ * the new stamps, and the events themselves are what a cancellation sends.
+ * An event's fingerprint is taken from its serialisation without the
+ * revision stamps, so neither calendar is modified or copied to take it; the
+ * same function fingerprints the old and the new events, so a rerun on
+ * unchanged input reproduces the old file byte for byte and publish leaves
+ * it untouched.
  */
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-#include <libical/ical.h>
+#include <strings.h>
 
 #include "convene/ics.h"
 #include "ics_history_int.h"
 
-typedef struct entry {
-	char *uid;
-	uint64_t fingerprint;
-	int sequence;
-	icaltimetype dtstamp;
-	icaltimetype last_modified; /* null time when the old event had none */
-} entry;
-
 struct cv_ics_history {
-	entry *e;
-	size_t n;
+	icalcomponent *cal;             /* the previous calendar (owned) */
+	Cv_array_t(Cv_ics_past) events; /* file order */
+	Cv_ics_past **byuid;            /* sorted by UID, first of a repeated UID first */
 };
 
-static uint64_t fnv1a(const char *s)
+#define FNV_OFFSET 1469598103934665603ULL
+#define FNV_PRIME 1099511628211ULL
+
+static uint64_t fnv(uint64_t h, const char *s, size_t n)
 {
-	uint64_t h = 1469598103934665603ULL;
-	for (; *s; s++) {
-		h ^= (unsigned char)*s;
-		h *= 1099511628211ULL;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
+		h *= FNV_PRIME;
 	}
 	return h;
 }
 
-static void remove_all(icalcomponent *c, icalproperty_kind kind)
+/* ---- TZIDs ---- */
+
+int Cv_tzids_has(const Cv_tzids *t, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < t->ids.size; i++)
+		if (!strcmp(t->ids.ptr[i], id))
+			return 1;
+	return 0;
+}
+
+void Cv_tzids_collect(Cv_tzids *t, icalcomponent *c)
 {
 	icalproperty *p;
-	while ((p = icalcomponent_get_first_property(c, kind))) {
-		icalcomponent_remove_property(c, p);
-		icalproperty_free(p);
+	icalcomponent *sub;
+
+	for (p = icalcomponent_get_first_property(c, ICAL_ANY_PROPERTY); p;
+	     p = icalcomponent_get_next_property(c, ICAL_ANY_PROPERTY)) {
+		icalparameter *a = icalproperty_get_first_parameter(p, ICAL_TZID_PARAMETER);
+		const char *id = a ? icalparameter_get_tzid(a) : NULL;
+		if (id && !Cv_tzids_has(t, id) && Cv_array_push(t->ids, id))
+			t->oom = 1;
 	}
+	for (sub = icalcomponent_get_first_component(c, ICAL_ANY_COMPONENT); sub;
+	     sub = icalcomponent_get_next_component(c, ICAL_ANY_COMPONENT))
+		Cv_tzids_collect(t, sub);
+}
+
+icalcomponent *Cv_ics_find_vtimezone(icalcomponent *cal, const char *tzid)
+{
+	icalcomponent *z;
+
+	for (z = icalcomponent_get_first_component(cal, ICAL_VTIMEZONE_COMPONENT); z;
+	     z = icalcomponent_get_next_component(cal, ICAL_VTIMEZONE_COMPONENT)) {
+		icalproperty *p = icalcomponent_get_first_property(z, ICAL_TZID_PROPERTY);
+		const char *id = p ? icalproperty_get_tzid(p) : NULL;
+		if (id && !strcmp(id, tzid))
+			return z;
+	}
+	return NULL;
+}
+
+/* ---- fingerprints ---- */
+
+/* 1 if the content line at s names one of the properties in `names` (NULL-terminated). */
+static int names_one_of(const char *s, const char *const *names)
+{
+	size_t k;
+
+	for (k = 0; names[k]; k++) {
+		size_t n = strlen(names[k]);
+		if (!strncasecmp(s, names[k], n) && (s[n] == ':' || s[n] == ';'))
+			return 1;
+	}
+	return 0;
 }
 
 /*
- * The event's content: everything but the revision stamps, which are
- * removed from `ev` (the caller's to put back).  0 on failure.  Both
- * sides strip in place rather than fingerprint a copy: cloning every
- * event of a MOOC's calendars twice cost more than the parse.
+ * Hash the serialisation `text` of one component, leaving out the content
+ * lines (with their folded continuations) of the component's own
+ * properties named in `skip`; properties of sub-components (VALARM,
+ * STANDARD) are kept, as they would be by removing the properties.
  */
-static uint64_t fingerprint(icalcomponent *ev)
+static uint64_t hash_without(uint64_t h, const char *text, const char *const *skip)
 {
-	char *text;
-	uint64_t h;
+	const char *s = text;
+	int depth = 0, skipping = 0;
 
-	remove_all(ev, ICAL_DTSTAMP_PROPERTY);
-	remove_all(ev, ICAL_SEQUENCE_PROPERTY);
-	remove_all(ev, ICAL_LASTMODIFIED_PROPERTY);
-	text = icalcomponent_as_ical_string_r(ev);
-	if (!text)
-		return 0;
-	h = fnv1a(text);
-	icalmemory_free_buffer(text);
-	return h ? h : 1;
+	while (*s) {
+		const char *e = strstr(s, "\r\n");
+		size_t len = e ? (size_t)(e - s) + 2 : strlen(s);
+		if (*s == ' ' || *s == '\t') {
+			/* a folded continuation belongs to the line before it */
+		} else if (!strncmp(s, "BEGIN:", 6)) {
+			depth++;
+			skipping = 0;
+		} else if (!strncmp(s, "END:", 4)) {
+			depth--;
+			skipping = 0;
+		} else {
+			skipping = depth == 1 && names_one_of(s, skip);
+		}
+		if (!skipping)
+			h = fnv(h, s, len);
+		s += len;
+	}
+	return h;
 }
 
-static int entry_cmp(const void *a, const void *b)
+/* The fingerprint share of the VTIMEZONE `tzid` names, cached per printer. */
+static int zone_print(uint64_t *out, Cv_ics_printer *p, const char *tzid)
 {
-	return strcmp(((const entry *)a)->uid, ((const entry *)b)->uid);
+	static const char *const skip[] = {"TZUNTIL", "LAST-MODIFIED", NULL};
+	icalcomponent *z = p->cal ? Cv_ics_find_vtimezone(p->cal, tzid) : NULL;
+	char *text;
+	size_t i;
+
+	for (i = 0; i < p->nzones; i++) {
+		if (!strcmp(p->zones[i].tzid, tzid)) {
+			*out = p->zones[i].print;
+			return CV_OK;
+		}
+	}
+	if (!z) {
+		*out = 0; /* a TZID without a VTIMEZONE adds nothing */
+		return CV_OK;
+	}
+	text = icalcomponent_as_ical_string_r(z);
+	if (!text)
+		return CV_ENOMEM;
+	*out = hash_without(FNV_OFFSET, text, skip);
+	icalmemory_free_buffer(text);
+	if (p->nzones < sizeof(p->zones) / sizeof(p->zones[0])) {
+		p->zones[p->nzones].tzid = tzid; /* borrowed, like the calendar */
+		p->zones[p->nzones++].print = *out;
+	}
+	return CV_OK;
+}
+
+int Cv_ics_fingerprint(uint64_t *out, Cv_ics_printer *p, icalcomponent *ev)
+{
+	static const char *const skip[] = {"DTSTAMP", "SEQUENCE", "LAST-MODIFIED", "CREATED", NULL};
+	Cv_tzids t = {CV_ARRAY_INIT, 0};
+	char *text = icalcomponent_as_ical_string_r(ev);
+	uint64_t h, z;
+	size_t i;
+	int rc = CV_OK;
+
+	if (!text)
+		return CV_ENOMEM;
+	h = hash_without(FNV_OFFSET, text, skip);
+	icalmemory_free_buffer(text);
+	Cv_tzids_collect(&t, ev);
+	for (i = 0; !rc && i < t.ids.size; i++) {
+		rc = zone_print(&z, p, t.ids.ptr[i]);
+		h = (h ^ z) * FNV_PRIME;
+	}
+	if (t.oom)
+		rc = CV_ENOMEM;
+	Cv_array_clear(t.ids);
+	if (!rc)
+		*out = h;
+	return rc;
+}
+
+/* ---- the previous calendar ---- */
+
+static int past_cmp(const void *a, const void *b)
+{
+	const Cv_ics_past *x = *(Cv_ics_past *const *)a, *y = *(Cv_ics_past *const *)b;
+	int c = strcmp(x->uid, y->uid);
+	return c ? c : (x < y ? -1 : x > y); /* the first in the file first */
+}
+
+/* Read one event's identity and stamps; its fingerprint comes later. */
+static void past_read(Cv_ics_past *x, icalcomponent *ev, const char *uid)
+{
+	icalproperty *p;
+
+	x->uid = uid;
+	x->ev = ev;
+	x->sequence = icalcomponent_get_sequence(ev);
+	if (x->sequence < 0)
+		x->sequence = 0;
+	p = icalcomponent_get_first_property(ev, ICAL_DTSTAMP_PROPERTY);
+	x->dtstamp = p ? icalproperty_get_dtstamp(p) : icaltime_null_time();
+	p = icalcomponent_get_first_property(ev, ICAL_LASTMODIFIED_PROPERTY);
+	x->last_modified = p ? icalproperty_get_lastmodified(p) : icaltime_null_time();
+}
+
+/* Index and fingerprint the events of h->cal.  Returns 0 or CV_ENOMEM. */
+static int history_index(cv_ics_history *h)
+{
+	Cv_ics_printer printer;
+	icalcomponent *ev;
+	size_t i;
+
+	for (ev = icalcomponent_get_first_component(h->cal, ICAL_VEVENT_COMPONENT); ev;
+	     ev = icalcomponent_get_next_component(h->cal, ICAL_VEVENT_COMPONENT)) {
+		const char *uid = icalcomponent_get_uid(ev);
+		Cv_ics_past *x;
+		if (!uid || !*uid)
+			continue; /* no identity: nothing to update or cancel */
+		if (!(x = Cv_array_alloc(h->events)))
+			return CV_ENOMEM;
+		past_read(x, ev, uid);
+	}
+	/* A second pass: fingerprints walk the VTIMEZONEs, and libical keeps one
+	 * component iterator per calendar. */
+	memset(&printer, 0, sizeof(printer));
+	printer.cal = h->cal;
+	h->byuid = malloc((h->events.size + 1) * sizeof(*h->byuid));
+	if (!h->byuid)
+		return CV_ENOMEM;
+	for (i = 0; i < h->events.size; i++) {
+		if (Cv_ics_fingerprint(&h->events.ptr[i].print, &printer, h->events.ptr[i].ev))
+			return CV_ENOMEM;
+		h->byuid[i] = &h->events.ptr[i];
+	}
+	qsort(h->byuid, h->events.size, sizeof(*h->byuid), past_cmp);
+	return CV_OK;
 }
 
 int cv_ics_history_new(cv_ics_history **out, const char *text, size_t len)
 {
 	cv_ics_history *h;
-	icalcomponent *cal, *ev;
 	char *copy;
-	size_t cap = 0;
+	int rc;
 
 	if (!text || len > CV_ICS_HISTORY_MAX || memchr(text, '\0', len))
 		return CV_EDATA;
@@ -92,78 +261,129 @@ int cv_ics_history_new(cv_ics_history **out, const char *text, size_t len)
 	}
 	memcpy(copy, text, len);
 	copy[len] = '\0';
-	cal = icalparser_parse_string(copy);
+	h->cal = icalparser_parse_string(copy);
 	free(copy);
-	if (!cal || icalcomponent_isa(cal) != ICAL_VCALENDAR_COMPONENT) {
-		if (cal)
-			icalcomponent_free(cal);
-		free(h);
+	if (!h->cal || icalcomponent_isa(h->cal) != ICAL_VCALENDAR_COMPONENT) {
+		cv_ics_history_free(h);
 		return CV_EDATA;
 	}
-	for (ev = icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT); ev;
-	     ev = icalcomponent_get_next_component(cal, ICAL_VEVENT_COMPONENT)) {
-		const char *uid = icalcomponent_get_uid(ev);
-		icalproperty *p;
-		entry *x;
-		if (!uid || !*uid)
-			continue;
-		if (h->n == cap) {
-			size_t ncap = cap ? cap * 2 : 64;
-			entry *ne = realloc(h->e, ncap * sizeof(*ne));
-			if (!ne)
-				goto oom;
-			h->e = ne;
-			cap = ncap;
-		}
-		x = &h->e[h->n];
-		memset(x, 0, sizeof(*x));
-		x->uid = strdup(uid);
-		if (!x->uid)
-			goto oom;
-		h->n++;
-		x->sequence = icalcomponent_get_sequence(ev);
-		if (x->sequence < 0)
-			x->sequence = 0;
-		p = icalcomponent_get_first_property(ev, ICAL_DTSTAMP_PROPERTY);
-		x->dtstamp = p ? icalproperty_get_dtstamp(p) : icaltime_null_time();
-		p = icalcomponent_get_first_property(ev, ICAL_LASTMODIFIED_PROPERTY);
-		x->last_modified = p ? icalproperty_get_lastmodified(p) : icaltime_null_time();
-		x->fingerprint = fingerprint(ev); /* last: it strips the stamps just read */
+	rc = history_index(h);
+	if (rc) {
+		cv_ics_history_free(h);
+		return rc;
 	}
-	icalcomponent_free(cal);
-	if (h->n)
-		qsort(h->e, h->n, sizeof(*h->e), entry_cmp);
 	*out = h;
 	return CV_OK;
-oom:
-	icalcomponent_free(cal);
-	cv_ics_history_free(h);
-	return CV_ENOMEM;
 }
 
 void cv_ics_history_free(cv_ics_history *h)
 {
-	size_t i;
 	if (!h)
 		return;
-	for (i = 0; i < h->n; i++)
-		free(h->e[i].uid);
-	free(h->e);
+	if (h->cal)
+		icalcomponent_free(h->cal);
+	Cv_array_clear(h->events);
+	free(h->byuid);
 	free(h);
 }
 
 size_t cv_ics_history_events(const cv_ics_history *h)
 {
-	return h ? h->n : 0;
+	return h ? h->events.size : 0;
 }
 
-static const entry *find(const cv_ics_history *h, const char *uid)
+const Cv_ics_past *Cv_ics_history_events(const cv_ics_history *h, size_t *n)
 {
-	entry key;
-	if (!h || !h->n || !uid)
+	*n = h ? h->events.size : 0;
+	return h ? h->events.ptr : NULL;
+}
+
+icalcomponent *Cv_ics_history_calendar(const cv_ics_history *h)
+{
+	return h ? h->cal : NULL;
+}
+
+const Cv_ics_past *Cv_ics_history_find(const cv_ics_history *h, const char *uid)
+{
+	size_t lo = 0, hi = h ? h->events.size : 0;
+
+	if (!uid)
 		return NULL;
-	key.uid = (char *)uid;
-	return bsearch(&key, h->e, h->n, sizeof(*h->e), entry_cmp);
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(h->byuid[mid]->uid, uid) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return h && lo < h->events.size && !strcmp(h->byuid[lo]->uid, uid) ? h->byuid[lo] : NULL;
+}
+
+/* ---- decisions ---- */
+
+int Cv_ics_outcomes_add(Cv_ics_outcomes *o, const char *uid, Cv_ics_event_how how, int sequence)
+{
+	Cv_ics_outcome *x;
+	char *copy = strdup(uid ? uid : "");
+
+	if (!copy || !(x = Cv_array_alloc(o->v))) {
+		free(copy);
+		return CV_ENOMEM;
+	}
+	x->uid = copy;
+	x->how = how;
+	x->sequence = sequence;
+	o->sorted = 0;
+	return CV_OK;
+}
+
+static int outcome_cmp(const void *a, const void *b)
+{
+	const Cv_ics_outcome *x = a, *y = b;
+	int c = strcmp(x->uid, y->uid);
+	return c ? c : (x < y ? -1 : x > y);
+}
+
+void Cv_ics_outcomes_sort(Cv_ics_outcomes *o)
+{
+	if (o->v.size)
+		qsort(o->v.ptr, o->v.size, sizeof(*o->v.ptr), outcome_cmp);
+	o->sorted = 1;
+}
+
+const Cv_ics_outcome *Cv_ics_outcomes_find(const Cv_ics_outcomes *o, const char *uid)
+{
+	size_t lo = 0, hi = o ? o->v.size : 0;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(o->v.ptr[mid].uid, uid) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return o && lo < o->v.size && !strcmp(o->v.ptr[lo].uid, uid) ? &o->v.ptr[lo] : NULL;
+}
+
+void Cv_ics_outcomes_clear(Cv_ics_outcomes *o)
+{
+	size_t i;
+
+	for (i = 0; i < o->v.size; i++)
+		free(o->v.ptr[i].uid);
+	Cv_array_clear(o->v);
+	o->sorted = 0;
+}
+
+/* ---- stamps ---- */
+
+static void remove_all(icalcomponent *c, icalproperty_kind kind)
+{
+	icalproperty *p;
+	while ((p = icalcomponent_get_first_property(c, kind))) {
+		icalcomponent_remove_property(c, p);
+		icalproperty_free(p);
+	}
 }
 
 /* Replace `kind` (DTSTAMP or LAST-MODIFIED) of ev by t; a null t removes it.  0 or -1 (memory). */
@@ -182,7 +402,7 @@ static int set_time(icalcomponent *ev, icalproperty_kind kind, icaltimetype t)
 	return 0;
 }
 
-/* Put the three revision stamps on ev (which has none).  0 or -1 (memory). */
+/* Put the three revision stamps on ev, after its other properties.  0 or -1 (memory). */
 static int put_stamps(icalcomponent *ev, int sequence, icaltimetype dtstamp,
 		      icaltimetype last_modified)
 {
@@ -190,6 +410,7 @@ static int put_stamps(icalcomponent *ev, int sequence, icaltimetype dtstamp,
 
 	if (!p)
 		return -1;
+	remove_all(ev, ICAL_SEQUENCE_PROPERTY);
 	icalcomponent_add_property(ev, p);
 	if (set_time(ev, ICAL_DTSTAMP_PROPERTY, dtstamp) < 0 ||
 	    set_time(ev, ICAL_LASTMODIFIED_PROPERTY, last_modified) < 0)
@@ -209,7 +430,7 @@ static time_t utc_seconds(icaltimetype t)
  * newer revision": a SOURCE_DATE_EPOCH older than the last publish, or the
  * same SOURCE_DATE_EPOCH across two changing runs, must still move it.
  */
-static icaltimetype revision_time(const entry *old, icaltimetype now)
+static icaltimetype revision_time(const Cv_ics_past *old, icaltimetype now)
 {
 	time_t t = utc_seconds(now), prev = utc_seconds(old->dtstamp);
 
@@ -220,28 +441,55 @@ static icaltimetype revision_time(const entry *old, icaltimetype now)
 	return now;
 }
 
-int Cv_ics_history_stamp(const cv_ics_history *h, icalcomponent *ev, icaltimetype now, int floor)
+/* Stamp `ev` as `how`, against `old` (NULL when new); returns its SEQUENCE or -1 (memory). */
+static int stamp(icalcomponent *ev, Cv_ics_event_how how, const Cv_ics_past *old,
+		 icaltimetype now, int floor)
 {
-	const entry *old = find(h, icalcomponent_get_uid(ev));
-	uint64_t fp;
+	int seq = floor;
+
+	if (how == CV_ICS_EVENT_SAME) {
+		if (put_stamps(ev, old->sequence,
+			       icaltime_is_null_time(old->dtstamp) ? now : old->dtstamp,
+			       old->last_modified) < 0)
+			return -1;
+		return old->sequence;
+	}
+	if (how == CV_ICS_EVENT_CHANGED) {
+		now = revision_time(old, now);
+		/* a foreign file's SEQUENCE can be anything: never overflow */
+		seq = old->sequence < INT_MAX ? old->sequence + 1 : INT_MAX;
+		if (seq < floor)
+			seq = floor;
+	}
+	return put_stamps(ev, seq, now, now) < 0 ? -1 : seq;
+}
+
+int Cv_ics_history_decide(Cv_ics_event_how *out, const Cv_ics_past **old,
+			  const cv_ics_history *h, Cv_ics_printer *printer, icalcomponent *ev)
+{
+	const Cv_ics_past *x = Cv_ics_history_find(h, icalcomponent_get_uid(ev));
+	uint64_t print;
+
+	if (Cv_ics_fingerprint(&print, printer, ev))
+		return CV_ENOMEM;
+	*out = !x ? CV_ICS_EVENT_NEW : print == x->print ? CV_ICS_EVENT_SAME : CV_ICS_EVENT_CHANGED;
+	*old = x;
+	return CV_OK;
+}
+
+int Cv_ics_history_stamp(const cv_ics_history *h, Cv_ics_printer *printer, icalcomponent *ev,
+			 icaltimetype now, int floor, Cv_ics_outcomes *outcomes)
+{
+	const Cv_ics_past *old;
+	Cv_ics_event_how how;
 	int seq;
 
-	/* strips the stamps, so they are added fresh, after the content, in every case */
-	fp = fingerprint(ev);
-	if (!fp)
+	if (Cv_ics_history_decide(&how, &old, h, printer, ev))
 		return CV_ENOMEM;
-	if (floor < 0)
-		floor = 0;
-	if (!old)
-		return put_stamps(ev, floor, now, now) < 0 ? CV_ENOMEM : ICS_EVENT_NEW;
-	if (fp == old->fingerprint)
-		return put_stamps(ev, old->sequence,
-				  icaltime_is_null_time(old->dtstamp) ? now : old->dtstamp,
-				  old->last_modified) < 0 ? CV_ENOMEM : ICS_EVENT_SAME;
-	now = revision_time(old, now);
-	/* a foreign file's SEQUENCE can be anything: never overflow */
-	seq = old->sequence < INT_MAX ? old->sequence + 1 : INT_MAX;
-	if (seq < floor)
-		seq = floor;
-	return put_stamps(ev, seq, now, now) < 0 ? CV_ENOMEM : ICS_EVENT_CHANGED;
+	seq = stamp(ev, how, old, now, floor < 0 ? 0 : floor);
+	if (seq < 0)
+		return CV_ENOMEM;
+	if (outcomes && Cv_ics_outcomes_add(outcomes, icalcomponent_get_uid(ev), how, seq))
+		return CV_ENOMEM;
+	return (int)how;
 }

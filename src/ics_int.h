@@ -9,7 +9,9 @@
 #include <stdint.h>
 #include <libical/ical.h>
 
+#include "convene/ics.h"
 #include "convene/tz.h"
+#include "ics_history_int.h"
 
 /*
  * A VTIMEZONE, TZID the zone's bare IANA name (cv_zone_name()), that gives
@@ -33,5 +35,15 @@ icalcomponent *Cv_ics_vtimezone_build(const cv_zone *zone, int64_t from, int64_t
  * NULL when out of memory.
  */
 char *Cv_ics_component_text(icalcomponent *c);
+
+/*
+ * cv_ics_instructor() and cv_ics_student() for the publishing step: the
+ * same, and every event's decision (new, same, changed; its SEQUENCE) is
+ * added to `outcomes` (NULL: not recorded), sorted by UID at the end.
+ */
+int Cv_ics_instructor_write(char **out, size_t *len, const cv_plan *plan,
+			    const cv_ics_options *options, Cv_ics_outcomes *outcomes);
+int Cv_ics_student_write(char **out, size_t *len, const cv_plan *plan, size_t student,
+			 const cv_ics_options *options, Cv_ics_outcomes *outcomes);
 
 #endif

@@ -31,7 +31,9 @@
 #include "convene/civil.h"
 #include "convene/course.h"
 #include "convene/itip.h"
+#include "ics_history_int.h"
 #include "ics_int.h"
+#include "itip_int.h"
 #include "sbuf_int.h"
 #include "utf8_int.h"
 
@@ -215,11 +217,10 @@ static void sb_date(sbuf *b, int64_t t)
 
 /* ---- calendars ---- */
 
-/* One VEVENT of a parsed calendar. */
+/* One VEVENT of the calendar being published. */
 typedef struct event {
 	const char *uid;      /* borrowed from the component */
 	icalcomponent *ev;    /* borrowed from the calendar */
-	char *print;          /* what is compared between runs (see fingerprint()) */
 	int seq;
 } event;
 
@@ -232,10 +233,6 @@ typedef struct calendar {
 
 static void calendar_free(calendar *c)
 {
-	size_t i;
-
-	for (i = 0; i < c->n; i++)
-		free(c->v[i].print);
 	free(c->v);
 	free(c->byuid);
 	if (c->cal)
@@ -243,141 +240,11 @@ static void calendar_free(calendar *c)
 	memset(c, 0, sizeof(*c));
 }
 
-/* The VTIMEZONE of `cal` whose TZID is `tzid`, or NULL. */
-static icalcomponent *find_vtimezone(icalcomponent *cal, const char *tzid)
-{
-	icalcomponent *z;
-
-	for (z = icalcomponent_get_first_component(cal, ICAL_VTIMEZONE_COMPONENT); z;
-	     z = icalcomponent_get_next_component(cal, ICAL_VTIMEZONE_COMPONENT)) {
-		icalproperty *p = icalcomponent_get_first_property(z, ICAL_TZID_PROPERTY);
-		const char *id = p ? icalproperty_get_tzid(p) : NULL;
-		if (id && !strcmp(id, tzid))
-			return z;
-	}
-	return NULL;
-}
-
-/* A set of TZIDs (borrowed strings). */
-typedef struct tzids {
-	const char **v;
-	size_t n, cap;
-	int oom;
-} tzids;
-
-static int tzids_has(const tzids *t, const char *id)
-{
-	size_t i;
-
-	for (i = 0; i < t->n; i++)
-		if (!strcmp(t->v[i], id))
-			return 1;
-	return 0;
-}
-
-/* Add every TZID that a property of `ev` (or of its sub-components) names. */
-static void tzids_collect(tzids *t, icalcomponent *ev)
-{
-	icalproperty *p;
-	icalcomponent *sub;
-
-	for (p = icalcomponent_get_first_property(ev, ICAL_ANY_PROPERTY); p;
-	     p = icalcomponent_get_next_property(ev, ICAL_ANY_PROPERTY)) {
-		icalparameter *a = icalproperty_get_first_parameter(p, ICAL_TZID_PARAMETER);
-		const char *id = a ? icalparameter_get_tzid(a) : NULL;
-		if (!id || tzids_has(t, id))
-			continue;
-		if (t->n == t->cap) {
-			size_t cap = t->cap ? t->cap * 2 : 4;
-			const char **v = realloc(t->v, cap * sizeof(*v));
-			if (!v) {
-				t->oom = 1;
-				return;
-			}
-			t->v = v;
-			t->cap = cap;
-		}
-		t->v[t->n++] = id;
-	}
-	for (sub = icalcomponent_get_first_component(ev, ICAL_ANY_COMPONENT); sub;
-	     sub = icalcomponent_get_next_component(ev, ICAL_ANY_COMPONENT))
-		tzids_collect(t, sub);
-}
-
-/* Remove every property of `kind` from `c`. */
-static void remove_props(icalcomponent *c, icalproperty_kind kind)
-{
-	icalproperty *p;
-
-	while ((p = icalcomponent_get_first_property(c, kind))) {
-		icalcomponent_remove_property(c, p);
-		icalproperty_free(p);
-	}
-}
-
-/* Append libical's serialisation of `c` (freed with libical's own allocator). */
-static void sb_component(sbuf *b, icalcomponent *c)
-{
-	char *s = icalcomponent_as_ical_string_r(c);
-
-	if (!s) {
-		b->oom = 1;
-		return;
-	}
-	Cv_sb_str(b, s);
-	icalmemory_free_buffer(s);
-}
-
-/*
- * What decides whether an event changed: the event without the properties
- * every run moves (DTSTAMP, LAST-MODIFIED, CREATED) or that records the
- * change itself (SEQUENCE), followed by the rules of the VTIMEZONEs it
- * names, since a new tzdata moves an event without touching its text.
- * NULL when memory ran out.
- */
-static char *fingerprint(icalcomponent *cal, icalcomponent *ev)
-{
-	icalcomponent *c = icalcomponent_new_clone(ev);
-	tzids t = {0};
-	sbuf b = {0};
-	size_t i;
-
-	if (!c)
-		return NULL;
-	remove_props(c, ICAL_DTSTAMP_PROPERTY);
-	remove_props(c, ICAL_SEQUENCE_PROPERTY);
-	remove_props(c, ICAL_LASTMODIFIED_PROPERTY);
-	remove_props(c, ICAL_CREATED_PROPERTY);
-	sb_component(&b, c);
-	tzids_collect(&t, c);
-	for (i = 0; i < t.n; i++) {
-		icalcomponent *z = find_vtimezone(cal, t.v[i]), *zc;
-		if (!z)
-			continue;
-		/* TZUNTIL only says how far the truncated rules reach, and that follows
-		 * the last session: a moved session must not change every event. */
-		zc = icalcomponent_new_clone(z);
-		if (!zc) {
-			b.oom = 1;
-			break;
-		}
-		remove_props(zc, ICAL_TZUNTIL_PROPERTY);
-		remove_props(zc, ICAL_LASTMODIFIED_PROPERTY);
-		sb_component(&b, zc);
-		icalcomponent_free(zc);
-	}
-	icalcomponent_free(c);
-	free(t.v);
-	if (b.oom || t.oom) {
-		free(b.p);
-		return NULL;
-	}
-	return b.p ? b.p : calloc(1, 1);
-}
-
 static int by_uid(const void *a, const void *b)
 {
-	return strcmp((*(event *const *)a)->uid, (*(event *const *)b)->uid);
+	const event *x = *(event *const *)a, *y = *(event *const *)b;
+	int c = strcmp(x->uid, y->uid);
+	return c ? c : (x < y ? -1 : x > y); /* the first in the file first */
 }
 
 /* The first event with this UID, or NULL. */
@@ -395,22 +262,61 @@ static event *calendar_find(const calendar *c, const char *uid)
 	return lo < c->n && !strcmp(c->byuid[lo]->uid, uid) ? c->byuid[lo] : NULL;
 }
 
+/*
+ * 0 when `text` may be a calendar; else CV_EDATA with the reason recorded
+ * against `what`.  Both calendars get the same checks.
+ */
+static int calendar_check(const char *text, size_t len, const char *what, cv_errors *errs)
+{
+	cv_where where = {NULL, 0, 0};
+
+	if (len > CV_ITIP_CALENDAR_MAX)
+		return cv_errors_add(errs, CV_EDATA, &where, 0, "%s: longer than %zu bytes", what,
+				     (size_t)CV_ITIP_CALENDAR_MAX);
+	if (memchr(text, '\0', len))
+		return cv_errors_add(errs, CV_EDATA, &where, 0, "%s: holds a NUL byte", what);
+	return CV_OK;
+}
+
+/* Index the events of c->cal.  Returns 0 or CV_ENOMEM. */
+static int calendar_index(calendar *c)
+{
+	size_t n = (size_t)icalcomponent_count_components(c->cal, ICAL_VEVENT_COMPONENT), i = 0;
+	icalcomponent *ev;
+
+	c->v = calloc(n + 1, sizeof(*c->v));
+	c->byuid = calloc(n + 1, sizeof(*c->byuid));
+	if (!c->v || !c->byuid)
+		return CV_ENOMEM;
+	for (ev = icalcomponent_get_first_component(c->cal, ICAL_VEVENT_COMPONENT); ev && i < n;
+	     ev = icalcomponent_get_next_component(c->cal, ICAL_VEVENT_COMPONENT)) {
+		const char *uid = icalcomponent_get_uid(ev);
+		if (!uid || !*uid)
+			continue; /* no identity: nothing to update or cancel */
+		c->v[i].uid = uid;
+		c->v[i].ev = ev;
+		c->v[i].seq = icalcomponent_get_sequence(ev);
+		if (c->v[i].seq < 0)
+			c->v[i].seq = 0;
+		c->byuid[i] = &c->v[i];
+		c->n = ++i; /* counted as filled, so calendar_free() never meets a hole */
+	}
+	qsort(c->byuid, c->n, sizeof(*c->byuid), by_uid);
+	return CV_OK;
+}
+
 /* Parse `what` (for messages) into *out.  Returns 0, CV_EDATA or CV_ENOMEM. */
 static int calendar_parse(calendar *out, const char *text, size_t len, const char *what,
 			  cv_errors *errs)
 {
 	cv_where where = {NULL, 0, 0};
 	calendar c;
-	icalcomponent *ev;
 	char *copy;
-	size_t i;
+	int rc = calendar_check(text, len, what, errs);
 
 	memset(&c, 0, sizeof(c));
-	if (len > CV_ITIP_CALENDAR_MAX)
-		return cv_errors_add(errs, CV_EDATA, &where, 0, "%s: longer than %zu bytes", what,
-				     (size_t)CV_ITIP_CALENDAR_MAX);
-	if (memchr(text, '\0', len))
-		return cv_errors_add(errs, CV_EDATA, &where, 0, "%s: holds a NUL byte", what);
+	if (rc)
+		return rc;
 	copy = malloc(len + 1);
 	if (!copy)
 		return CV_ENOMEM;
@@ -423,40 +329,24 @@ static int calendar_parse(calendar *out, const char *text, size_t len, const cha
 		return cv_errors_add(errs, CV_EDATA, &where, 0, "%s: not one iCalendar VCALENDAR",
 				     what);
 	}
-	c.n = (size_t)icalcomponent_count_components(c.cal, ICAL_VEVENT_COMPONENT);
-	c.v = calloc(c.n + 1, sizeof(*c.v));
-	c.byuid = calloc(c.n + 1, sizeof(*c.byuid));
-	if (!c.v || !c.byuid) {
+	rc = calendar_index(&c);
+	if (rc) {
 		calendar_free(&c);
-		return CV_ENOMEM;
+		return rc;
 	}
-	i = 0;
-	for (ev = icalcomponent_get_first_component(c.cal, ICAL_VEVENT_COMPONENT); ev && i < c.n;
-	     ev = icalcomponent_get_next_component(c.cal, ICAL_VEVENT_COMPONENT)) {
-		const char *uid = icalcomponent_get_uid(ev);
-		if (!uid || !*uid)
-			continue; /* no identity: nothing to update or cancel */
-		c.v[i].uid = uid;
-		c.v[i].ev = ev;
-		c.v[i].seq = icalcomponent_get_sequence(ev);
-		if (c.v[i].seq < 0)
-			c.v[i].seq = 0;
-		c.byuid[i] = &c.v[i];
-		i++;
-	}
-	c.n = i;
-	/* A second pass: fingerprint() walks the VTIMEZONEs, and libical keeps one
-	 * component iterator per calendar. */
-	for (i = 0; i < c.n; i++) {
-		c.v[i].print = fingerprint(c.cal, c.v[i].ev);
-		if (!c.v[i].print) {
-			calendar_free(&c);
-			return CV_ENOMEM;
-		}
-	}
-	qsort(c.byuid, c.n, sizeof(*c.byuid), by_uid);
 	*out = c;
 	return CV_OK;
+}
+
+/* Remove every property of `kind` from `c`. */
+static void remove_props(icalcomponent *c, icalproperty_kind kind)
+{
+	icalproperty *p;
+
+	while ((p = icalcomponent_get_first_property(c, kind))) {
+		icalcomponent_remove_property(c, p);
+		icalproperty_free(p);
+	}
 }
 
 /* ---- messages ---- */
@@ -473,7 +363,7 @@ typedef struct message {
 	icalcomponent *src;      /* the calendar the events come from (its VTIMEZONEs) */
 	icalcomponent *cal;      /* the message's VCALENDAR */
 	icalcomponent *events;   /* its VEVENTs until the VTIMEZONEs are in place */
-	tzids zones;
+	Cv_tzids zones;
 	sbuf list;               /* the events, for the text part */
 	size_t count;
 	int oom;
@@ -535,7 +425,7 @@ static void message_close(message *m)
 		icalcomponent_free(m->cal);
 	if (m->events)
 		icalcomponent_free(m->events);
-	free(m->zones.v);
+	Cv_array_clear(m->zones.ids);
 	free(m->list.p);
 }
 
@@ -624,7 +514,7 @@ static void message_add(message *m, icalcomponent *src, int seq, int cancel)
 		put_param(m, p, icalparameter_new_rsvp(ICAL_RSVP_FALSE));
 	}
 	put(m, ev, p);
-	tzids_collect(&m->zones, ev);
+	Cv_tzids_collect(&m->zones, ev);
 	m->oom |= m->zones.oom;
 	list_event(m, ev);
 	icalcomponent_add_component(m->events, ev);
@@ -647,7 +537,7 @@ static int message_finish(message *m, char **out, size_t *len, size_t changed)
 		icalproperty *p = icalcomponent_get_first_property(c, ICAL_TZID_PROPERTY);
 		const char *tzid = p ? icalproperty_get_tzid(p) : NULL;
 		icalcomponent *z;
-		if (!tzid || !tzids_has(&m->zones, tzid))
+		if (!tzid || !Cv_tzids_has(&m->zones, tzid))
 			continue;
 		z = icalcomponent_new_clone(c);
 		if (!z)
@@ -765,104 +655,207 @@ static int recipient_check(const cv_itip_recipient *to, const cv_itip_options *o
 	return CV_OK;
 }
 
-int cv_itip_build(cv_itip_mail *out, const cv_itip_recipient *to, const char *current,
-		  size_t current_len, const char *previous, size_t previous_len,
-		  const cv_itip_options *options, cv_errors *errs)
+/* The addresses every message of `o` comes from, for `domain`. */
+typedef struct sender {
+	const char *domain;
+	char from[CV_ITIP_EMAIL_MAX + 16];      /* noreply@<domain> */
+	char organizer[CV_ITIP_EMAIL_MAX + 24]; /* mailto:noreply@<domain> */
+} sender;
+
+static void sender_init(sender *s, const cv_itip_options *o)
 {
-	cv_itip_options none = {0, NULL, NULL, NULL};
-	const cv_itip_options *o = options ? options : &none;
-	const char *domain = o->uid_domain && *o->uid_domain ? o->uid_domain
-							     : CV_COURSE_UID_DOMAIN_DEFAULT;
-	calendar cur, prev;
-	cv_itip_mail mail;
-	char from[CV_ITIP_EMAIL_MAX + 16], organizer[CV_ITIP_EMAIL_MAX + 24];
+	s->domain = o->uid_domain && *o->uid_domain ? o->uid_domain : CV_COURSE_UID_DOMAIN_DEFAULT;
+	snprintf(s->from, sizeof(s->from), "noreply@%s", s->domain);
+	snprintf(s->organizer, sizeof(s->organizer), "mailto:%s", s->from);
+}
+
+/*
+ * The REQUEST: the events of `cur` decided new or changed (an event missing
+ * from `decided` is sent), each above the SEQUENCE the recipient holds.
+ * Returns 0 or CV_ENOMEM / CV_EDATA from message_finish().
+ */
+static int build_request(cv_itip_mail *mail, const cv_itip_recipient *to, const calendar *cur,
+			 const cv_ics_history *prev, const Cv_ics_outcomes *decided,
+			 const cv_itip_options *o, const sender *s)
+{
 	size_t i, changed = 0;
+	message m;
 	int rc;
 
-	memset(&cur, 0, sizeof(cur));
-	memset(&prev, 0, sizeof(prev));
+	message_init(&m, "REQUEST", to, o, s->organizer, s->from, s->domain, cur->cal);
+	rc = message_open(&m, ICAL_METHOD_REQUEST);
+	for (i = 0; !rc && i < cur->n; i++) {
+		const event *e = &cur->v[i];
+		const Cv_ics_past *p = Cv_ics_history_find(prev, e->uid);
+		const Cv_ics_outcome *d = Cv_ics_outcomes_find(decided, e->uid);
+		int seq = e->seq;
+		if (calendar_find(cur, e->uid) != e)
+			continue; /* a second event with the same UID: the first speaks */
+		if (p && d && d->how == CV_ICS_EVENT_SAME)
+			continue;
+		if (p) {
+			if (seq <= p->sequence)
+				seq = p->sequence + 1;
+			changed++;
+		} else if (seq <= cv_itip_ledger_get(o->ledger, e->uid)) {
+			/* back after a CANCEL the previous calendar no longer shows */
+			seq = cv_itip_ledger_get(o->ledger, e->uid) + 1;
+		}
+		message_add(&m, e->ev, seq, 0);
+		if (!m.oom && cv_itip_ledger_note(o->ledger, e->uid, seq))
+			m.oom = 1;
+		if (m.oom)
+			rc = CV_ENOMEM;
+	}
+	if (!rc && m.count) {
+		rc = message_finish(&m, &mail->request, &mail->request_len, changed);
+		mail->request_events = m.count;
+		mail->request_changed = changed;
+	}
+	message_close(&m);
+	return rc;
+}
+
+/* The CANCEL: the events of `prev` that `cur` (NULL: the student left) no longer has. */
+static int build_cancel(cv_itip_mail *mail, const cv_itip_recipient *to, const calendar *cur,
+			const cv_ics_history *prev, const cv_itip_options *o, const sender *s)
+{
+	size_t i, n;
+	const Cv_ics_past *v = Cv_ics_history_events(prev, &n);
+	message m;
+	int rc;
+
+	message_init(&m, "CANCEL", to, o, s->organizer, s->from, s->domain,
+		     Cv_ics_history_calendar(prev));
+	rc = message_open(&m, ICAL_METHOD_CANCEL);
+	for (i = 0; !rc && i < n; i++) {
+		const Cv_ics_past *e = &v[i];
+		int seq;
+		if (Cv_ics_history_find(prev, e->uid) != e)
+			continue;
+		if (cur && calendar_find(cur, e->uid))
+			continue;
+		seq = e->sequence + 1;
+		if (seq <= cv_itip_ledger_get(o->ledger, e->uid))
+			seq = cv_itip_ledger_get(o->ledger, e->uid) + 1;
+		message_add(&m, e->ev, seq, 1);
+		if (!m.oom && cv_itip_ledger_note(o->ledger, e->uid, seq))
+			m.oom = 1;
+		if (m.oom)
+			rc = CV_ENOMEM;
+	}
+	if (!rc && m.count) {
+		rc = message_finish(&m, &mail->cancel, &mail->cancel_len, 0);
+		mail->cancel_events = m.count;
+	}
+	message_close(&m);
+	return rc;
+}
+
+/* Both messages from the parsed current calendar (cur->cal NULL: none). */
+static int build(cv_itip_mail *out, const cv_itip_recipient *to, const calendar *cur,
+		 const cv_ics_history *prev, const Cv_ics_outcomes *decided,
+		 const cv_itip_options *o, const sender *s)
+{
+	cv_itip_mail mail;
+	int rc = CV_OK;
+
 	memset(&mail, 0, sizeof(mail));
-	rc = recipient_check(to, o, domain, errs);
-	if (rc)
-		return rc;
-	snprintf(from, sizeof(from), "noreply@%s", domain);
-	snprintf(organizer, sizeof(organizer), "mailto:%s", from);
-	if (current && (rc = calendar_parse(&cur, current, current_len, "the current calendar", errs)))
-		return rc;
-	if (previous &&
-	    (rc = calendar_parse(&prev, previous, previous_len, "the previous calendar", errs))) {
-		calendar_free(&cur);
-		return rc;
-	}
-
-	if (cur.cal) {
-		message m;
-		message_init(&m, "REQUEST", to, o, organizer, from, domain, cur.cal);
-		rc = message_open(&m, ICAL_METHOD_REQUEST);
-		for (i = 0; !rc && i < cur.n; i++) {
-			const event *e = &cur.v[i];
-			const event *p = prev.cal ? calendar_find(&prev, e->uid) : NULL;
-			int seq = e->seq;
-			if (calendar_find(&cur, e->uid) != e)
-				continue; /* a second event with the same UID: the first speaks */
-			if (p && !strcmp(p->print, e->print))
-				continue;
-			if (p) {
-				if (seq <= p->seq)
-					seq = p->seq + 1;
-				changed++;
-			} else if (seq <= cv_itip_ledger_get(o->ledger, e->uid)) {
-				/* back after a CANCEL the previous calendar no longer shows */
-				seq = cv_itip_ledger_get(o->ledger, e->uid) + 1;
-			}
-			message_add(&m, e->ev, seq, 0);
-			if (!m.oom && cv_itip_ledger_note(o->ledger, e->uid, seq))
-				m.oom = 1;
-			if (m.oom)
-				rc = CV_ENOMEM;
-		}
-		if (!rc && m.count) {
-			rc = message_finish(&m, &mail.request, &mail.request_len, changed);
-			mail.request_events = m.count;
-			mail.request_changed = changed;
-		}
-		message_close(&m);
-	}
-
-	if (!rc && prev.cal) {
-		message m;
-		message_init(&m, "CANCEL", to, o, organizer, from, domain, prev.cal);
-		rc = message_open(&m, ICAL_METHOD_CANCEL);
-		for (i = 0; !rc && i < prev.n; i++) {
-			const event *e = &prev.v[i];
-			int seq;
-			if (calendar_find(&prev, e->uid) != e)
-				continue;
-			if (cur.cal && calendar_find(&cur, e->uid))
-				continue;
-			seq = e->seq + 1;
-			if (seq <= cv_itip_ledger_get(o->ledger, e->uid))
-				seq = cv_itip_ledger_get(o->ledger, e->uid) + 1;
-			message_add(&m, e->ev, seq, 1);
-			if (!m.oom && cv_itip_ledger_note(o->ledger, e->uid, seq))
-				m.oom = 1;
-			if (m.oom)
-				rc = CV_ENOMEM;
-		}
-		if (!rc && m.count) {
-			rc = message_finish(&m, &mail.cancel, &mail.cancel_len, 0);
-			mail.cancel_events = m.count;
-		}
-		message_close(&m);
-	}
-	calendar_free(&cur);
-	calendar_free(&prev);
+	if (cur->cal)
+		rc = build_request(&mail, to, cur, prev, decided, o, s);
+	if (!rc && prev)
+		rc = build_cancel(&mail, to, cur->cal ? cur : NULL, prev, o, s);
 	if (rc) {
 		cv_itip_mail_clear(&mail);
 		return rc;
 	}
 	*out = mail;
 	return CV_OK;
+}
+
+int Cv_itip_build_decided(cv_itip_mail *out, const cv_itip_recipient *to, const char *current,
+			  size_t current_len, const cv_ics_history *prev,
+			  const Cv_ics_outcomes *decided, const cv_itip_options *options,
+			  cv_errors *errs)
+{
+	cv_itip_options none = {0, NULL, NULL, NULL};
+	const cv_itip_options *o = options ? options : &none;
+	calendar cur;
+	sender s;
+	int rc;
+
+	memset(&cur, 0, sizeof(cur));
+	sender_init(&s, o);
+	rc = recipient_check(to, o, s.domain, errs);
+	if (!rc && current)
+		rc = calendar_parse(&cur, current, current_len, "the current calendar", errs);
+	if (!rc)
+		rc = build(out, to, &cur, prev, decided, o, &s);
+	calendar_free(&cur);
+	return rc;
+}
+
+/* The decisions for every event of `cur` against `prev`, as publishing makes them. */
+static int decide_all(Cv_ics_outcomes *out, const calendar *cur, const cv_ics_history *prev)
+{
+	Cv_ics_printer printer;
+	size_t i;
+
+	memset(&printer, 0, sizeof(printer));
+	printer.cal = cur->cal;
+	for (i = 0; i < cur->n; i++) {
+		const Cv_ics_past *old;
+		Cv_ics_event_how how;
+		if (Cv_ics_history_decide(&how, &old, prev, &printer, cur->v[i].ev) ||
+		    Cv_ics_outcomes_add(out, cur->v[i].uid, how, cur->v[i].seq))
+			return CV_ENOMEM;
+	}
+	Cv_ics_outcomes_sort(out);
+	return CV_OK;
+}
+
+/* The previous calendar text as a history, with the reason when it is not one. */
+static int previous_parse(cv_ics_history **out, const char *text, size_t len, cv_errors *errs)
+{
+	cv_where where = {NULL, 0, 0};
+	int rc = calendar_check(text, len, "the previous calendar", errs);
+
+	if (rc)
+		return rc;
+	rc = cv_ics_history_new(out, text, len);
+	if (rc == CV_EDATA)
+		cv_errors_add(errs, CV_EDATA, &where, 0,
+			      "the previous calendar: not one iCalendar VCALENDAR");
+	return rc;
+}
+
+int cv_itip_build(cv_itip_mail *out, const cv_itip_recipient *to, const char *current,
+		  size_t current_len, const char *previous, size_t previous_len,
+		  const cv_itip_options *options, cv_errors *errs)
+{
+	cv_itip_options none = {0, NULL, NULL, NULL};
+	const cv_itip_options *o = options ? options : &none;
+	Cv_ics_outcomes decided = {CV_ARRAY_INIT, 0};
+	cv_ics_history *prev = NULL;
+	calendar cur;
+	sender s;
+	int rc;
+
+	memset(&cur, 0, sizeof(cur));
+	sender_init(&s, o);
+	rc = recipient_check(to, o, s.domain, errs);
+	if (!rc && current)
+		rc = calendar_parse(&cur, current, current_len, "the current calendar", errs);
+	if (!rc && previous)
+		rc = previous_parse(&prev, previous, previous_len, errs);
+	if (!rc && cur.cal)
+		rc = decide_all(&decided, &cur, prev);
+	if (!rc)
+		rc = build(out, to, &cur, prev, &decided, o, &s);
+	Cv_ics_outcomes_clear(&decided);
+	cv_ics_history_free(prev);
+	calendar_free(&cur);
+	return rc;
 }
 
 void cv_itip_mail_clear(cv_itip_mail *mail)

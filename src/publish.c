@@ -1,1109 +1,239 @@
 /*
- * publish.c - writing a directory of files atomically.
+ * publish.c - the publishing step: a plan's calendars, and with itip its
+ * e-mail invitations, staged into one directory set and switched into place.
  *
- * The new set is built in a staging directory beside the published one
- * (".<base>.new-<pid>", so on the same filesystem) and switched into place
- * with one renameat2(RENAME_EXCHANGE): a reader that opens the directory
- * sees the old set or the new set, never a mix.  The old set then sits at
- * the staging path and is removed.  A file whose content did not change is
- * hard-linked from the old set, so its inode and mtime survive (clients and
- * web servers that look at mtime or ETag see nothing new).  A crash at any
- * point leaves the old set published; the next run removes what is left.
+ * Every previous calendar is read once.  The calendar writer stamps each
+ * new event against it and records what it decided (new, same, changed);
+ * the e-mail part sends exactly those decisions and cancels what the new
+ * calendar lacks, from the same parsed previous calendar.  Nothing decides
+ * "changed" a second time (ics_history.c holds the one rule).
  */
-#define _GNU_SOURCE /* flock(), renameat2() and RENAME_EXCHANGE */
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
-#include <sys/stat.h>
-#include <unistd.h>
+#include <time.h>
 
 #include "convene/publish.h"
+#include "array_int.h"
+#include "ics_int.h"
+#include "publish_int.h"
 
-/* Longest single path component (NAME_MAX on Linux filesystems). */
-#define NAME_BYTES_MAX 255
-/* Longest `dir` accepted: leaves room for the suffixes we add to it. */
-#define DIR_BYTES_MAX 3800
-/* Deepest tree we walk; our own trees are at most CV_PUBLISH_PATH_MAX / 2 deep. */
-#define DEPTH_MAX 300
-/* Bytes compared per read when checking whether a file is unchanged. */
-#define COMPARE_CHUNK 16384
-/* Largest single write(); Linux writes at most about 2 GiB per call anyway. */
-#define WRITE_CHUNK (1u << 30)
+#define INSTRUCTOR_FILE "instructor.ics"
 
-/* One path of the set: a file and what it does to the published one, or a directory. */
-typedef struct staged {
+/* What a calendar's events did, for the listing: the calendars in the order they were added. */
+typedef struct calendar_note {
 	char *rel;
-	unsigned char is_dir;
-	unsigned char change; /* cv_publish_change of a file */
-} staged;
+	cv_ics_changes events;
+} calendar_note;
 
-struct cv_publish {
-	char *dir;       /* as given, without trailing slashes */
-	char *parent;    /* the directory that holds dir, its lock and staging */
-	char *base;      /* dir's last component */
-	char *lockpath;  /* dir + ".lock" */
-	char *staging;   /* parent/.base.new-<pid>; NULL in a dry run */
-	int lockfd;      /* holds the flock until cv_publish_free(); -1 when none */
-	int dry;         /* cv_publish_open_dry(): compare only, write nothing */
-	int committed;
-	unsigned long tmp_seq;
-	size_t added, changed, unchanged, removed;
-	/*
-	 * Every path of the set in the order added, with a hash index (slots
-	 * hold index + 1; 0 is empty): a dry run has no staging directory to
-	 * ask, and the listing of changes needs the names.
-	 */
-	staged *paths;
-	size_t npaths, cap, *slots, nslots;
-	char **gone;     /* after the commit: the files the switch removed, sorted */
-	size_t ngone;
-};
+/* One run. */
+typedef struct run {
+	const cv_plan *plan;
+	const cv_publish_options *o;
+	cv_publish *pub;
+	cv_errors *errs;
+	cv_publish_summary sum;
+	Cv_publish_mail mail;   /* with o->itip */
+	Cv_array_t(calendar_note) notes;
+	size_t next_note;       /* the listing's position in notes */
+} run;
 
-/* ---- the set's paths ---- */
-
-static size_t hash_path(const char *s, size_t len)
+int cv_publish_clock(int64_t *out, cv_errors *errs)
 {
-	uint64_t h = 1469598103934665603ULL; /* FNV-1a */
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 1099511628211ULL;
-	}
-	return (size_t)h;
-}
-
-/* The entry of rel[0..len), or NULL. */
-static const staged *set_find(const cv_publish *pub, const char *rel, size_t len)
-{
-	size_t i;
-
-	if (!pub->nslots)
-		return NULL;
-	for (i = hash_path(rel, len) & (pub->nslots - 1); pub->slots[i];
-	     i = (i + 1) & (pub->nslots - 1)) {
-		const staged *e = &pub->paths[pub->slots[i] - 1];
-		if (!strncmp(e->rel, rel, len) && !e->rel[len])
-			return e;
-	}
-	return NULL;
-}
-
-static void set_index(cv_publish *pub, size_t k)
-{
-	size_t i = hash_path(pub->paths[k].rel, strlen(pub->paths[k].rel)) & (pub->nslots - 1);
-
-	while (pub->slots[i])
-		i = (i + 1) & (pub->nslots - 1);
-	pub->slots[i] = k + 1;
-}
-
-/* Record rel[0..len), absent so far.  Returns 0 or CV_ENOMEM. */
-static int set_put(cv_publish *pub, const char *rel, size_t len, int is_dir, int change)
-{
-	staged *e;
-
-	if (pub->npaths == pub->cap) {
-		size_t cap = pub->cap ? pub->cap * 2 : 64;
-		staged *p = realloc(pub->paths, cap * sizeof(*p));
-		if (!p)
-			return CV_ENOMEM;
-		pub->paths = p;
-		pub->cap = cap;
-	}
-	/* at most half full, so probes stay short */
-	if (2 * (pub->npaths + 1) > pub->nslots) {
-		size_t n = pub->nslots ? pub->nslots * 2 : 128, k;
-		size_t *slots = calloc(n, sizeof(*slots));
-		if (!slots)
-			return CV_ENOMEM;
-		free(pub->slots);
-		pub->slots = slots;
-		pub->nslots = n;
-		for (k = 0; k < pub->npaths; k++)
-			set_index(pub, k);
-	}
-	e = &pub->paths[pub->npaths];
-	e->rel = strndup(rel, len);
-	if (!e->rel)
-		return CV_ENOMEM;
-	e->is_dir = (unsigned char)is_dir;
-	e->change = (unsigned char)change;
-	set_index(pub, pub->npaths++);
-	return CV_OK;
-}
-
-/*
- * Whether `relpath` can join the set: not there yet, and none of its
- * leading components is a file of the set.  Returns 0 or CV_EDATA.
- */
-static int set_check(const cv_publish *pub, const char *relpath, cv_errors *errs)
-{
-	cv_where w = {pub->dir, 0, 0};
-	const staged *e = set_find(pub, relpath, strlen(relpath));
-	const char *s;
-
-	if (e)
-		return cv_errors_add(errs, CV_EDATA, &w, 0, e->is_dir ?
-				     "\"%s\" is a directory in this set and cannot also be a file" :
-				     "\"%s\" was added twice", relpath);
-	for (s = strchr(relpath, '/'); s; s = strchr(s + 1, '/')) {
-		e = set_find(pub, relpath, (size_t)(s - relpath));
-		if (e && !e->is_dir)
-			return cv_errors_add(errs, CV_EDATA, &w, 0,
-					     "\"%.*s\" is a file in this set and cannot also be a "
-					     "directory", (int)(s - relpath), relpath);
-	}
-	return CV_OK;
-}
-
-/* Record the file `relpath` and the directories leading to it.  Returns 0 or CV_ENOMEM. */
-static int set_add_file(cv_publish *pub, const char *relpath, cv_publish_change change)
-{
-	const char *s;
-	int rc;
-
-	for (s = strchr(relpath, '/'); s; s = strchr(s + 1, '/')) {
-		size_t n = (size_t)(s - relpath);
-		if (!set_find(pub, relpath, n) && (rc = set_put(pub, relpath, n, 1, 0)))
-			return rc;
-	}
-	return set_put(pub, relpath, strlen(relpath), 0, (int)change);
-}
-
-/* 1 when `rel` is a file of the set. */
-static int set_has_file(const cv_publish *pub, const char *rel)
-{
-	const staged *e = set_find(pub, rel, strlen(rel));
-	return e && !e->is_dir;
-}
-
-/* ---- small helpers ---- */
-
-static int fail_errno(cv_errors *errs, int code, const char *path, const char *what, int err)
-{
-	cv_where w = {path, 0, 0};
-	return cv_errors_add(errs, code, &w, 0, "%s: %s", what, strerror(err));
-}
-
-/* a + "/" + b in a new string (no doubled slash), or NULL when out of memory. */
-static char *path_join(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b);
-	int slash = la > 0 && a[la - 1] != '/';
-	char *s = malloc(la + slash + lb + 1);
-
-	if (!s)
-		return NULL;
-	memcpy(s, a, la);
-	if (slash)
-		s[la] = '/';
-	memcpy(s + la + slash, b, lb + 1);
-	return s;
-}
-
-/* parent/.base.<kind>-<pid>: this run's staging ("new") or old ("old") set. */
-static char *sibling(const cv_publish *pub, const char *kind)
-{
-	char suffix[48], *s;
-	size_t n;
-
-	snprintf(suffix, sizeof(suffix), ".%s-%ld", kind, (long)getpid());
-	n = strlen(pub->parent) + strlen(pub->base) + strlen(suffix) + 3;
-	s = malloc(n);
-	if (s)
-		snprintf(s, n, "%s%s.%s%s", pub->parent,
-			 pub->parent[strlen(pub->parent) - 1] == '/' ? "" : "/", pub->base, suffix);
-	return s;
-}
-
-/*
- * Copy `s` into `buf` for an error message with control bytes and
- * backslashes escaped, so a name holding "\n" cannot forge a second line.
- */
-static void quote(char *buf, size_t size, const char *s)
-{
-	static const char hex[] = "0123456789abcdef";
-	size_t o = 0;
-
-	for (; *s && o + 8 < size; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c < 0x20 || c == 0x7f || c == '\\' || c == '"') {
-			buf[o++] = '\\';
-			buf[o++] = 'x';
-			buf[o++] = hex[c >> 4];
-			buf[o++] = hex[c & 15];
-		} else {
-			buf[o++] = (char)c;
-		}
-	}
-	if (*s) {
-		memcpy(buf + o, "...", 3);
-		o += 3;
-	}
-	buf[o] = '\0';
-}
-
-/*
- * Remove `name` (relative to `dirfd`) and everything under it, never
- * following symbolic links.  Returns 0 (also when it does not exist) or -1
- * with errno set.
- */
-static int rm_tree(int dirfd, const char *name, int depth)
-{
-	struct stat st;
-	struct dirent *e;
-	DIR *d;
-	int fd, err = 0;
-
-	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
-		return errno == ENOENT ? 0 : -1;
-	if (!S_ISDIR(st.st_mode))
-		return unlinkat(dirfd, name, 0) < 0 && errno != ENOENT ? -1 : 0;
-	if (depth > DEPTH_MAX) {
-		errno = ELOOP;
-		return -1;
-	}
-	fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	d = fdopendir(fd);
-	if (!d) {
-		err = errno;
-		close(fd);
-		errno = err;
-		return -1;
-	}
-	for (;;) {
-		errno = 0;
-		e = readdir(d);
-		if (!e) {
-			err = errno;
-			break;
-		}
-		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-			continue;
-		if (rm_tree(fd, e->d_name, depth + 1) < 0) {
-			err = errno;
-			break;
-		}
-	}
-	closedir(d);
-	if (err) {
-		errno = err;
-		return -1;
-	}
-	return unlinkat(dirfd, name, AT_REMOVEDIR) < 0 && errno != ENOENT ? -1 : 0;
-}
-
-/*
- * fsync the directory `fd` and every directory under it, so the names of
- * the staged files are on disk before the switch.  Consumes `fd`.
- * Returns 0 or -1 with errno set.
- */
-static int fsync_tree(int fd, int depth)
-{
-	struct dirent *e;
-	struct stat st;
-	DIR *d;
-	int err = 0;
-
-	if (fsync(fd) < 0 || depth > DEPTH_MAX) {
-		err = depth > DEPTH_MAX ? ELOOP : errno;
-		close(fd);
-		errno = err;
-		return -1;
-	}
-	d = fdopendir(fd);
-	if (!d) {
-		err = errno;
-		close(fd);
-		errno = err;
-		return -1;
-	}
-	for (;;) {
-		int sub;
-		errno = 0;
-		e = readdir(d);
-		if (!e) {
-			err = errno;
-			break;
-		}
-		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-			continue;
-		if (fstatat(fd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
-			err = errno;
-			break;
-		}
-		if (!S_ISDIR(st.st_mode))
-			continue;
-		sub = openat(fd, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (sub < 0 || fsync_tree(sub, depth + 1) < 0) {
-			err = errno;
-			break;
-		}
-	}
-	closedir(d);
-	errno = err;
-	return err ? -1 : 0;
-}
-
-/* A growing list of paths. */
-typedef struct names {
-	char **v;
-	size_t n, cap;
-} names;
-
-static void names_free(char **v, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
-static int names_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/*
- * Add to `out` every non-directory under the directory `fd` (whose path in
- * the set is `prefix`, NULL at the top) that is not a file of the set.
- * Consumes fd.  Returns 0, CV_ENOMEM, or CV_EIO with errno set.
- */
-static int walk_gone(const cv_publish *pub, int fd, const char *prefix, int depth, names *out)
-{
-	struct dirent *e;
-	struct stat st;
-	DIR *d = depth > DEPTH_MAX ? NULL : fdopendir(fd);
-	int rc = CV_OK, err = 0;
-
-	if (!d) {
-		err = depth > DEPTH_MAX ? ELOOP : errno;
-		close(fd);
-		errno = err;
-		return CV_EIO;
-	}
-	for (;;) {
-		char *rel;
-		errno = 0;
-		e = readdir(d);
-		if (!e) {
-			err = errno;
-			rc = err ? CV_EIO : CV_OK;
-			break;
-		}
-		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-			continue;
-		if (fstatat(fd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
-			if (errno == ENOENT)
-				continue;
-			err = errno;
-			rc = CV_EIO;
-			break;
-		}
-		rel = prefix ? path_join(prefix, e->d_name) : strdup(e->d_name);
-		if (!rel) {
-			rc = CV_ENOMEM;
-			break;
-		}
-		if (S_ISDIR(st.st_mode)) {
-			int sub = openat(fd, e->d_name,
-					 O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-			rc = sub < 0 ? CV_EIO : walk_gone(pub, sub, rel, depth + 1, out);
-			err = errno;
-			free(rel);
-			if (rc)
-				break;
-			continue;
-		}
-		if (set_has_file(pub, rel)) {
-			free(rel);
-			continue;
-		}
-		if (out->n == out->cap) {
-			size_t cap = out->cap ? out->cap * 2 : 16;
-			char **v = realloc(out->v, cap * sizeof(*v));
-			if (!v) {
-				free(rel);
-				rc = CV_ENOMEM;
-				break;
-			}
-			out->v = v;
-			out->cap = cap;
-		}
-		out->v[out->n++] = rel;
-	}
-	closedir(d);
-	errno = err;
-	return rc;
-}
-
-/*
- * The published files under `dir` that the set lacks, sorted (none when
- * dir does not exist).  Returns 0 with *out (caller frees with names_free())
- * and *n set, CV_ENOMEM, or CV_EIO with errno set.
- */
-static int collect_gone(const cv_publish *pub, char ***out, size_t *n)
-{
-	names l = {NULL, 0, 0};
-	int fd, rc;
-
-	*out = NULL;
-	*n = 0;
-	fd = open(pub->dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return errno == ENOENT || errno == ENOTDIR || errno == ELOOP ? CV_OK : CV_EIO;
-	rc = walk_gone(pub, fd, NULL, 0, &l);
-	if (rc) {
-		int err = errno;
-		names_free(l.v, l.n);
-		errno = err;
-		return rc;
-	}
-	if (l.n)
-		qsort(l.v, l.n, sizeof(*l.v), names_cmp);
-	*out = l.v;
-	*n = l.n;
-	return CV_OK;
-}
-
-/* 1 if `name` is ".<base>.<kind>-<digits>", a staging or old set of a run. */
-static int is_leftover(const char *name, const char *base, const char *kind)
-{
-	size_t lb = strlen(base), lk = strlen(kind);
-	const char *p;
-
-	if (name[0] != '.' || strncmp(name + 1, base, lb) || name[1 + lb] != '.' ||
-	    strncmp(name + 2 + lb, kind, lk) || name[2 + lb + lk] != '-')
-		return 0;
-	p = name + 3 + lb + lk;
-	if (!*p)
-		return 0;
-	for (; *p; p++)
-		if (*p < '0' || *p > '9')
-			return 0;
-	return 1;
-}
-
-/*
- * Remove the staging and old sets of crashed runs.  We hold the lock, so
- * no other run is active and every leftover is dead, whatever pid it names.
- * One case keeps data: a crash between the two renames of the fallback
- * switch (see switch_set()) leaves no `dir` but an old set; it is put back,
- * because a crash must leave the old set published.
- */
-static void clean_leftovers(cv_publish *pub, cv_errors *errs)
-{
-	struct stat st;
-	struct dirent *e;
-	DIR *d = opendir(pub->parent);
-
-	if (!d)
-		return; /* creating the staging directory will report the problem */
-	if (lstat(pub->dir, &st) < 0 && errno == ENOENT) {
-		while ((e = readdir(d))) {
-			if (!is_leftover(e->d_name, pub->base, "old"))
-				continue;
-			if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-			    S_ISDIR(st.st_mode) &&
-			    renameat(dirfd(d), e->d_name, AT_FDCWD, pub->dir) == 0)
-				break;
-		}
-		rewinddir(d);
-	}
-	while ((e = readdir(d))) {
-		if (!is_leftover(e->d_name, pub->base, "new") &&
-		    !is_leftover(e->d_name, pub->base, "old"))
-			continue;
-		if (rm_tree(dirfd(d), e->d_name, 0) < 0) {
-			/* Not fatal: the new set can still be published beside it. */
-			char *p = path_join(pub->parent, e->d_name);
-			cv_where w = {p ? p : pub->parent, 0, 0};
-			cv_errors_warn(errs, &w, 0, "cannot remove what a crashed run left: %s",
-				       strerror(errno));
-			free(p);
-		}
-	}
-	closedir(d);
-}
-
-/* Explain why `dir` cannot be replaced when something other than a directory is there. */
-static int not_a_directory(const cv_publish *pub, const struct stat *st, cv_errors *errs)
-{
-	cv_where w = {pub->dir, 0, 0};
-
-	if (S_ISLNK(st->st_mode))
-		return cv_errors_add(errs, CV_ECANTCREAT, &w, 0,
-				     "is a symbolic link; convene replaces the output directory "
-				     "itself, so give the directory it points to");
-	return cv_errors_add(errs, CV_ECANTCREAT, &w, 0,
-			     "exists and is not a directory; convene will not replace it");
-}
-
-/* ---- opening ---- */
-
-void cv_publish_free(cv_publish *pub)
-{
-	size_t i;
-
-	if (!pub)
-		return;
-	if (!pub->dry && !pub->committed && pub->staging && pub->lockfd >= 0)
-		rm_tree(AT_FDCWD, pub->staging, 0);
-	/*
-	 * The lock file stays: unlinking it would let a third run lock a new
-	 * file while a second still waits on the old inode, and both would run.
-	 */
-	if (pub->lockfd >= 0)
-		close(pub->lockfd);
-	free(pub->dir);
-	free(pub->parent);
-	free(pub->base);
-	free(pub->lockpath);
-	free(pub->staging);
-	for (i = 0; i < pub->npaths; i++)
-		free(pub->paths[i].rel);
-	free(pub->paths);
-	free(pub->slots);
-	names_free(pub->gone, pub->ngone);
-	free(pub);
-}
-
-/* Split `dir` into the fields of `pub`.  Returns 0, CV_ENOMEM or CV_ECANTCREAT. */
-static int split_dir(cv_publish *pub, const char *dir, cv_errors *errs)
-{
-	size_t len = dir ? strlen(dir) : 0;
-	const char *slash;
-
-	while (len > 1 && dir[len - 1] == '/')
-		len--;
-	if (len == 0 || len > DIR_BYTES_MAX)
-		return cv_errors_add(errs, CV_ECANTCREAT, NULL, 0,
-				     "the output directory name is empty or longer than %d bytes",
-				     DIR_BYTES_MAX);
-	pub->dir = strndup(dir, len);
-	if (!pub->dir)
-		return CV_ENOMEM;
-	slash = strrchr(pub->dir, '/');
-	pub->base = strdup(slash ? slash + 1 : pub->dir);
-	if (!slash)
-		pub->parent = strdup(".");
-	else if (slash == pub->dir)
-		pub->parent = strdup("/");
-	else
-		pub->parent = strndup(pub->dir, (size_t)(slash - pub->dir));
-	pub->lockpath = malloc(len + sizeof(".lock"));
-	if (!pub->base || !pub->parent || !pub->lockpath)
-		return CV_ENOMEM;
-	memcpy(pub->lockpath, pub->dir, len);
-	memcpy(pub->lockpath + len, ".lock", sizeof(".lock"));
-	/* "/", "." and ".." name no directory that can be swapped for another. */
-	if (!*pub->base || !strcmp(pub->base, ".") || !strcmp(pub->base, ".."))
-		return cv_errors_add(errs, CV_ECANTCREAT, NULL, 0,
-				     "\"%s\" cannot be the output directory: give it a name "
-				     "of its own, such as \"%s/calendars\"", pub->dir, pub->dir);
-	pub->staging = sibling(pub, "new");
-	return pub->staging ? CV_OK : CV_ENOMEM;
-}
-
-int cv_publish_open(cv_publish **out, const char *dir, cv_errors *errs)
-{
-	cv_publish *pub = calloc(1, sizeof(*pub));
-	struct stat st;
-	int rc;
-
-	if (!pub)
-		return CV_ENOMEM;
-	pub->lockfd = -1;
-	rc = split_dir(pub, dir, errs);
-	if (rc)
-		goto fail;
-	pub->lockfd = open(pub->lockpath, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-	if (pub->lockfd < 0) {
-		rc = fail_errno(errs, CV_ECANTCREAT, pub->lockpath, "cannot create the lock file",
-				errno);
-		goto fail;
-	}
-	/* flock locks belong to the open file description: a second open() conflicts too. */
-	if (flock(pub->lockfd, LOCK_EX | LOCK_NB) < 0) {
-		cv_where w = {pub->lockpath, 0, 0};
-		if (errno == EWOULDBLOCK)
-			rc = cv_errors_add(errs, CV_ELOCKED, &w, 0,
-					   "another convene run holds this lock and is writing "
-					   "%s; try again when it has finished", pub->dir);
-		else
-			rc = fail_errno(errs, CV_ECANTCREAT, pub->lockpath, "cannot lock", errno);
-		goto fail;
-	}
-	if (lstat(pub->dir, &st) == 0 && !S_ISDIR(st.st_mode)) {
-		rc = not_a_directory(pub, &st, errs);
-		goto fail;
-	}
-	clean_leftovers(pub, errs);
-	if (mkdir(pub->staging, 0755) < 0) {
-		rc = fail_errno(errs, CV_ECANTCREAT, pub->staging,
-				"cannot create the staging directory", errno);
-		goto fail;
-	}
-	*out = pub;
-	return CV_OK;
-fail:
-	/* Nothing was staged: keep free() from removing a staging path we do not own. */
-	free(pub->staging);
-	pub->staging = NULL;
-	cv_publish_free(pub);
-	return rc;
-}
-
-int cv_publish_open_dry(cv_publish **out, const char *dir, cv_errors *errs)
-{
-	cv_publish *pub = calloc(1, sizeof(*pub));
-	struct stat st;
-	int rc;
-
-	if (!pub)
-		return CV_ENOMEM;
-	pub->lockfd = -1;
-	pub->dry = 1;
-	rc = split_dir(pub, dir, errs);
-	/* No staging directory: a dry run writes nothing. */
-	free(pub->staging);
-	pub->staging = NULL;
-	if (rc)
-		goto fail;
-	/*
-	 * Never create the lock file.  Without one no run has published here
-	 * (or one is only starting: its switch is atomic, so at worst this
-	 * report compares some files with the set before it and some after).
-	 */
-	pub->lockfd = open(pub->lockpath, O_RDONLY | O_CLOEXEC);
-	if (pub->lockfd < 0 && errno != ENOENT) {
-		rc = fail_errno(errs, CV_ECANTCREAT, pub->lockpath, "cannot open the lock file",
-				errno);
-		goto fail;
-	}
-	/* Shared: dry runs do not exclude each other, a real run excludes them. */
-	if (pub->lockfd >= 0 && flock(pub->lockfd, LOCK_SH | LOCK_NB) < 0) {
-		cv_where w = {pub->lockpath, 0, 0};
-		if (errno == EWOULDBLOCK)
-			rc = cv_errors_add(errs, CV_ELOCKED, &w, 0,
-					   "another convene run holds this lock and is writing "
-					   "%s; try again when it has finished", pub->dir);
-		else
-			rc = fail_errno(errs, CV_ECANTCREAT, pub->lockpath, "cannot lock", errno);
-		goto fail;
-	}
-	if (lstat(pub->dir, &st) == 0 && !S_ISDIR(st.st_mode)) {
-		rc = not_a_directory(pub, &st, errs);
-		goto fail;
-	}
-	*out = pub;
-	return CV_OK;
-fail:
-	cv_publish_free(pub);
-	return rc;
-}
-
-/* ---- adding files ---- */
-
-int cv_publish_safe_name(const char *name)
-{
-	size_t n;
-
-	if (!name || !*name || !strcmp(name, ".") || !strcmp(name, ".."))
-		return 0;
-	/*
-	 * A leading '-' is allowed: student ids may start with one, and these
-	 * names never reach a shell or an argument vector.
-	 */
-	for (n = 0; name[n]; n++) {
-		unsigned char c = (unsigned char)name[n];
-		if (n == NAME_BYTES_MAX || c == '/' || c == '\\' || c < 0x20 || c == 0x7f)
-			return 0;
-	}
-	return 1;
-}
-
-/* Check every component of `relpath`.  Returns 0 or CV_EDATA. */
-static int check_relpath(const cv_publish *pub, const char *relpath, cv_errors *errs)
-{
-	char comp[NAME_BYTES_MAX + 2], q1[200], q2[200];
-	cv_where w = {pub->dir, 0, 0};
-	const char *p = relpath, *end;
-	size_t len;
-
-	if (strlen(relpath) > CV_PUBLISH_PATH_MAX) {
-		quote(q1, sizeof(q1), relpath);
-		return cv_errors_add(errs, CV_EDATA, &w, 0,
-				     "file path \"%s\" is longer than %d bytes", q1,
-				     CV_PUBLISH_PATH_MAX);
-	}
-	for (;;) {
-		end = strchr(p, '/');
-		len = end ? (size_t)(end - p) : strlen(p);
-		if (len > NAME_BYTES_MAX)
-			len = NAME_BYTES_MAX + 1; /* enough to be refused */
-		memcpy(comp, p, len);
-		comp[len] = '\0';
-		if (!cv_publish_safe_name(comp)) {
-			quote(q1, sizeof(q1), comp);
-			quote(q2, sizeof(q2), relpath);
-			return cv_errors_add(errs, CV_EDATA, &w, 0,
-					     "unsafe file name \"%s\" in \"%s\": a name must not be "
-					     "empty, \".\" or \"..\", hold '/', '\\' or control "
-					     "characters, or be longer than %d bytes",
-					     q1, q2, NAME_BYTES_MAX);
-		}
-		if (!end)
-			return CV_OK;
-		p = end + 1;
-	}
-}
-
-/* Create the directories leading to `path` below the staging directory. */
-static int make_parents(const cv_publish *pub, char *path, cv_errors *errs)
-{
-	size_t start = strlen(pub->staging) + 1;
-	struct stat st;
-	char *s;
-
-	for (s = strchr(path + start, '/'); s; s = strchr(s + 1, '/')) {
-		int rc = CV_OK;
-		*s = '\0';
-		if (mkdir(path, 0755) < 0) {
-			if (errno != EEXIST)
-				rc = fail_errno(errs, CV_ECANTCREAT, path, "cannot create directory",
-						errno);
-			else if (lstat(path, &st) == 0 && !S_ISDIR(st.st_mode))
-				rc = cv_errors_add(errs, CV_EDATA, &(cv_where){pub->dir, 0, 0}, 0,
-						   "\"%s\" is a file in this set and cannot also "
-						   "be a directory", path + start);
-		}
-		*s = '/';
-		if (rc)
-			return rc;
-	}
-	return CV_OK;
-}
-
-enum old_state { OLD_NONE, OLD_DIFFERENT, OLD_SAME };
-
-/* Compare the published file at `path` with the new content. */
-static enum old_state compare_old(const char *path, const unsigned char *data, size_t len)
-{
-	unsigned char buf[COMPARE_CHUNK];
-	enum old_state r = OLD_DIFFERENT;
-	struct stat st;
-	size_t off = 0;
-	int fd;
-
-	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return errno == ENOENT || errno == ENOTDIR ? OLD_NONE : OLD_DIFFERENT;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || (size_t)st.st_size != len)
-		goto out;
-	while (off < len) {
-		size_t want = len - off < sizeof(buf) ? len - off : sizeof(buf);
-		ssize_t n = read(fd, buf, want);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0 || memcmp(buf, data + off, (size_t)n))
-			goto out;
-		off += (size_t)n;
-	}
-	r = OLD_SAME;
-out:
-	close(fd);
-	return r;
-}
-
-/*
- * Write `data` to `path` through a temporary name in the staging directory.
- * Never open `path` itself: it could be a hard link to a published file.
- */
-static int write_file(cv_publish *pub, const char *path, const unsigned char *data,
-		      size_t len, cv_errors *errs)
-{
-	char name[40], *tmp = NULL;
-	size_t off = 0;
-	int fd = -1, rc = CV_OK;
-
-	/* Staged names may look like ours; O_EXCL finds a free one. */
-	for (;;) {
-		snprintf(name, sizeof(name), ".cv-tmp-%lu", pub->tmp_seq++);
-		free(tmp);
-		tmp = path_join(pub->staging, name);
-		if (!tmp)
-			return CV_ENOMEM;
-		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-		if (fd >= 0 || errno != EEXIST)
-			break;
-	}
-	if (fd < 0) {
-		rc = fail_errno(errs, CV_ECANTCREAT, tmp, "cannot create", errno);
-		free(tmp);
-		return rc;
-	}
-	while (off < len) {
-		size_t want = len - off < WRITE_CHUNK ? len - off : WRITE_CHUNK;
-		ssize_t n = write(fd, data + off, want);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			rc = fail_errno(errs, CV_EIO, path, "cannot write", n < 0 ? errno : ENOSPC);
-			break;
-		}
-		off += (size_t)n;
-	}
-	if (!rc && fsync(fd) < 0)
-		rc = fail_errno(errs, CV_EIO, path, "cannot write (fsync)", errno);
-	if (close(fd) < 0 && !rc)
-		rc = fail_errno(errs, CV_EIO, path, "cannot write (close)", errno);
-	if (!rc && rename(tmp, path) < 0)
-		rc = fail_errno(errs, CV_ECANTCREAT, path, "cannot create", errno);
-	if (rc)
-		unlink(tmp);
-	free(tmp);
-	return rc;
-}
-
-int cv_publish_add(cv_publish *pub, const char *relpath, const void *data, size_t len,
-		   cv_errors *errs)
-{
-	cv_where w = {pub->dir, 0, 0};
-	char *path = NULL, *old = NULL;
-	enum old_state state;
-	cv_publish_change change;
-	struct stat st;
-	int rc;
-
-	if (pub->committed)
-		return cv_errors_add(errs, CV_ECANTCREAT, &w, 0,
-				     "cannot add a file: the set was already switched into place");
-	if (!relpath || (!data && len))
-		return cv_errors_add(errs, CV_EDATA, &w, 0, "no file name or no data to write");
-	rc = check_relpath(pub, relpath, errs);
-	if (!rc)
-		rc = set_check(pub, relpath, errs);
-	if (rc)
-		return rc;
-	old = path_join(pub->dir, relpath);
-	if (!old)
-		return CV_ENOMEM;
-	if (pub->dry) {
-		state = compare_old(old, data, len);
-		change = state == OLD_NONE ? CV_PUBLISH_ADDED : state == OLD_SAME ?
-			 CV_PUBLISH_UNCHANGED : CV_PUBLISH_CHANGED;
-		goto record;
-	}
-	path = path_join(pub->staging, relpath);
-	if (!path) {
-		rc = CV_ENOMEM;
-		goto out;
-	}
-	rc = make_parents(pub, path, errs);
-	if (rc)
-		goto out;
-	if (lstat(path, &st) == 0) {
-		rc = cv_errors_add(errs, CV_EDATA, &w, 0, S_ISDIR(st.st_mode) ?
-				   "\"%s\" is a directory in this set and cannot also be a file" :
-				   "\"%s\" was added twice", relpath);
-		goto out;
-	}
-	if (errno != ENOENT) {
-		rc = fail_errno(errs, CV_ECANTCREAT, path, "cannot create", errno);
-		goto out;
-	}
-	state = compare_old(old, data, len);
-	/*
-	 * An unchanged file is not rewritten: the link keeps its inode and
-	 * mtime.  If linking fails (a mount point inside the set, a filesystem
-	 * without hard links) writing a copy is still correct.
-	 */
-	if (state == OLD_SAME && link(old, path) == 0) {
-		change = CV_PUBLISH_UNCHANGED;
-		goto record;
-	}
-	rc = write_file(pub, path, data, len, errs);
-	if (rc)
-		goto out;
-	change = state == OLD_NONE ? CV_PUBLISH_ADDED : state == OLD_DIFFERENT ?
-		 CV_PUBLISH_CHANGED : CV_PUBLISH_UNCHANGED;
-record:
-	rc = set_add_file(pub, relpath, change);
-	if (rc)
-		goto out;
-	if (change == CV_PUBLISH_ADDED)
-		pub->added++;
-	else if (change == CV_PUBLISH_CHANGED)
-		pub->changed++;
-	else
-		pub->unchanged++;
-out:
-	free(path);
-	free(old);
-	return rc;
-}
-
-/* ---- switching ---- */
-
-/*
- * Put the staged set at `dir`.  On success `*old_at` names where the old set
- * now is (NULL: there was none; caller frees).  Returns 0, CV_ENOMEM or
- * CV_ECANTCREAT.
- */
-static int switch_set(cv_publish *pub, char **old_at, cv_errors *errs)
-{
-	struct stat st;
-	char *old;
-
-	*old_at = NULL;
-	if (lstat(pub->dir, &st) < 0) {
-		if (errno != ENOENT)
-			return fail_errno(errs, CV_ECANTCREAT, pub->dir, "cannot examine", errno);
-		if (rename(pub->staging, pub->dir) < 0)
-			return fail_errno(errs, CV_ECANTCREAT, pub->dir, "cannot create", errno);
+	const char *e = getenv("SOURCE_DATE_EPOCH");
+	cv_where where = {NULL, 0, 0};
+	char *end;
+	long long v;
+
+	if (!e || !*e) {
+		*out = (int64_t)time(NULL);
 		return CV_OK;
 	}
-	if (!S_ISDIR(st.st_mode))
-		return not_a_directory(pub, &st, errs);
-	/* Keep the permissions someone gave the directory (say 0750 for a web server group). */
-	if (chmod(pub->staging, st.st_mode & 07777) < 0)
-		return fail_errno(errs, CV_ECANTCREAT, pub->staging, "cannot set permissions",
-				  errno);
-	if (renameat2(AT_FDCWD, pub->staging, AT_FDCWD, pub->dir, RENAME_EXCHANGE) == 0) {
-		*old_at = strdup(pub->staging);
-		return *old_at ? CV_OK : CV_ENOMEM;
-	}
-	if (errno != EINVAL && errno != ENOSYS)
-		return fail_errno(errs, CV_ECANTCREAT, pub->dir, "cannot replace", errno);
-	/*
-	 * The filesystem cannot exchange two names (some network and FUSE
-	 * filesystems, kernels before 3.15).  Two renames are the best left:
-	 * between them `dir` is briefly missing, so a reader gets "not found",
-	 * still never a mix.  A crash between them leaves the old set at
-	 * ".<base>.old-<pid>", which the next run puts back (clean_leftovers()).
-	 */
-	old = sibling(pub, "old");
-	if (!old)
-		return CV_ENOMEM;
-	if (rename(pub->dir, old) < 0) {
-		int rc = fail_errno(errs, CV_ECANTCREAT, pub->dir, "cannot move aside", errno);
-		free(old);
-		return rc;
-	}
-	if (rename(pub->staging, pub->dir) < 0) {
-		int rc = fail_errno(errs, CV_ECANTCREAT, pub->dir, "cannot replace", errno);
-		rename(old, pub->dir);
-		free(old);
-		return rc;
-	}
-	*old_at = old;
+	errno = 0;
+	v = strtoll(e, &end, 10);
+	if (*end || v < 0 || errno)
+		return cv_errors_add(errs, CV_EUSAGE, &where, 0, "SOURCE_DATE_EPOCH=\"%s\" is not a "
+				     "number of seconds since 1970-01-01T00:00:00Z", e);
+	*out = v;
 	return CV_OK;
 }
 
-int cv_publish_commit(cv_publish *pub, cv_errors *errs)
+/*
+ * The calendar that DIR/rel replaces, read once into *file and parsed into
+ * *out (NULL when there is none).  One convene cannot read does not stop
+ * the publish: its events count as new, and the user is told.  Returns 0 or
+ * CV_ENOMEM.
+ */
+static int previous(cv_ics_history **out, Cv_published *file, run *r, const char *rel)
 {
-	cv_where w = {pub->dir, 0, 0};
-	char *old = NULL, **gone = NULL;
-	size_t ngone = 0;
-	int fd, rc;
+	cv_where where = {NULL, 0, 0};
+	char shown[CV_ERROR_FILE_MAX];
+	cv_errors *why = NULL;
+	int rc = cv_errors_new(&why);
 
-	if (pub->dry)
-		return cv_errors_add(errs, CV_EUSAGE, &w, 0,
-				     "a dry run writes nothing and cannot be switched into place");
-	if (pub->committed)
-		return cv_errors_add(errs, CV_ECANTCREAT, &w, 0,
-				     "the set was already switched into place");
-	fd = open(pub->staging, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0 || fsync_tree(fd, 0) < 0)
-		return fail_errno(errs, CV_EIO, pub->staging, "cannot write (fsync)", errno);
-	/* What the switch removes, while the old set is still where it was. */
-	rc = collect_gone(pub, &gone, &ngone);
-	if (rc == CV_EIO)
-		return fail_errno(errs, CV_EIO, pub->dir, "cannot read", errno);
-	if (rc)
-		return rc;
-	rc = switch_set(pub, &old, errs);
-	if (rc) {
-		names_free(gone, ngone);
-		return rc;
+	*out = NULL;
+	memset(file, 0, sizeof(*file));
+	if (!rc)
+		rc = Cv_publish_read(file, r->pub, rel, CV_ICS_HISTORY_MAX, why);
+	if (rc == CV_OK)
+		rc = cv_ics_history_new(out, file->text, file->len);
+	snprintf(shown, sizeof(shown), "%s/%s", r->o->dir, rel);
+	where.file = shown;
+	if (rc == CV_EDATA)
+		cv_errors_warn(r->errs, &where, 0, "not a calendar convene can read; its events "
+			       "count as new");
+	else if (rc == CV_EIO)
+		cv_errors_warn(r->errs, &where, 0, "%s; its events count as new",
+			       cv_errors_get(why, 0) ? cv_errors_get(why, 0)->message : "unreadable");
+	cv_errors_free(why);
+	return rc == CV_ENOMEM ? rc : CV_OK;
+}
+
+/* Remember what a calendar's events do, for the listing.  Returns 0 or CV_ENOMEM. */
+static int note(run *r, const char *rel, const cv_ics_changes *ch)
+{
+	calendar_note *n;
+
+	r->sum.events_added += ch->added;
+	r->sum.events_changed += ch->changed;
+	r->sum.events_removed += ch->removed;
+	if (!r->o->listing)
+		return CV_OK;
+	if (!(n = Cv_array_alloc(r->notes)))
+		return CV_ENOMEM;
+	n->events = *ch;
+	n->rel = strdup(rel);
+	return n->rel ? CV_OK : CV_ENOMEM;
+}
+
+/*
+ * Make one calendar (the instructor's: student SIZE_MAX) against the one it
+ * replaces, add it to the set, and for a student with itip stage the
+ * e-mails from the same decisions.  Returns 0 or a CV_E* code.
+ */
+static int publish_calendar(run *r, const char *rel, size_t student)
+{
+	const cv_student *st = NULL;
+	Cv_ics_outcomes decided = {CV_ARRAY_INIT, 0};
+	cv_ics_history *prev = NULL;
+	Cv_published file;
+	cv_ics_options io;
+	cv_ics_changes ch;
+	char *text = NULL;
+	size_t len = 0;
+	int rc = previous(&prev, &file, r, rel);
+
+	memset(&io, 0, sizeof(io));
+	io.dtstamp = r->o->now;
+	io.prior = prev;
+	io.changes = &ch;
+	if (student != SIZE_MAX) {
+		st = &r->plan->roster->students[r->plan->students[student].student];
+		if (r->o->itip) {
+			io.sequence_floor = cv_itip_ledger_next;
+			io.sequence_ctx = r->mail.ledger;
+		}
 	}
-	pub->committed = 1;
-	pub->gone = gone;
-	pub->ngone = ngone;
-	pub->removed = ngone;
-	/* Make the switch itself durable before the old set goes. */
-	fd = open(pub->parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0 || fsync(fd) < 0)
-		rc = fail_errno(errs, CV_EIO, pub->parent, "cannot write (fsync)", errno);
-	if (fd >= 0)
-		close(fd);
-	if (old && rm_tree(AT_FDCWD, old, 0) < 0) {
-		/* The new set is in place; the next run removes this leftover. */
-		cv_where ow = {old, 0, 0};
-		cv_errors_warn(errs, &ow, 0, "cannot remove the previous set: %s",
-			       strerror(errno));
-	}
-	free(old);
+	if (!rc)
+		rc = st ? Cv_ics_student_write(&text, &len, r->plan, student, &io, &decided)
+			: Cv_ics_instructor_write(&text, &len, r->plan, &io, &decided);
+	if (!rc)
+		rc = note(r, rel, &ch);
+	if (!rc)
+		rc = Cv_publish_add_read(r->pub, rel, text, len, &file, r->errs);
+	/* before the commit replaces the previous calendar the messages are made from */
+	if (!rc && st && r->o->itip)
+		rc = Cv_publish_mail_student(&r->mail, r->pub, st, text, len, prev, &decided,
+					     r->errs);
+	free(text);
+	Cv_published_clear(&file);
+	cv_ics_history_free(prev);
+	Cv_ics_outcomes_clear(&decided);
 	return rc;
 }
 
-int cv_publish_changes(const cv_publish *pub, size_t *added, size_t *changed,
-		       size_t *unchanged, size_t *removed)
+static int publish_calendars(run *r)
 {
-	size_t gone = pub->removed;
+	const cv_plan *p = r->plan;
+	char rel[CV_PUBLISH_PATH_MAX];
+	size_t i;
+	int rc = publish_calendar(r, INSTRUCTOR_FILE, SIZE_MAX);
 
-	if (!pub->committed) {
-		char **v;
-		int rc = collect_gone(pub, &v, &gone);
-		if (rc)
-			return rc;
-		names_free(v, gone);
+	for (i = 0; !rc && i < p->nstudents; i++) {
+		const cv_student *st = &p->roster->students[p->students[i].student];
+		if ((size_t)snprintf(rel, sizeof(rel), "students/%s.ics", st->id) >= sizeof(rel))
+			return CV_EDATA; /* ids are at most CV_STUDENT_ID_MAX bytes */
+		rc = publish_calendar(r, rel, i);
 	}
-	if (added)
-		*added = pub->added;
-	if (changed)
-		*changed = pub->changed;
-	if (unchanged)
-		*unchanged = pub->unchanged;
-	if (removed)
-		*removed = gone;
-	return CV_OK;
+	r->sum.calendars = p->nstudents + 1;
+	return rc;
 }
 
-void cv_publish_counts(const cv_publish *pub, size_t *added, size_t *changed, size_t *unchanged)
+/* cv_publish_visit for cv_publish_list_changes(): the caller's listing, with event counts. */
+static int list_one(void *ctx, cv_publish_change change, const char *rel)
 {
-	if (added)
-		*added = pub->added;
-	if (changed)
-		*changed = pub->changed;
-	if (unchanged)
-		*unchanged = pub->unchanged;
+	run *r = ctx;
+	cv_publish_entry e;
+
+	e.change = change;
+	e.relpath = rel;
+	e.events = NULL;
+	/* the calendars come in the order they were added, other files between them */
+	if (change != CV_PUBLISH_REMOVED && r->next_note < r->notes.size &&
+	    !strcmp(r->notes.ptr[r->next_note].rel, rel))
+		e.events = &r->notes.ptr[r->next_note++].events;
+	return r->o->listing(r->o->listing_ctx, &e);
 }
 
-int cv_publish_list_changes(const cv_publish *pub, cv_publish_visit fn, void *ctx)
+static void run_free(run *r)
 {
-	char **gone = pub->gone;
-	size_t ngone = pub->ngone, i;
-	int rc = CV_OK;
+	size_t i;
 
-	if (!pub->committed && (rc = collect_gone(pub, &gone, &ngone)))
-		return rc;
-	for (i = 0; !rc && i < pub->npaths; i++)
-		if (!pub->paths[i].is_dir)
-			rc = fn(ctx, (cv_publish_change)pub->paths[i].change, pub->paths[i].rel);
-	for (i = 0; !rc && i < ngone; i++)
-		rc = fn(ctx, CV_PUBLISH_REMOVED, gone[i]);
-	if (!pub->committed)
-		names_free(gone, ngone);
+	cv_publish_free(r->pub);
+	if (r->o->itip)
+		Cv_publish_mail_free(&r->mail);
+	for (i = 0; i < r->notes.size; i++)
+		free(r->notes.ptr[i].rel);
+	Cv_array_clear(r->notes);
+}
+
+int cv_publish_plan(cv_publish_summary *out, const cv_plan *plan,
+		    const cv_publish_options *options, cv_errors *errs)
+{
+	run r;
+	int rc;
+
+	memset(&r, 0, sizeof(r));
+	r.plan = plan;
+	r.o = options;
+	r.errs = errs;
+	/* A dry run stages nothing and leaves no lock file behind: DIR stays as it is. */
+	rc = options->dry_run ? cv_publish_open_dry(&r.pub, options->dir, errs)
+			      : cv_publish_open(&r.pub, options->dir, errs);
+	if (!rc && options->itip)
+		rc = Cv_publish_mail_init(&r.mail, r.pub, plan->course, options->now, errs);
+	if (!rc)
+		rc = publish_calendars(&r);
+	if (!rc && options->itip)
+		rc = Cv_publish_mail_finish(&r.mail, r.pub, plan->roster, errs);
+	if (!rc && !options->dry_run)
+		rc = cv_publish_commit(r.pub, errs);
+	if (!rc)
+		rc = cv_publish_changes(r.pub, &r.sum.files_added, &r.sum.files_changed,
+					&r.sum.files_unchanged, &r.sum.files_removed);
+	if (!rc && options->listing)
+		rc = cv_publish_list_changes(r.pub, list_one, &r);
+	if (rc == CV_EIO && !cv_errors_code(errs)) {
+		cv_where where = {options->dir, 0, 0};
+		cv_errors_add(errs, CV_EIO, &where, 0, "cannot list the published files: %s",
+			      strerror(errno));
+	}
+	if (!rc) {
+		r.sum.requests = r.mail.requests;
+		r.sum.cancels = r.mail.cancels;
+		*out = r.sum;
+	}
+	run_free(&r);
 	return rc;
 }

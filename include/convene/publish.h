@@ -1,7 +1,11 @@
 /*
- * convene/publish.h - writing a directory of files atomically.
+ * convene/publish.h - the publishing step: a plan's calendars (and, when
+ * asked, its e-mail invitations) written into a directory atomically,
+ * each event revised only when it changed since the last publish.
  *
- * Files are staged in a sibling directory and the set is switched into
+ * cv_publish_plan() is the whole step, for every front end.  Below it, the
+ * directory set it fills (cv_publish_open() ... cv_publish_commit()) can
+ * publish any files.  Files are staged in a sibling directory and the set is switched into
  * place with one atomic exchange: a reader never sees a half-written set
  * and a crash leaves the old set.  A lock file beside the directory stops
  * two runs colliding.  A file whose content is unchanged keeps its inode
@@ -11,7 +15,10 @@
 #define CONVENE_PUBLISH_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include "error.h"
+#include "ics.h"
+#include "plan.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -92,6 +99,64 @@ void cv_publish_free(cv_publish *pub);
  * (cv_publish_changes() without the walk for removed files); any pointer may
  * be NULL. */
 void cv_publish_counts(const cv_publish *pub, size_t *added, size_t *changed, size_t *unchanged);
+
+/* ---- the publishing step ---- */
+
+/* One file of a publish, for a listing. */
+typedef struct cv_publish_entry {
+	cv_publish_change change;
+	const char *relpath;          /* borrowed for the call */
+	const cv_ics_changes *events; /* a calendar of this run: what its events do; else NULL */
+} cv_publish_entry;
+
+typedef struct cv_publish_options {
+	const char *dir;  /* the published directory (borrowed) */
+	int64_t now;      /* UTC instant of new DTSTAMPs and LAST-MODIFIEDs and of the
+			   * e-mails' Date: (see cv_publish_clock()) */
+	int dry_run;      /* compare with `dir` and report; write nothing, make no lock file */
+	int itip;         /* also the RFC 5546 messages: itip/<id>-request.eml and
+			   * -cancel.eml, itip/recipients.tsv and itip/sequences.tsv */
+	int (*listing)(void *ctx, const cv_publish_entry *entry);
+			  /* NULL, or called once the run is decided (committed, or in a
+			   * dry run compared) for every file it adds, changes or keeps,
+			   * in the order they were made, then every file it removes,
+			   * sorted by path; a non-zero return stops the listing */
+	void *listing_ctx;
+} cv_publish_options;
+
+/* What a publish did (or, in a dry run, would do). */
+typedef struct cv_publish_summary {
+	size_t calendars;   /* the instructor's and one per student */
+	size_t files_added, files_changed, files_unchanged, files_removed;
+	size_t events_added, events_changed, events_removed; /* summed over the calendars */
+	size_t requests, cancels; /* e-mail messages written (itip) */
+} cv_publish_summary;
+
+/*
+ * Publish `plan` (borrowed) into options->dir: instructor.ics and
+ * students/<id>.ics.  Each calendar the previous run published is read once
+ * (never through a link, and only a file convene wrote) and every event is
+ * decided new, changed, unchanged or removed by one rule (an unchanged event
+ * keeps its SEQUENCE and stamps byte for byte; a changed one gets SEQUENCE + 1;
+ * see cv_ics_options), and with options->itip the e-mail invitations carry
+ * exactly the events so decided.  The set is switched into place atomically
+ * under the lock dir.lock (cv_publish_open()).  A previous calendar that
+ * cannot be read is reported as a warning in errs and its events count as
+ * new; students with no usable e-mail address are warned about.
+ * Returns 0 with *out filled, CV_ELOCKED, CV_ECANTCREAT, CV_EIO, CV_EDATA
+ * (an unusable file name in the set) or CV_ENOMEM, each recorded in errs
+ * with its path; on failure the published directory is as it was.
+ */
+int cv_publish_plan(cv_publish_summary *out, const cv_plan *plan,
+		    const cv_publish_options *options, cv_errors *errs);
+
+/*
+ * The instant a run publishes at: SOURCE_DATE_EPOCH when the environment
+ * sets it (seconds since the epoch, for reproducible output), else the
+ * clock.  Returns 0 with *out set, or CV_EUSAGE with the problem recorded
+ * when SOURCE_DATE_EPOCH is set but is not a number of seconds.
+ */
+int cv_publish_clock(int64_t *out, cv_errors *errs);
 
 /* 1 if `name` is safe as one path component: not empty, not "." or "..", at
  * most 255 bytes, no '/', '\\' or control bytes. */

@@ -351,159 +351,58 @@ int cli_solve(const cli_options *o)
 	return code;
 }
 
-/* DTSTAMP: SOURCE_DATE_EPOCH when set (reproducible output), else now. */
-static int64_t dtstamp(void)
-{
-	const char *e = getenv("SOURCE_DATE_EPOCH");
-	if (e && *e) {
-		char *end;
-		long long v = strtoll(e, &end, 10);
-		if (!*end && v >= 0)
-			return v;
-	}
-	return (int64_t)time(NULL);
-}
-
-/* What a calendar's events do, for the --dry-run listing. */
-typedef struct calendar_note {
-	char *rel;
-	cv_ics_changes ch;
-} calendar_note;
-
-/* One publish run: the set being staged and what it changes. */
-typedef struct publish_run {
-	const cli_options *o;
-	cv_publish *pub;
-	cv_errors *errs;
-	size_t ev_added, ev_changed, ev_removed;
-	cv_itip_ledger *ledger; /* --itip: student events go above what was e-mailed; else NULL */
-	calendar_note *notes; /* --dry-run: the calendars in the order they were added */
-	size_t nnotes, cap, next;
-} publish_run;
-
-/*
- * The calendar that DIR/rel replaces: its text (NULL when there is none) and
- * its events' history.  A file convene cannot read as a calendar does not
- * stop the publish: its events count as new, and the user is told.
- */
-static int previous(char **text, size_t *len, cv_ics_history **hist, const char *dir,
-		    const char *rel)
-{
-	int rc = cli_read_published(text, len, dir, rel, CV_ICS_HISTORY_MAX);
-
-	*hist = NULL;
-	if (rc == CV_ENOINPUT) {
-		*text = NULL;
-		return CV_OK;
-	}
-	if (rc == CV_OK)
-		rc = cv_ics_history_new(hist, *text, *len);
-	else
-		*text = NULL;
-	if (rc == CV_ENOMEM)
-		return rc;
-	if (rc)
-		fprintf(stderr, "convene: %s/%s: not a calendar convene can read; its events count "
-			"as new\n", dir, rel);
-	return CV_OK;
-}
-
-/*
- * Make one calendar (the instructor's, or plan->students[student]'s) against
- * the one it replaces, so revision stamps move only for events that changed,
- * and add it to the set; count its events' changes and, for --dry-run,
- * remember them for the listing.  `*made` receives the text (caller frees)
- * for --itip; NULL when the caller does not need it.
- */
-static int publish_calendar(publish_run *r, const char *rel, const cv_plan *plan, size_t student,
-			    int instructor, int64_t stamp, char **made, size_t *made_len)
-{
-	cv_ics_options io;
-	cv_ics_changes ch;
-	cv_ics_history *hist = NULL;
-	char *old = NULL, *text = NULL;
-	size_t old_len = 0, len = 0;
-	int rc = previous(&old, &old_len, &hist, r->o->out, rel);
-
-	if (rc)
-		return rc;
-	memset(&io, 0, sizeof(io));
-	io.dtstamp = stamp;
-	io.prior = hist;
-	io.changes = &ch;
-	if (!instructor && r->ledger) {
-		io.sequence_floor = cv_itip_ledger_next;
-		io.sequence_ctx = r->ledger;
-	}
-	rc = instructor ? cv_ics_instructor(&text, &len, plan, &io)
-			: cv_ics_student(&text, &len, plan, student, &io);
-	cv_ics_history_free(hist);
-	free(old);
-	if (rc)
-		return rc;
-	r->ev_added += ch.added;
-	r->ev_changed += ch.changed;
-	r->ev_removed += ch.removed;
-	if (r->o->dry_run) {
-		if (r->nnotes == r->cap) {
-			size_t cap = r->cap ? 2 * r->cap : 64;
-			calendar_note *n = realloc(r->notes, cap * sizeof(*n));
-			if (!n) {
-				free(text);
-				return CV_ENOMEM;
-			}
-			r->notes = n;
-			r->cap = cap;
-		}
-		r->notes[r->nnotes].rel = strdup(rel);
-		if (!r->notes[r->nnotes].rel) {
-			free(text);
-			return CV_ENOMEM;
-		}
-		r->notes[r->nnotes++].ch = ch;
-	}
-	rc = cv_publish_add(r->pub, rel, text, len, r->errs);
-	if (!rc && made) {
-		*made = text;
-		*made_len = len;
-	} else {
-		free(text);
-	}
-	return rc;
-}
-
 /*
  * --dry-run: one line per file of the set and per published file it drops,
  * what the real run would do to it; a changed or new calendar also says
  * what happens to its events.
  */
-static int print_change(void *ctx, cv_publish_change change, const char *rel)
+static int print_change(void *ctx, const cv_publish_entry *e)
 {
 	static const char *const word[] = {"new", "changed", "unchanged", "removed"};
-	publish_run *r = ctx;
-	const calendar_note *n = NULL;
+	const cv_ics_changes *ch = e->events;
 
-	/* the calendars come in the order they were added, other files between them */
-	if (change != CV_PUBLISH_REMOVED && r->next < r->nnotes &&
-	    !strcmp(r->notes[r->next].rel, rel))
-		n = &r->notes[r->next++];
-	if (n && change != CV_PUBLISH_UNCHANGED)
+	(void)ctx;
+	if (ch && e->change != CV_PUBLISH_UNCHANGED)
 		printf("%-9s %s: %zu events new, %zu changed, %zu removed, %zu unchanged\n",
-		       word[change], rel, n->ch.added, n->ch.changed, n->ch.removed,
-		       n->ch.unchanged);
+		       word[e->change], e->relpath, ch->added, ch->changed, ch->removed,
+		       ch->unchanged);
 	else
-		printf("%-9s %s\n", word[change], rel);
+		printf("%-9s %s\n", word[e->change], e->relpath);
 	return CV_OK;
+}
+
+static void print_published(const cli_options *o, const cv_publish_summary *s)
+{
+	if (o->dry_run) {
+		printf("dry run: %zu files new, %zu changed, %zu unchanged, %zu removed; "
+		       "events: %zu new, %zu changed, %zu removed; nothing written to %s; tzdata %s\n",
+		       s->files_added, s->files_changed, s->files_unchanged, s->files_removed,
+		       s->events_added, s->events_changed, s->events_removed, o->out,
+		       cv_tz_version());
+		if (o->itip)
+			printf("dry run: %zu invitations and %zu cancellations would be written\n",
+			       s->requests, s->cancels);
+		return;
+	}
+	if (o->quiet)
+		return;
+	if (o->itip)
+		fprintf(stderr, "%s: %zu invitations and %zu cancellations to e-mail in %s/itip\n",
+			o->course, s->requests, s->cancels, o->out);
+	fprintf(stderr, "%s: published %zu calendars to %s (files: %zu new, %zu changed, "
+		"%zu unchanged, %zu removed; events: %zu new, %zu changed, %zu removed; "
+		"tzdata %s)\n",
+		o->course, s->calendars, o->out, s->files_added, s->files_changed,
+		s->files_unchanged, s->files_removed, s->events_added, s->events_changed,
+		s->events_removed, cv_tz_version());
 }
 
 int cli_publish(const cli_options *o)
 {
-	publish_run run;
-	cli_itip itip;
+	cv_publish_options po;
+	cv_publish_summary sum;
+	cv_errors *errs = NULL;
 	loaded l;
-	char *text, path[CV_PUBLISH_PATH_MAX];
-	size_t len, i, fa = 0, fc = 0, fu = 0, fr = 0;
-	int64_t stamp;
 	int code = 0, rc;
 
 	if (plan_course(&l, o, &code))
@@ -512,69 +411,25 @@ int cli_publish(const cli_options *o)
 		unload(&l);
 		return cv_exit_code(CV_ENOSLOT);
 	}
-	stamp = dtstamp();
-	memset(&itip, 0, sizeof(itip));
-	memset(&run, 0, sizeof(run));
-	run.o = o;
-	run.errs = l.errs;
-	/* A dry run stages nothing and leaves no lock file behind: DIR stays as it is. */
-	rc = o->dry_run ? cv_publish_open_dry(&run.pub, o->out, l.errs)
-			: cv_publish_open(&run.pub, o->out, l.errs);
-	if (!rc && o->itip)
-		rc = cli_itip_init(&itip, o->out, l.course, stamp);
-	run.ledger = o->itip ? itip.ledger : NULL;
+	memset(&po, 0, sizeof(po));
+	po.dir = o->out;
+	po.dry_run = o->dry_run;
+	po.itip = o->itip;
+	po.listing = o->dry_run ? print_change : NULL;
+	rc = cv_errors_new(&errs);
 	if (!rc)
-		rc = publish_calendar(&run, "instructor.ics", l.plan, 0, 1, stamp, NULL, NULL);
-	for (i = 0; !rc && i < l.plan->nstudents; i++) {
-		snprintf(path, sizeof(path), "students/%s.ics", l.roster->students[i].id);
-		text = NULL;
-		rc = publish_calendar(&run, path, l.plan, i, 0, stamp, o->itip ? &text : NULL, &len);
-		/* --itip reads the previous DIR/students/<id>.ics: before the commit replaces it. */
-		if (!rc && o->itip)
-			rc = cli_itip_student(&itip, run.pub,
-					      &l.roster->students[l.plan->students[i].student], text,
-					      len, l.errs);
-		free(text);
-	}
-	if (!rc && o->itip)
-		rc = cli_itip_finish(&itip, run.pub, l.roster, l.errs);
-	if (!rc && o->dry_run)
-		rc = cv_publish_list_changes(run.pub, print_change, &run);
-	else if (!rc)
-		rc = cv_publish_commit(run.pub, l.errs);
+		rc = cv_publish_clock(&po.now, errs);
 	if (!rc)
-		rc = cv_publish_changes(run.pub, &fa, &fc, &fu, &fr);
-	if (rc == CV_EIO)
-		fprintf(stderr, "convene: %s: cannot read the published files\n", o->out);
-	cv_publish_free(run.pub);
-	for (i = 0; i < run.nnotes; i++)
-		free(run.notes[i].rel);
-	free(run.notes);
-	if (itip.warnings)
-		cv_errors_print(itip.warnings, stderr);
-	cli_itip_free(&itip);
-	if (rc)
-		return fail(&l, rc);
-	if (o->dry_run) {
-		printf("dry run: %zu files new, %zu changed, %zu unchanged, %zu removed; "
-		       "events: %zu new, %zu changed, %zu removed; nothing written to %s; tzdata %s\n",
-		       fa, fc, fu, fr, run.ev_added, run.ev_changed, run.ev_removed, o->out,
-		       cv_tz_version());
-		if (o->itip)
-			printf("dry run: %zu invitations and %zu cancellations would be written\n",
-			       itip.requests, itip.cancels);
-		unload(&l);
-		return fflush(stdout) ? cv_exit_code(CV_EIO) : 0;
-	}
-	if (!o->quiet && o->itip)
-		fprintf(stderr, "%s: %zu invitations and %zu cancellations to e-mail in %s/itip\n",
-			o->course, itip.requests, itip.cancels, o->out);
-	if (!o->quiet)
-		fprintf(stderr, "%s: published %zu calendars to %s (files: %zu new, %zu changed, "
-			"%zu unchanged, %zu removed; events: %zu new, %zu changed, %zu removed; "
-			"tzdata %s)\n",
-			o->course, l.plan->nstudents + 1, o->out, fa, fc, fu, fr, run.ev_added,
-			run.ev_changed, run.ev_removed, cv_tz_version());
+		rc = cv_publish_plan(&sum, l.plan, &po, errs);
+	cv_errors_print(errs, stderr);
+	code = cv_errors_code(errs);
+	cv_errors_free(errs);
+	if (rc && code == CV_OK)
+		fprintf(stderr, "convene: %s\n", cv_strerror(rc));
+	if (!rc)
+		print_published(o, &sum);
 	unload(&l);
-	return 0;
+	if (rc)
+		return cv_exit_code(code != CV_OK ? code : rc);
+	return o->dry_run && fflush(stdout) ? cv_exit_code(CV_EIO) : 0;
 }
