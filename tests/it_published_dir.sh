@@ -159,3 +159,15 @@ if [ "$(id -u)" -eq 0 ] && id nobody >/dev/null 2>&1; then
 else
 	ok "# SKIP a file of another user needs root to make"
 fi
+
+# 6. A SOURCE_DATE_EPOCH that is not a number of seconds is refused before
+# anything is written, never silently replaced by the clock.
+before=$(cd "$out" && find . -type f | sort | xargs md5sum | md5sum)
+SOURCE_DATE_EPOCH=yesterday "$bin" publish "$course" --out "$out" --quiet 2>"$tmp/err"
+rc=$?
+after=$(cd "$out" && find . -type f | sort | xargs md5sum | md5sum)
+if [ "$rc" -eq 2 ] && grep -q 'SOURCE_DATE_EPOCH="yesterday"' "$tmp/err" && [ "$before" = "$after" ]; then
+	ok "a malformed SOURCE_DATE_EPOCH exits 2 and writes nothing"
+else
+	notok "malformed SOURCE_DATE_EPOCH: exit $rc"; sed 's/^/# /' "$tmp/err" | head -3
+fi
