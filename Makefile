@@ -17,8 +17,8 @@ OPT       = -O2 -g
 endif
 CPPFLAGS += -Iinclude -D_POSIX_C_SOURCE=200809L
 CFLAGS   ?=
-ALL_CFLAGS = $(WARN) $(OPT) $(CPPFLAGS) $(CFLAGS) $(shell pkg-config --cflags $(PKGS))
-LIBS      = $(shell pkg-config --libs $(PKGS)) -lm
+ALL_CFLAGS = $(WARN) $(OPT) -pthread $(CPPFLAGS) $(CFLAGS) $(shell pkg-config --cflags $(PKGS))
+LIBS      = $(shell pkg-config --libs $(PKGS)) -lm -pthread
 TEST_LIBS = $(shell pkg-config --libs cmocka)
 
 LIB_SRC   = $(sort $(wildcard src/*.c))
