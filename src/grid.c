@@ -9,9 +9,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <stdatomic.h>
+
 #include "convene/grid.h"
 #include "array_int.h"
 #include "grid_int.h"
+#include "thread_int.h"
 
 #define NO_OCCURRENCE INT64_MIN
 
@@ -43,6 +46,7 @@ struct cv_grid {
 	size_t *by_base;         /* the definitions ordered by base */
 	uint8_t *attend;         /* ngroups * ncand */
 	uint8_t *preferred;      /* ngroups * ncand */
+	unsigned threads;        /* workers for the walks over the definitions */
 };
 
 /* ---- candidates ---- */
@@ -347,12 +351,21 @@ static void take_away(uint8_t *attend, uint8_t *preferred, uint64_t *bits, clear
 
 	away = cv_avail_away(a, &n); /* sorted by first day, merged (avail.h) */
 	for (i = 0; i < n; i++) {
-		int64_t lo = cv_zone_to_utc(zone, (int64_t)away[i].first * CV_DAY_SECONDS);
-		int64_t hi = cv_zone_to_utc(zone, ((int64_t)away[i].last + 1) * CV_DAY_SECONDS);
+		/* Only local days near the term can meet an occurrence: clipped to
+		 * them, the zone is only asked about the times warm_zones() made
+		 * read-only, so walks may run in parallel. */
+		int32_t first = away[i].first, last = away[i].last;
+		int32_t near_lo = g->monday0 - 3, near_hi = g->monday0 + 7 * (int32_t)g->nweeks + 3;
+		int64_t lo, hi, w_lo, w_hi, w;
+		first = first < near_lo ? near_lo : first;
+		last = last > near_hi ? near_hi : last;
+		if (first > last)
+			continue;
+		lo = cv_zone_to_utc(zone, (int64_t)first * CV_DAY_SECONDS);
+		hi = cv_zone_to_utc(zone, ((int64_t)last + 1) * CV_DAY_SECONDS);
 		/* A week's occurrences lie within a day of its Monday..Sunday. */
-		int64_t w_lo = (lo - span) / CV_DAY_SECONDS - g->monday0 - 8;
-		int64_t w_hi = hi / CV_DAY_SECONDS - g->monday0 + 1;
-		int64_t w;
+		w_lo = (lo - span) / CV_DAY_SECONDS - g->monday0 - 8;
+		w_hi = hi / CV_DAY_SECONDS - g->monday0 + 1;
 
 		w_lo = w_lo < 0 ? 0 : w_lo / 7;
 		w_hi = w_hi < 0 ? -1 : w_hi / 7;
@@ -423,11 +436,15 @@ static int grow_groups(cv_grid *g, size_t *cap)
 }
 
 /* Find or add a group with this row; rows grow by doubling. */
+static uint64_t row_hash(const cv_grid *g, const uint8_t *ra, const uint8_t *rp)
+{
+	return hash_words(hash_words(1469598103934665603ULL, ra, g->ncand), rp, g->ncand);
+}
+
 static int intern_row(size_t *out, cv_grid *g, index_table *t, size_t *cap, const uint8_t *ra,
-		      const uint8_t *rp, size_t rep)
+		      const uint8_t *rp, uint64_t h, size_t rep)
 {
 	size_t nc = g->ncand;
-	uint64_t h = hash_words(hash_words(1469598103934665603ULL, ra, nc), rp, nc);
 	size_t k = h & t->mask;
 
 	for (;; k = (k + 1) & t->mask) {
@@ -465,79 +482,247 @@ static int intern_row(size_t *out, cv_grid *g, index_table *t, size_t *cap, cons
  * bitsets (NULL when not made), both restored after it returns; a non-zero
  * return stops the walk.  Returns 0, visit()'s code, or CV_ENOMEM.
  */
-typedef int (*visit_fn)(void *ctx, size_t def, const uint8_t *row, const uint64_t *bits);
+typedef int (*visit_fn)(void *ctx, size_t def, size_t at, const uint8_t *row,
+			const uint64_t *bits);
 
-static int walk_definitions(const cv_grid *g, const size_t *cands, size_t ncands, int rows,
-			    visit_fn visit, void *ctx)
+/* One worker's buffers for walk_base(). */
+typedef struct walker {
+	uint8_t *base_row, *row;
+	uint64_t *bits;
+	cleared *undo;
+} walker;
+
+static void walker_free(walker *w)
+{
+	free(w->base_row);
+	free(w->row);
+	free(w->bits);
+	free(w->undo);
+}
+
+static int walker_init(walker *w, const cv_grid *g, size_t ncands, int rows)
+{
+	size_t nc = g->ncand, nwords = 2 * g->nweeks * ((ncands + 63) / 64);
+
+	w->base_row = rows ? malloc(2 * nc + 2) : NULL;
+	w->row = rows ? malloc(2 * nc + 2) : NULL;
+	w->bits = calloc(nwords + 1, sizeof(uint64_t));
+	w->undo = malloc(sizeof(cleared) * (nwords * 64 + 1));
+	if ((rows && (!w->base_row || !w->row)) || !w->bits || !w->undo) {
+		walker_free(w);
+		return CV_ENOMEM;
+	}
+	return CV_OK;
+}
+
+/*
+ * Visit the definitions of a piece with their count rows and bitsets: one
+ * interval sweep for its base, then for each of its definitions the base's
+ * row and bitsets with that definition's away dates taken away.  `cands`
+ * is as in count_weeks(); with `rows` the count rows are kept too
+ * (row[0..ncand) attended, row[ncand..2 ncand) preferred), and bitsets are
+ * made only for bases that have definitions with away dates, since rows
+ * need them only there.  visit() gets the definition, its position in
+ * by_base[], the row (NULL without `rows`) and the bitsets (NULL when not
+ * made), both restored after it returns; a non-zero return stops the walk.
+ * Returns 0, visit()'s code, or CV_ENOMEM.
+ */
+/* Definitions by_base[lo..hi) of base b: a piece of a walk. */
+typedef struct piece {
+	size_t b, lo, hi;
+} piece;
+
+static int walk_base(const cv_grid *g, piece p, const size_t *cands, size_t ncands, int rows,
+		     walker *wk, visit_fn visit, void *ctx)
 {
 	const cv_roster *r = g->roster;
-	size_t nc = g->ncand, nwords = 2 * g->nweeks * ((ncands + 63) / 64), b, d, u;
-	uint8_t *base_row = rows ? malloc(2 * nc + 2) : NULL, *row = rows ? malloc(2 * nc + 2) : NULL;
-	uint64_t *bits = calloc(nwords + 1, sizeof(uint64_t));
-	cleared *undo = malloc(sizeof(cleared) * (nwords * 64 + 1));
+	const cv_avail *a = r->students[g->base_rep[p.b]].avail;
+	size_t nc = g->ncand, nwords = 2 * g->nweeks * ((ncands + 63) / 64), d, u, naway;
+	size_t need_bits = !rows;
+	cv_avail *copy = NULL;
+	int rc;
+
+	for (d = p.lo; d < p.hi && !need_bits; d++) {
+		cv_avail_away(r->students[g->def_rep[g->by_base[d]]].avail, &naway);
+		need_bits = naway;
+	}
+	cv_avail_away(a, &naway);
+	if (naway && (rc = base_avail(&copy, a)))
+		return rc;
+	if (rows)
+		memset(wk->base_row, 0, 2 * nc);
+	if (need_bits)
+		memset(wk->bits, 0, sizeof(uint64_t) * nwords);
+	rc = count_weeks(rows ? wk->base_row : NULL, rows ? wk->base_row + nc : NULL,
+			 need_bits ? wk->bits : NULL, g, copy ? copy : a, cands, ncands);
+	cv_avail_free(copy);
+	if (rc)
+		return rc;
+	for (d = p.lo; d < p.hi; d++) {
+		size_t def = g->by_base[d], nundo = 0;
+		const cv_avail *da = r->students[g->def_rep[def]].avail;
+		if (rows)
+			memcpy(wk->row, wk->base_row, 2 * nc);
+		cv_avail_away(da, &naway);
+		if (naway)
+			take_away(rows ? wk->row : NULL, rows ? wk->row + nc : NULL, wk->bits, wk->undo,
+				  &nundo, g, da, cands, ncands);
+		rc = visit(ctx, def, d, wk->row, need_bits ? wk->bits : NULL);
+		for (u = 0; u < nundo; u++)
+			wk->bits[wk->undo[u].word] |= wk->undo[u].mask;
+		if (rc)
+			return rc;
+	}
+	return CV_OK;
+}
+
+/* The most definitions a piece has: a base with more is cut. */
+#define PIECE_MAX 4096
+
+/* Cut the bases into pieces of at most PIECE_MAX definitions, in by_base
+ * order; out[] has room for nbase + ndefinitions / PIECE_MAX entries. */
+static size_t make_pieces(piece *out, const cv_grid *g)
+{
+	size_t b, lo, n = 0;
+
+	for (b = 0; b < g->nbase; b++)
+		for (lo = g->base_start[b]; lo < g->base_start[b + 1]; lo += PIECE_MAX)
+			out[n++] = (piece){b, lo, lo + PIECE_MAX < g->base_start[b + 1]
+						  ? lo + PIECE_MAX : g->base_start[b + 1]};
+	return n;
+}
+
+static piece *pieces_new(size_t *n, const cv_grid *g)
+{
+	piece *p = malloc(sizeof(piece) * (g->nbase + g->ndefinitions / PIECE_MAX + 1));
+	if (p)
+		*n = make_pieces(p, g);
+	return p;
+}
+
+/* A walk over pieces [at, hi) by g->threads workers taking pieces in turn;
+ * visit() must then be safe to call from any of them at once. */
+typedef struct walk_job {
+	const cv_grid *g;
+	const piece *pieces;
+	const size_t *cands;
+	size_t ncands, hi;
+	int rows;
+	visit_fn visit;
+	void *ctx;
+	atomic_size_t next;
+	atomic_int rc;
+} walk_job;
+
+static void walk_work(void *arg, unsigned worker)
+{
+	walk_job *j = arg;
+	walker wk;
+	size_t b;
+	int rc;
+
+	(void)worker;
+	if ((rc = walker_init(&wk, j->g, j->ncands, j->rows))) {
+		atomic_store(&j->rc, rc);
+		return;
+	}
+	while (!atomic_load(&j->rc) && (b = atomic_fetch_add(&j->next, 1)) < j->hi)
+		if ((rc = walk_base(j->g, j->pieces[b], j->cands, j->ncands, j->rows, &wk, j->visit,
+				    j->ctx)))
+			atomic_store(&j->rc, rc);
+	walker_free(&wk);
+}
+
+static int walk_pieces(const cv_grid *g, const piece *pieces, size_t lo, size_t hi,
+		       const size_t *cands, size_t ncands, int rows, visit_fn visit, void *ctx)
+{
+	walk_job j = {g, pieces, cands, ncands, hi, rows, visit, ctx, lo, 0};
+	unsigned n = g->threads < hi - lo ? g->threads : (unsigned)(hi - lo);
+
+	Cv_threads_run(n ? n : 1, walk_work, &j);
+	return atomic_load(&j.rc);
+}
+
+/*
+ * Every zone the walks ask about answers from tables that cover the term
+ * (tz fills them on first use): asked once here, on one thread, they are
+ * only read afterwards, so the workers never write them.
+ */
+static void warm_zones(const cv_grid *g)
+{
+	int64_t from = ((int64_t)g->monday0 - 31) * CV_DAY_SECONDS;
+	int64_t to = ((int64_t)g->monday0 + 7 * (int64_t)g->nweeks + 31) * CV_DAY_SECONDS;
+	const cv_zone *last = NULL;
+	size_t b;
+
+	for (b = 0; b < g->nbase; b++) {
+		const cv_zone *z = cv_avail_zone(g->roster->students[g->base_rep[b]].avail);
+		if (z != last)
+			cv_zone_transitions(NULL, 0, z, from, to);
+		last = z;
+	}
+}
+
+/* build_groups()'s rows, made by any worker into the slot of the
+ * definition's position: rows and their hashes for by_base[lo..). */
+typedef struct grouping {
+	cv_grid *g;
+	size_t lo;
+	uint8_t *rows;      /* PIECE_MAX * 2 * ncand */
+	uint64_t *hash;     /* PIECE_MAX */
+} grouping;
+
+static int keep_row(void *ctx, size_t def, size_t at, const uint8_t *row, const uint64_t *bits)
+{
+	grouping *x = ctx;
+	size_t nc = x->g->ncand, i = at - x->lo;
+	(void)def;
+	(void)bits;
+	memcpy(x->rows + i * 2 * nc, row, 2 * nc);
+	x->hash[i] = row_hash(x->g, row, row + nc);
+	return CV_OK;
+}
+
+/*
+ * Each definition's row, merged into groups of identical rows: the rows
+ * of up to PIECE_MAX definitions at a time are made on all workers, then
+ * join their groups in by_base order on this thread, so the groups and
+ * their numbers are the same whatever the number of workers.
+ */
+static int make_groups(cv_grid *g, size_t *group_of_def)
+{
+	grouping x = {g, 0, malloc(PIECE_MAX * 2 * g->ncand + 1), malloc(sizeof(uint64_t) * PIECE_MAX)};
+	index_table rows = {0};
+	size_t np = 0, i = 0, cap = 0, nc = g->ncand;
+	piece *p = pieces_new(&np, g);
 	int rc = CV_ENOMEM;
 
-	if ((rows && (!base_row || !row)) || !bits || !undo)
+	if (!p || !x.rows || !x.hash || table_init(&rows, g->ndefinitions))
 		goto out;
-	for (b = 0; b < g->nbase; b++) {
-		const cv_avail *a = r->students[g->base_rep[b]].avail;
-		cv_avail *copy = NULL;
-		size_t naway, need_bits = !rows;
-		for (d = g->base_start[b]; d < g->base_start[b + 1] && !need_bits; d++) {
-			cv_avail_away(r->students[g->def_rep[g->by_base[d]]].avail, &naway);
-			need_bits = naway;
-		}
-		cv_avail_away(a, &naway);
-		if (naway && (rc = base_avail(&copy, a)))
+	warm_zones(g);
+	while (i < np) {
+		size_t end = i + 1, d;
+		while (end < np && p[end].hi - p[i].lo <= PIECE_MAX)
+			end++;
+		x.lo = p[i].lo;
+		if ((rc = walk_pieces(g, p, i, end, NULL, nc, 1, keep_row, &x)))
 			goto out;
-		if (rows)
-			memset(base_row, 0, 2 * nc);
-		if (need_bits)
-			memset(bits, 0, sizeof(uint64_t) * nwords);
-		rc = count_weeks(rows ? base_row : NULL, rows ? base_row + nc : NULL,
-				 need_bits ? bits : NULL, g, copy ? copy : a, cands, ncands);
-		cv_avail_free(copy);
-		if (rc)
-			goto out;
-		for (d = g->base_start[b]; d < g->base_start[b + 1]; d++) {
-			size_t def = g->by_base[d], nundo = 0;
-			const cv_avail *da = r->students[g->def_rep[def]].avail;
-			if (rows)
-				memcpy(row, base_row, 2 * nc);
-			cv_avail_away(da, &naway);
-			if (naway)
-				take_away(rows ? row : NULL, rows ? row + nc : NULL, bits, undo, &nundo, g,
-					  da, cands, ncands);
-			rc = visit(ctx, def, row, need_bits ? bits : NULL);
-			for (u = 0; u < nundo; u++)
-				bits[undo[u].word] |= undo[u].mask;
-			if (rc)
+		for (d = p[i].lo; d < p[end - 1].hi; d++) {
+			size_t k = d - x.lo, def = g->by_base[d];
+			const uint8_t *row = x.rows + k * 2 * nc;
+			if ((rc = intern_row(&group_of_def[def], g, &rows, &cap, row, row + nc, x.hash[k],
+					     g->def_rep[def])))
 				goto out;
 		}
+		i = end;
 	}
 	rc = CV_OK;
 out:
-	free(base_row);
-	free(row);
-	free(bits);
-	free(undo);
+	table_free(&rows);
+	free(x.rows);
+	free(x.hash);
+	free(p);
 	return rc;
-}
-
-/* build_groups()'s visit: the definition's row joins the group of its equals. */
-typedef struct grouping {
-	cv_grid *g;
-	index_table rows;
-	size_t cap;
-	size_t *group_of_def;
-} grouping;
-
-static int group_row(void *ctx, size_t def, const uint8_t *row, const uint64_t *bits)
-{
-	grouping *x = ctx;
-	(void)bits;
-	return intern_row(&x->group_of_def[def], x->g, &x->rows, &x->cap, row, row + x->g->ncand,
-			  x->g->def_rep[def]);
 }
 
 static int build_groups(cv_grid *g)
@@ -549,11 +734,11 @@ static int build_groups(cv_grid *g)
 	size_t *base_rep = malloc(sizeof(size_t) * (ns + 1)); /* base -> first definition's student */
 	size_t *base_of = malloc(sizeof(size_t) * (ns + 1));  /* definition -> base */
 	size_t *by_base = NULL, *base_start = NULL, *count = NULL;
-	grouping x = {g, {0}, 0, malloc(sizeof(size_t) * (ns + 1))};
+	size_t *group_of_def = malloc(sizeof(size_t) * (ns + 1));
 	index_table defs = {0}, bases = {0};
 	int rc = CV_ENOMEM;
 
-	if (!def_of || !def_rep || !base_rep || !base_of || !x.group_of_def ||
+	if (!def_of || !def_rep || !base_rep || !base_of || !group_of_def ||
 	    table_init(&defs, ns) || table_init(&bases, ns))
 		goto out;
 	/* 1. distinct definitions, and distinct bases (the same without away dates) */
@@ -588,10 +773,9 @@ static int build_groups(cv_grid *g)
 	g->base_start = base_start;
 	g->by_base = by_base;
 	def_rep = base_rep = base_start = by_base = NULL; /* the grid's now */
-	/* 3. each definition's row, merged on the fly into groups of identical rows */
-	if (table_init(&x.rows, ndef))
-		goto out;
-	if ((rc = walk_definitions(g, NULL, g->ncand, 1, group_row, &x)))
+	/* 3. each definition's row, merged into groups of identical rows */
+	g->ndefinitions = ndef;
+	if ((rc = make_groups(g, group_of_def)))
 		goto out;
 	/* 4. members, weights (counting sort keeps roster order inside a group) */
 	rc = CV_ENOMEM;
@@ -603,7 +787,7 @@ static int build_groups(cv_grid *g)
 	if (!g->weight || !g->member_start || !g->members || !g->student_group || !count)
 		goto out;
 	for (i = 0; i < ns; i++) {
-		size_t gi = x.group_of_def[def_of[i]];
+		size_t gi = group_of_def[def_of[i]];
 		g->student_group[i] = gi;
 		g->weight[gi] += r->students[i].weight;
 		count[gi]++;
@@ -616,25 +800,29 @@ static int build_groups(cv_grid *g)
 		g->members[g->member_start[gi] + count[gi]++] = i;
 	}
 	g->definition = def_of;
-	g->ndefinitions = ndef;
 	def_of = NULL;
 	rc = CV_OK;
 out:
 	table_free(&defs);
 	table_free(&bases);
-	table_free(&x.rows);
 	free(by_base);
 	free(base_start);
 	free(def_of);
 	free(def_rep);
 	free(base_rep);
 	free(base_of);
-	free(x.group_of_def);
+	free(group_of_def);
 	free(count);
 	return rc;
 }
 
 int cv_grid_build(cv_grid **out, const cv_course *course, const cv_roster *roster)
+{
+	return cv_grid_build_threads(out, course, roster, 0);
+}
+
+int cv_grid_build_threads(cv_grid **out, const cv_course *course, const cv_roster *roster,
+			  unsigned threads)
 {
 	cv_grid *g = calloc(1, sizeof(*g));
 	int rc;
@@ -643,6 +831,7 @@ int cv_grid_build(cv_grid **out, const cv_course *course, const cv_roster *roste
 		return CV_ENOMEM;
 	g->course = course;
 	g->roster = roster;
+	g->threads = Cv_threads_pick(threads);
 	if ((rc = build_candidates(g)) || (rc = build_occurrences(g)) || (rc = build_groups(g))) {
 		cv_grid_free(g);
 		return rc;
@@ -787,11 +976,12 @@ typedef struct weeks_job {
 	uint64_t *res;
 } weeks_job;
 
-static int put_weeks(void *ctx, size_t def, const uint8_t *row, const uint64_t *bits)
+static int put_weeks(void *ctx, size_t def, size_t at, const uint8_t *row, const uint64_t *bits)
 {
 	weeks_job *x = ctx;
 	size_t wpw = (x->ncands + 63) / 64, w, j;
 	int pref;
+	(void)at;
 	(void)row;
 
 	for (pref = 0; pref < 2; pref++)
@@ -808,12 +998,20 @@ int cv_grid_definition_weeks(uint64_t **out, const cv_grid *g, const size_t *can
 {
 	weeks_job x = {g, ncands,
 		       calloc(g->ndefinitions * ncands * 2 * CV_WEEK_WORDS + 1, sizeof(uint64_t))};
+	size_t np = 0;
+	piece *p = pieces_new(&np, g);
 	int rc;
 
-	if (!x.res)
+	if (!x.res || !p) {
+		free(x.res);
+		free(p);
 		return CV_ENOMEM;
-	/* the same walk as cv_grid_build()'s counts */
-	if ((rc = walk_definitions(g, cands, ncands, 0, put_weeks, &x))) {
+	}
+	/* the same walk as cv_grid_build()'s counts; each definition's blocks
+	 * are its own, so the workers never write the same word */
+	rc = walk_pieces(g, p, 0, np, cands, ncands, 0, put_weeks, &x);
+	free(p);
+	if (rc) {
 		free(x.res);
 		return rc;
 	}

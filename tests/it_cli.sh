@@ -26,6 +26,25 @@ if /usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert 
 /usr/bin/python3 tests/plan_oracle.py examples/course.ini "$tmp/plan.json"
 "$bin" solve examples/course.ini --json >"$tmp/plan2.json" 2>/dev/null
 if cmp -s "$tmp/plan.json" "$tmp/plan2.json"; then ok "the same input gives the same plan"; else notok "solve is not deterministic"; fi
+# --threads: the same bytes on any number of threads (the example's search
+# has several root subtrees, a generated roster several grid pieces)
+/usr/bin/python3 bench/gen.py "$tmp/threads" 3000 4 7 --window "Mon-Fri 06:00-22:00" >/dev/null
+for n in 1 2 3 8; do
+	"$bin" solve examples/course.ini --json --threads "$n" >"$tmp/plan-t$n.json" 2>/dev/null
+	"$bin" solve "$tmp/threads/course.ini" --json --threads "$n" >"$tmp/gen-t$n.json" 2>/dev/null
+done
+if cmp -s "$tmp/plan.json" "$tmp/plan-t1.json" && cmp -s "$tmp/plan-t1.json" "$tmp/plan-t2.json" &&
+	cmp -s "$tmp/plan-t1.json" "$tmp/plan-t3.json" && cmp -s "$tmp/plan-t1.json" "$tmp/plan-t8.json" &&
+	cmp -s "$tmp/gen-t1.json" "$tmp/gen-t2.json" && cmp -s "$tmp/gen-t1.json" "$tmp/gen-t3.json" &&
+	cmp -s "$tmp/gen-t1.json" "$tmp/gen-t8.json" && [ -s "$tmp/gen-t1.json" ]; then
+	ok "--threads 1, 2, 3 and 8 print the same plan, byte for byte"
+else
+	notok "the plan depends on --threads"
+fi
+t 2 "--threads 0 is a usage error" -- "$bin" solve examples/course.ini --threads 0
+t 2 "--threads 65 is a usage error" -- "$bin" solve examples/course.ini --threads 65
+t 2 "--threads without a number is a usage error" -- "$bin" solve examples/course.ini --threads two
+t 2 "check does not take --threads" -- "$bin" check examples/course.ini --threads 2
 
 # a pinned slot is kept; a slot outside the window is a usage error
 t 0 "--pin keeps a slot" -- "$bin" solve examples/course.ini --json --pin "Wed 12:00"

@@ -36,9 +36,18 @@ typedef struct cv_grid cv_grid;
 /*
  * Build the grid for a course and its roster (both borrowed: they must
  * outlive the grid).  Returns 0 with *out set (caller frees with
- * cv_grid_free()), or CV_ENOMEM.
+ * cv_grid_free()), or CV_ENOMEM.  Works on one thread per online CPU.
  */
 int cv_grid_build(cv_grid **out, const cv_course *course, const cv_roster *roster);
+
+/*
+ * cv_grid_build() on `threads` threads (0: one per online CPU), which
+ * cv_grid_definition_weeks() uses too.  The grid is the same, byte for
+ * byte, whatever the number.  While it builds, no other thread may ask the
+ * tz module about the students' zones (its tables fill on first use).
+ */
+int cv_grid_build_threads(cv_grid **out, const cv_course *course, const cv_roster *roster,
+			  unsigned threads);
 void cv_grid_free(cv_grid *grid);
 
 const cv_course *cv_grid_course(const cv_grid *grid);

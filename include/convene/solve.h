@@ -28,6 +28,7 @@ typedef struct cv_solve_options {
 	const size_t *pins;  /* candidates that must be chosen (borrowed) */
 	size_t npins;
 	const uint8_t *excluded; /* NULL, or one flag per candidate: never choose it (borrowed) */
+	unsigned threads;    /* 0: one per online CPU; the answer is the same for any number */
 } cv_solve_options;
 
 typedef struct cv_solution {

@@ -11,6 +11,7 @@ typedef struct cli_options {
 	int quiet;              /* --quiet: no progress on stderr */
 	int dry_run;            /* publish --dry-run: say what would change, write nothing */
 	double time_limit;      /* --time-limit SECONDS */
+	unsigned threads;       /* --threads N (0: one per online CPU) */
 	const char *pins[CV_COUNT_MAX]; /* --pin "Tue 14:00" */
 	size_t npins;
 	int stats;              /* --stats: phase timings, groups and nodes on stderr */

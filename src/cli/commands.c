@@ -234,7 +234,7 @@ static int plan_course(loaded *l, const cli_options *o, int *exit_code)
 		return -1;
 	}
 	cv_errors_print(l->errs, stderr); /* warnings */
-	rc = cv_grid_build(&l->grid, l->course, l->roster);
+	rc = cv_grid_build_threads(&l->grid, l->course, l->roster, o->threads);
 	if (rc) {
 		*exit_code = fail(l, rc);
 		return -1;
@@ -260,6 +260,7 @@ static int plan_course(loaded *l, const cli_options *o, int *exit_code)
 		so.excluded = excluded;
 	}
 	so.time_limit = o->time_limit;
+	so.threads = o->threads;
 	so.pins = pins;
 	so.npins = o->npins;
 	if (o->export_lp) {

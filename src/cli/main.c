@@ -19,9 +19,10 @@ static char stdout_buffer[1 << 20];
 enum {
 	OPT_JSON = 1 << 0, OPT_EXCLUDE = 1 << 1, OPT_EXPORT_LP = 1 << 2, OPT_TOP = 1 << 3,
 	OPT_STATS = 1 << 4, OPT_ITIP = 1 << 5, OPT_DRY_RUN = 1 << 6, OPT_QUIET = 1 << 7,
-	OPT_OUT = 1 << 8, OPT_TIME_LIMIT = 1 << 9, OPT_PIN = 1 << 10, OPT_HEATMAP = 1 << 11
+	OPT_OUT = 1 << 8, OPT_TIME_LIMIT = 1 << 9, OPT_PIN = 1 << 10, OPT_HEATMAP = 1 << 11,
+	OPT_THREADS = 1 << 12
 };
-#define OPT_SOLVING (OPT_EXCLUDE | OPT_EXPORT_LP | OPT_STATS | OPT_TIME_LIMIT | OPT_PIN)
+#define OPT_SOLVING (OPT_EXCLUDE | OPT_EXPORT_LP | OPT_STATS | OPT_TIME_LIMIT | OPT_PIN | OPT_THREADS)
 
 /* An option: its spellings, its bit, and for one that takes a value, what
  * to say when the value is missing (NULL for a flag). */
@@ -42,6 +43,7 @@ static const struct option {
 	{"--out", "-o", OPT_OUT, "--out needs a directory"},
 	{"--time-limit", NULL, OPT_TIME_LIMIT, "--time-limit needs a positive number of seconds"},
 	{"--pin", NULL, OPT_PIN, "--pin needs a slot like \"Tue 14:00\""},
+	{"--threads", NULL, OPT_THREADS, "--threads needs a number from 1 to 64"},
 };
 
 static int cli_publish_out(const cli_options *o);
@@ -71,14 +73,14 @@ static const command commands[] = {
 	{"solve", OPT_SOLVING | OPT_JSON | OPT_TOP | OPT_HEATMAP | OPT_QUIET,
 	 "convene solve COURSE [--json] [--time-limit SECONDS] [--pin \"Tue 14:00\"]...\n"
 	 "                      [--exclude \"Fri\" | \"Mon 08:00-10:00\"]... [--top N] [--stats]\n"
-	 "                      [--export-lp FILE] [--heatmap FILE.svg] [--quiet]\n",
+	 "                      [--export-lp FILE] [--heatmap FILE.svg] [--threads N] [--quiet]\n",
 	 "  solve    choose the session times with proven optimal attendance and print the plan;\n"
 	 "           --heatmap: also the home week as an SVG heatmap of live students a week\n",
 	 quiet_note, cli_solve},
 	{"publish", OPT_SOLVING | OPT_OUT | OPT_DRY_RUN | OPT_ITIP | OPT_QUIET,
 	 "convene publish COURSE --out DIR [--dry-run] [--itip] [--time-limit SECONDS]\n"
 	 "                      [--pin ...]... [--exclude ...]... [--export-lp FILE] [--stats]\n"
-	 "                      [--quiet]\n",
+	 "                      [--threads N] [--quiet]\n",
 	 "  publish  write DIR/instructor.ics and DIR/students/<id>.ics atomically;\n"
 	 "           --dry-run: list what would change and write nothing;\n"
 	 "           --itip: also DIR/itip/<id>-request.eml and -cancel.eml (RFC 5546 invitations)\n",
@@ -179,6 +181,12 @@ static const char *set_option(cli_options *o, unsigned bit, const char *value)
 	case OPT_TIME_LIMIT:
 		if (parse_seconds(&o->time_limit, value))
 			return "--time-limit needs a positive number of seconds";
+		break;
+	case OPT_THREADS:
+		v = strtoul(value, &end, 10);
+		if (end == value || *end || !v || v > 64)
+			return "--threads needs a number from 1 to 64";
+		o->threads = (unsigned)v;
 		break;
 	}
 	return NULL;
