@@ -23,7 +23,6 @@
  * the same instant under RFC 5545 section 3.3.5, which rules out the second
  * half of a fall-back overlap.  Nothing is floating.
  */
-#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -833,156 +832,120 @@ static const char *miss_word(cv_miss m)
 	return "?";
 }
 
-/* One session occurrence in the weekly notes: who misses it. */
-typedef struct rec_occ {
-	size_t count;  /* students who miss it */
-	size_t listed; /* of them, named in `names` */
-	sbuf names;    /* "Name (why), Name (why)" */
-} rec_occ;
+/*
+ * The students absent from one occurrence, as the plan lists them, and
+ * why: names or ids, never e-mail addresses, at most
+ * ICS_NAMES_PER_OCCURRENCE names or ICS_NAMES_TEXT_MAX bytes of them, then
+ * "and K more".
+ */
+static void absent_names(sbuf *b, const cv_plan *p, const cv_occurrence *o)
+{
+	size_t start = b->len, i;
+
+	for (i = 0; i < o->nabsent && i < ICS_NAMES_PER_OCCURRENCE &&
+		    b->len - start < ICS_NAMES_TEXT_MAX; i++) {
+		Cv_sb_printf(b, "%s", i ? ", " : "");
+		sb_text(b, student_label(&p->roster->students[o->absent[i].student]), 0);
+		Cv_sb_printf(b, " (%s)", miss_word(o->absent[i].miss));
+	}
+	if (o->nabsent > i)
+		Cv_sb_printf(b, " and %zu more", o->nabsent - i);
+}
+
+/* The lines of term week `week`'s note, one per occurrence someone misses;
+ * the home date of the week's Monday into *monday. */
+static void week_text(sbuf *b, int32_t *monday, const cv_plan *p, unsigned week)
+{
+	char date[16];
+	size_t si, oi;
+
+	for (si = 0; si < p->nsessions; si++) {
+		const cv_session *s = &p->sessions[si];
+		for (oi = 0; oi < s->noccurrences; oi++) {
+			const cv_occurrence *o = &s->occurrences[oi];
+			if (!o->nabsent || o->week != week)
+				continue;
+			*monday = o->date - (int32_t)cv_weekday(o->date);
+			cv_date_format(date, sizeof(date), o->date);
+			Cv_sb_printf(b, "%s %s %02u:%02u (%s %u), %zu: ",
+				     cv_weekday_name(s->slot.weekday), date,
+				     (unsigned)(s->slot.start / CV_HOUR_MINUTES),
+				     (unsigned)(s->slot.start % CV_HOUR_MINUTES),
+				     p->course->mode == CV_MODE_SERIES ? "session" : "section",
+				     s->index, o->nabsent);
+			absent_names(b, p, o);
+			Cv_sb_printf(b, ".\n");
+		}
+	}
+}
+
+/* DTSTART and DTEND of an all-day event on home date `day`. */
+static void put_all_day(ics *w, icalcomponent *ev, int32_t day)
+{
+	icaltimetype t = icaltime_null_date();
+	int y;
+	unsigned m, d;
+
+	cv_civil_from_days(&y, &m, &d, day);
+	t.year = y;
+	t.month = (int)m;
+	t.day = (int)d;
+	add_prop(w, ev, icalproperty_new_dtstart(t));
+	cv_civil_from_days(&y, &m, &d, day + 1);
+	t.year = y;
+	t.month = (int)m;
+	t.day = (int)d;
+	add_prop(w, ev, icalproperty_new_dtend(t));
+}
 
 /*
- * Who follows the recording, week by week: for every home week in which
- * some student misses a session, one transparent all-day event on its
- * Monday (UID "<course>-rec-<YYYYMMDD>@<domain>", SUMMARY "Recording track
- * this week: M missed attendances by N students") that lists, per session
- * occurrence, the students who miss it and why: names or ids, never e-mail
- * addresses, at most ICS_NAMES_PER_OCCURRENCE names or ICS_NAMES_TEXT_MAX
- * bytes of them, then "and K more".  A week without a missed occurrence has
- * no note.  One pass over the students' expectations, so a MOOC's
- * instructor file costs what the roster does.
+ * One week's note: a transparent all-day event on its Monday (UID
+ * "<course>-rec-<YYYYMMDD>@<domain>", SUMMARY "Recording track this week:
+ * M missed attendances by N students") that lists, per session
+ * occurrence, the students who miss it and why.
+ */
+static void week_note(ics *w, unsigned week)
+{
+	const cv_plan *p = w->plan;
+	const cv_plan_week *pw = &p->weeks[week];
+	char uid[ICS_UID_MAX], date[16], summary[160];
+	icalcomponent *ev;
+	int32_t monday = 0;
+	sbuf b = {0};
+
+	week_text(&b, &monday, p, week);
+	uid_date(date, sizeof(date), monday);
+	snprintf(uid, sizeof(uid), "%s-rec-%s@%s", p->course->id, date, course_domain(p->course));
+	ev = event_new(w, uid, 1);
+	if (ev) {
+		put_all_day(w, ev, monday);
+		snprintf(summary, sizeof(summary),
+			 "Recording track this week: %zu missed attendance%s by %zu student%s",
+			 pw->missed, pw->missed == 1 ? "" : "s", pw->students,
+			 pw->students == 1 ? "" : "s");
+		add_text(w, ev, ICAL_SUMMARY_PROPERTY, summary);
+		if (!b.oom && b.len)
+			b.p[--b.len] = '\0'; /* the last line's newline */
+		if (!b.oom)
+			add_text(w, ev, ICAL_DESCRIPTION_PROPERTY, b.p);
+	}
+	w->oom |= b.oom;
+	free(b.p);
+}
+
+/*
+ * Who follows the recording, week by week, as the plan tallied it
+ * (cv_plan_tally()): a note for every term week in which some student
+ * misses a session, in term order; a week without a missed occurrence has
+ * none.
  */
 static void recording_weeks(ics *w)
 {
-	const cv_plan *p = w->plan;
-	const cv_course *c = p->course;
-	size_t si, oi, i, j, nocc = 0, nweeks = 0, *base, *students, *stamp;
-	rec_occ *occ;
+	size_t week;
 
-	base = calloc(p->nsessions + 1, sizeof(*base));
-	if (!base) {
-		w->oom = 1;
-		return;
-	}
-	for (si = 0; si < p->nsessions; si++) {
-		base[si] = nocc;
-		nocc += p->sessions[si].noccurrences;
-		for (oi = 0; oi < p->sessions[si].noccurrences; oi++)
-			if (p->sessions[si].occurrences[oi].week >= nweeks)
-				nweeks = (size_t)p->sessions[si].occurrences[oi].week + 1;
-	}
-	occ = calloc(nocc + 1, sizeof(*occ));
-	students = calloc(nweeks + 1, sizeof(*students)); /* distinct students per week */
-	stamp = calloc(nweeks + 1, sizeof(*stamp));       /* last student counted, + 1 */
-	if (!occ || !students || !stamp) {
-		w->oom = 1;
-		goto done;
-	}
-	for (i = 0; i < p->nstudents; i++) {
-		const cv_student_plan *sp = &p->students[i];
-		const cv_student *st;
-		if (sp->student >= p->roster->count)
-			continue;
-		st = &p->roster->students[sp->student];
-		for (j = 0; j < sp->nexpects; j++) {
-			const cv_expect *e = &sp->expects[j];
-			rec_occ *r;
-			unsigned week;
-			if (e->miss == CV_MISS_NONE || e->session >= p->nsessions ||
-			    e->occurrence >= p->sessions[e->session].noccurrences)
-				continue;
-			week = p->sessions[e->session].occurrences[e->occurrence].week;
-			if (stamp[week] != i + 1) {
-				stamp[week] = i + 1;
-				students[week]++;
-			}
-			r = &occ[base[e->session] + e->occurrence];
-			r->count++;
-			if (r->listed < ICS_NAMES_PER_OCCURRENCE && r->names.len < ICS_NAMES_TEXT_MAX) {
-				Cv_sb_printf(&r->names, "%s", r->listed ? ", " : "");
-				sb_text(&r->names, student_label(st), 0);
-				Cv_sb_printf(&r->names, " (%s)", miss_word(e->miss));
-				r->listed++;
-			}
-		}
-	}
-	/* weeks in term order: occurrences carry their term week */
-	for (;;) {
-		unsigned week = UINT_MAX;
-		int32_t monday = 0;
-		size_t total = 0;
-		sbuf b = {0};
-		char uid[ICS_UID_MAX], date[16], summary[160];
-		icalcomponent *ev;
-		icaltimetype t;
-		int y;
-		unsigned m, d;
-
-		for (si = 0; si < p->nsessions; si++)
-			for (oi = 0; oi < p->sessions[si].noccurrences; oi++) {
-				const cv_occurrence *o = &p->sessions[si].occurrences[oi];
-				if (occ[base[si] + oi].count && o->week < week)
-					week = o->week;
-			}
-		if (week == UINT_MAX)
-			break;
-		for (si = 0; si < p->nsessions; si++)
-			for (oi = 0; oi < p->sessions[si].noccurrences; oi++) {
-				const cv_session *s = &p->sessions[si];
-				const cv_occurrence *o = &s->occurrences[oi];
-				rec_occ *r = &occ[base[si] + oi];
-				if (!r->count || o->week != week)
-					continue;
-				monday = o->date - (int32_t)cv_weekday(o->date);
-				total += r->count;
-				cv_date_format(date, sizeof(date), o->date);
-				Cv_sb_printf(&b, "%s %s %02u:%02u (%s %u), %zu: ",
-					  cv_weekday_name(s->slot.weekday), date, s->slot.start / 60u,
-					  s->slot.start % 60u,
-					  c->mode == CV_MODE_SERIES ? "session" : "section", s->index,
-					  r->count);
-				Cv_sb_add(&b, r->names.p ? r->names.p : "", r->names.len);
-				if (r->count > r->listed)
-					Cv_sb_printf(&b, " and %zu more", r->count - r->listed);
-				Cv_sb_printf(&b, ".\n");
-				r->count = 0; /* this week is done */
-			}
-		uid_date(date, sizeof(date), monday);
-		snprintf(uid, sizeof(uid), "%s-rec-%s@%s", c->id, date, course_domain(c));
-		ev = event_new(w, uid, 1);
-		if (ev) {
-			cv_civil_from_days(&y, &m, &d, monday);
-			t = icaltime_null_date();
-			t.year = y;
-			t.month = (int)m;
-			t.day = (int)d;
-			add_prop(w, ev, icalproperty_new_dtstart(t));
-			cv_civil_from_days(&y, &m, &d, monday + 1);
-			t.year = y;
-			t.month = (int)m;
-			t.day = (int)d;
-			add_prop(w, ev, icalproperty_new_dtend(t));
-			snprintf(summary, sizeof(summary),
-				 "Recording track this week: %zu missed attendance%s by %zu student%s",
-				 total, total == 1 ? "" : "s", students[week],
-				 students[week] == 1 ? "" : "s");
-			add_text(w, ev, ICAL_SUMMARY_PROPERTY, summary);
-			if (!b.oom && b.len)
-				b.p[--b.len] = '\0'; /* the last line's newline */
-			if (!b.oom)
-				add_text(w, ev, ICAL_DESCRIPTION_PROPERTY, b.p);
-		}
-		w->oom |= b.oom;
-		free(b.p);
-	}
-done:
-	for (i = 0; occ && i < nocc; i++) {
-		w->oom |= occ[i].names.oom;
-		free(occ[i].names.p);
-	}
-	free(base);
-	free(occ);
-	free(students);
-	free(stamp);
+	for (week = 0; week < w->plan->nweeks; week++)
+		if (w->plan->weeks[week].missed)
+			week_note(w, (unsigned)week);
 }
 
 int cv_ics_instructor(char **out, size_t *len, const cv_plan *plan, const cv_ics_options *options)

@@ -10,6 +10,9 @@
 
 #include "convene/plan.h"
 
+/* cv_absence keeps roster indices in 32 bits. */
+_Static_assert(CV_ROSTER_ROWS_MAX <= UINT32_MAX, "roster indices fit cv_absence.student");
+
 const char *cv_miss_text(cv_miss miss)
 {
 	switch (miss) {
@@ -43,6 +46,8 @@ void cv_plan_free(cv_plan *plan)
 	free(plan->expect_arrays);
 	free(plan->ranked);
 	free(plan->students);
+	free(plan->absences);
+	free(plan->weeks);
 	free(plan);
 }
 
@@ -346,11 +351,111 @@ int cv_plan_build(cv_plan **out, const cv_grid *g, const cv_solution *solution)
 		rc = build_students(p, g);
 	if (!rc)
 		rc = list_students(p);
+	if (!rc)
+		rc = cv_plan_tally(p);
 	if (rc) {
 		cv_plan_free(p);
 		return rc;
 	}
 	*out = p;
+	return CV_OK;
+}
+
+/* ---- who misses what (cv_plan_tally) ---- */
+
+/* The occurrence expect e of student plan sp is absent from, or NULL when it
+ * is attended live or names nothing of the plan. */
+static cv_occurrence *absent_from(const cv_plan *p, const cv_student_plan *sp,
+				  const cv_expect *e)
+{
+	if (sp->student >= p->roster->count || e->miss == CV_MISS_NONE ||
+	    e->session >= p->nsessions || e->occurrence >= p->sessions[e->session].noccurrences)
+		return NULL;
+	return &p->sessions[e->session].occurrences[e->occurrence];
+}
+
+/* Forget a tally; returns the number of term weeks the occurrences span. */
+static size_t untally(cv_plan *p)
+{
+	size_t si, oi, nweeks = 0;
+
+	for (si = 0; si < p->nsessions; si++) {
+		for (oi = 0; oi < p->sessions[si].noccurrences; oi++) {
+			cv_occurrence *o = &p->sessions[si].occurrences[oi];
+			o->absent = NULL;
+			o->nabsent = 0;
+			memset(o->nabsent_for, 0, sizeof(o->nabsent_for));
+			if (o->week >= nweeks)
+				nweeks = (size_t)o->week + 1;
+		}
+	}
+	free(p->absences);
+	free(p->weeks);
+	p->absences = NULL;
+	p->weeks = NULL;
+	p->nabsences = p->nweeks = 0;
+	return nweeks;
+}
+
+/* Point every occurrence at its stretch of p->absences, sized by a first count. */
+static void place_absences(cv_plan *p)
+{
+	size_t i, j, at = 0;
+
+	for (i = 0; i < p->nstudents; i++)
+		for (j = 0; j < p->students[i].nexpects; j++) {
+			cv_occurrence *o = absent_from(p, &p->students[i], &p->students[i].expects[j]);
+			if (o)
+				o->nabsent++;
+		}
+	for (i = 0; i < p->nsessions; i++)
+		for (j = 0; j < p->sessions[i].noccurrences; j++) {
+			cv_occurrence *o = &p->sessions[i].occurrences[j];
+			o->absent = p->absences + at;
+			at += o->nabsent;
+			o->nabsent = 0; /* counted again as they are written */
+		}
+}
+
+int cv_plan_tally(cv_plan *p)
+{
+	size_t nweeks = untally(p), total = 0, i, j, *stamp;
+
+	for (i = 0; i < p->nstudents; i++)
+		for (j = 0; j < p->students[i].nexpects; j++)
+			total += absent_from(p, &p->students[i], &p->students[i].expects[j]) != NULL;
+	p->absences = malloc(sizeof(*p->absences) * (total + 1));
+	p->weeks = calloc(nweeks + 1, sizeof(*p->weeks));
+	stamp = calloc(nweeks + 1, sizeof(*stamp)); /* the last student counted in a week, + 1 */
+	if (!p->absences || !p->weeks || !stamp) {
+		free(stamp);
+		untally(p);
+		return CV_ENOMEM;
+	}
+	p->nabsences = total;
+	p->nweeks = nweeks;
+	place_absences(p);
+	for (i = 0; i < p->nstudents; i++) {
+		const cv_student_plan *sp = &p->students[i];
+		for (j = 0; j < sp->nexpects; j++) {
+			const cv_expect *e = &sp->expects[j];
+			cv_occurrence *o = absent_from(p, sp, e);
+			cv_absence *a;
+			if (!o)
+				continue;
+			a = p->absences + (o->absent - p->absences) + o->nabsent++;
+			a->student = (uint32_t)sp->student;
+			a->miss = e->miss;
+			if ((unsigned)e->miss < CV_MISS_REASONS)
+				o->nabsent_for[e->miss]++;
+			p->weeks[o->week].missed++;
+			if (stamp[o->week] != i + 1) {
+				stamp[o->week] = i + 1;
+				p->weeks[o->week].students++;
+			}
+		}
+	}
+	free(stamp);
 	return CV_OK;
 }
 

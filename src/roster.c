@@ -515,7 +515,8 @@ int cv_roster_add(cv_roster *roster, const cv_student *student)
 	char msg[64];
 	size_t at;
 
-	if (!st.id || id_problem(msg, sizeof(msg), st.id, strlen(st.id), &at) ||
+	if (roster->count >= CV_ROSTER_ROWS_MAX || !st.id ||
+	    id_problem(msg, sizeof(msg), st.id, strlen(st.id), &at) ||
 	    find_ci(roster, st.id) || !st.zone || !st.avail || st.weight < 1)
 		return CV_EDATA;
 	if (pack_strings(&st, student->id, student->name, student->email, student->locale))

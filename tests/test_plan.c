@@ -250,6 +250,136 @@ static void test_series_expects_every_session_in_time_order(void **state)
 	cv_course_free(c);
 }
 
+/* ---- who misses what: cv_plan_tally() ---- */
+
+/* Mondays 09:00Z from 11 January: "away" misses 25 January (away), "never" every week (hours). */
+static void test_each_occurrence_lists_who_misses_it_and_why(void **state)
+{
+	cv_course *c = fx_course("UTC", "2027-01-11", "2027-02-07", "Mon 09:00-10:00", 60, 60);
+	cv_roster *r = fx_roster();
+	const cv_occurrence *o;
+	cv_plan *p;
+	size_t w;
+	(void)state;
+	fx_student(r, "away", "Asia/Tokyo", "Mon 18:00-19:00", NULL, "2027-01-25", 1);
+	fx_student(r, "never", "Asia/Tokyo", "Mon 08:00-09:00", NULL, NULL, 1);
+	p = plan_of(c, r);
+	assert_int_equal(p->sessions[0].noccurrences, 4);
+	o = &p->sessions[0].occurrences[2];
+	assert_int_equal(o->start, test_utc(2027, 1, 25, 9, 0));
+	assert_int_equal(o->nabsent, 2);
+	assert_int_equal(o->absent[0].student, 0);
+	assert_int_equal(o->absent[0].miss, CV_MISS_AWAY);
+	assert_int_equal(o->absent[1].student, 1);
+	assert_int_equal(o->absent[1].miss, CV_MISS_HOURS);
+	assert_int_equal(o->nabsent_for[CV_MISS_AWAY], 1);
+	assert_int_equal(o->nabsent_for[CV_MISS_HOURS], 1);
+	assert_int_equal(o->nabsent_for[CV_MISS_NONE], 0);
+	o = &p->sessions[0].occurrences[0];
+	assert_int_equal(o->nabsent, 1);
+	assert_int_equal(o->absent[0].student, 1);
+	assert_int_equal(p->nabsences, 5);
+	assert_int_equal(p->nweeks, 4);
+	for (w = 0; w < 4; w++) {
+		assert_int_equal(p->weeks[w].missed, w == 2 ? 2 : 1);
+		assert_int_equal(p->weeks[w].students, w == 2 ? 2 : 1);
+	}
+	cv_plan_free(p);
+	cv_roster_free(r);
+	cv_course_free(c);
+}
+
+/*
+ * A series of two sessions a week over a spring clock change, students in
+ * four zones, some away: for every occurrence, the tally is exactly the
+ * students whose expect for it is not live, in student order; a week
+ * counts each student once however many of its sessions they miss.
+ */
+static void test_the_tally_is_every_missed_expect(void **state)
+{
+	cv_course *c = fx_course("America/New_York", "2027-02-22", "2027-04-25",
+				 "Tue,Thu 08:00-18:00", 60, 60);
+	cv_roster *r = fx_roster();
+	size_t si, oi, i, j, w, total = 0;
+	cv_plan *p;
+	(void)state;
+	c->mode = CV_MODE_SERIES;
+	c->count = 2;
+	fx_student(r, "lon", "Europe/London", "Tue,Thu 13:00-16:00", NULL, "2027-03-09", 1);
+	fx_student(r, "chi", "America/Chicago", "Tue 09:00-12:00", NULL, NULL, 2);
+	fx_student(r, "tok", "Asia/Tokyo", "Wed,Fri 00:00-03:00", NULL, "2027-03-25..2027-04-02", 1);
+	fx_student(r, "ny", "America/New_York", "Thu 09:00-11:00", NULL, NULL, 1);
+	fx_student(r, "lon2", "Europe/London", "Tue,Thu 13:00-16:00", NULL, "2027-03-09", 1);
+	p = plan_of(c, r);
+	assert_int_equal(p->nsessions, 2);
+	for (si = 0; si < p->nsessions; si++) {
+		for (oi = 0; oi < p->sessions[si].noccurrences; oi++) {
+			const cv_occurrence *o = &p->sessions[si].occurrences[oi];
+			size_t n = 0, by[CV_MISS_REASONS] = {0};
+			for (i = 0; i < p->nstudents; i++)
+				for (j = 0; j < p->students[i].nexpects; j++) {
+					const cv_expect *e = &p->students[i].expects[j];
+					if (e->session != si || e->occurrence != oi || e->miss == CV_MISS_NONE)
+						continue;
+					assert_true(n < o->nabsent);
+					assert_int_equal(o->absent[n].student, i);
+					assert_int_equal(o->absent[n].miss, e->miss);
+					by[e->miss]++;
+					n++;
+				}
+			assert_int_equal(o->nabsent, n);
+			assert_memory_equal(o->nabsent_for, by, sizeof(by));
+			total += n;
+		}
+	}
+	assert_int_equal(p->nabsences, total);
+	assert_true(total > 0);
+	for (w = 0; w < p->nweeks; w++) {
+		size_t missed = 0, students = 0;
+		for (i = 0; i < p->nstudents; i++) {
+			size_t mine = 0;
+			for (j = 0; j < p->students[i].nexpects; j++) {
+				const cv_expect *e = &p->students[i].expects[j];
+				mine += e->miss != CV_MISS_NONE &&
+					p->sessions[e->session].occurrences[e->occurrence].week == w;
+			}
+			missed += mine;
+			students += mine > 0;
+		}
+		assert_int_equal(p->weeks[w].missed, missed);
+		assert_int_equal(p->weeks[w].students, students);
+	}
+	cv_plan_free(p);
+	cv_roster_free(r);
+	cv_course_free(c);
+}
+
+/* A plan changed by hand is tallied again; expects naming nothing of the plan are left out. */
+static void test_tally_again_after_a_change(void **state)
+{
+	cv_course *c = fx_course("UTC", "2027-01-11", "2027-02-07", "Mon 09:00-10:00", 60, 60);
+	cv_roster *r = fx_roster();
+	cv_expect *e;
+	cv_plan *p;
+	(void)state;
+	fx_student(r, "never", "Asia/Tokyo", "Mon 08:00-09:00", NULL, NULL, 1);
+	p = plan_of(c, r);
+	assert_int_equal(p->nabsences, 4);
+	e = (cv_expect *)p->students[0].expects; /* the plan's own array */
+	e[0].miss = CV_MISS_NONE;
+	e[1].occurrence = 99;
+	e[2].session = 7;
+	assert_int_equal(cv_plan_tally(p), CV_OK);
+	assert_int_equal(p->nabsences, 1);
+	assert_int_equal(p->sessions[0].occurrences[0].nabsent, 0);
+	assert_int_equal(p->sessions[0].occurrences[3].nabsent, 1);
+	assert_int_equal(p->weeks[3].students, 1);
+	assert_int_equal(p->weeks[0].missed, 0);
+	cv_plan_free(p);
+	cv_roster_free(r);
+	cv_course_free(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -261,6 +391,9 @@ int main(void)
 		cmocka_unit_test(test_away_dates_and_hours_are_reasons),
 		cmocka_unit_test(test_students_take_their_best_section),
 		cmocka_unit_test(test_series_expects_every_session_in_time_order),
+		cmocka_unit_test(test_each_occurrence_lists_who_misses_it_and_why),
+		cmocka_unit_test(test_the_tally_is_every_missed_expect),
+		cmocka_unit_test(test_tally_again_after_a_change),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	cv_tz_cleanup();

@@ -24,12 +24,33 @@ typedef enum cv_miss {
 	CV_MISS_HOURS      /* outside the student's hours */
 } cv_miss;
 
+/* How many cv_miss values there are (CV_MISS_NONE included), to size tables. */
+#define CV_MISS_REASONS (CV_MISS_HOURS + 1)
+
+/* A student who follows the recording of an occurrence instead, and why.
+ * Eight bytes: a MOOC's plan holds millions of them. */
+typedef struct cv_absence {
+	uint32_t student; /* roster index (a roster holds at most CV_ROSTER_ROWS_MAX) */
+	cv_miss miss;     /* never CV_MISS_NONE */
+} cv_absence;
+
 typedef struct cv_occurrence {
 	int64_t start;  /* UTC */
 	int64_t end;    /* UTC, start + duration */
 	int32_t date;   /* home-zone date (day number) */
 	unsigned week;  /* term week (see cv_grid_weeks) */
+	/* Who follows the recording instead (set by cv_plan_tally()): */
+	const cv_absence *absent; /* nabsent entries, in the order of plan->students; owned
+				     by the plan (plan->absences) */
+	size_t nabsent;
+	size_t nabsent_for[CV_MISS_REASONS]; /* of them, how many for each reason */
 } cv_occurrence;
+
+/* One week of the term, as the recording track sees it (set by cv_plan_tally()). */
+typedef struct cv_plan_week {
+	size_t missed;   /* missed attendances: the nabsent of the week's occurrences, summed */
+	size_t students; /* students who miss at least one occurrence that week */
+} cv_plan_week;
 
 typedef struct cv_session {
 	unsigned index;          /* 1-based, home-week order */
@@ -82,6 +103,10 @@ typedef struct cv_plan {
 	size_t nexpect_arrays;
 	cv_ranked *ranked;         /* the N best plans when asked for (owned), else NULL */
 	size_t nranked;
+	cv_absence *absences;      /* every occurrence's absent students, one block (owned) */
+	size_t nabsences;
+	cv_plan_week *weeks;       /* indexed by term week: 0 up to the last occurrence's (owned) */
+	size_t nweeks;
 } cv_plan;
 
 /*
@@ -91,6 +116,19 @@ typedef struct cv_plan {
  */
 int cv_plan_build(cv_plan **out, const cv_grid *grid, const cv_solution *solution);
 void cv_plan_free(cv_plan *plan);
+
+/*
+ * Who misses what, for the instructor: from the students' expects, every
+ * occurrence's absent students (cv_occurrence.absent, .nabsent and
+ * .nabsent_for) and every term week's missed attendances and students
+ * (plan->weeks).  Expects that name no session or occurrence of the plan,
+ * and students outside the roster, are left out.  cv_plan_build() calls
+ * it; a plan assembled by hand (a test, a front end restoring a committed
+ * plan) calls it once its sessions and expects are final, and again after
+ * changing them.  Returns 0, or CV_ENOMEM with no occurrence counting an
+ * absence (plan->absences and plan->weeks NULL).
+ */
+int cv_plan_tally(cv_plan *plan);
 
 /*
  * Attach the ranked plans of cv_solve_top() (best first) for the reports.

@@ -66,7 +66,8 @@ int cv_roster_new(cv_roster **out, const char *path);
  * The id must be valid (1..CV_STUDENT_ID_MAX bytes of letters, digits, '.',
  * '-', '_' and '@', not starting with '.' nor holding "..": ids name files)
  * and must differ from every id already in the roster in more than letter
- * case; zone and avail must be set and weight be at least 1 (the file
+ * case; the roster must hold fewer than CV_ROSTER_ROWS_MAX students; zone
+ * and avail must be set and weight be at least 1 (the file
  * reader's CV_WEIGHT_MAX is a rule of the CSV format: the library computes
  * with any unsigned weight, and cv_lp_scale_compute() says when a model
  * would not fit).
