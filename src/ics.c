@@ -239,6 +239,14 @@ static void put_utc(ics *w, icalcomponent *c, icalproperty_kind kind, int64_t t)
 	add_prop(w, c, time_prop(kind, utc_time(t)));
 }
 
+/* Add a property at wall time `wall` with the TZID of zu, whose VTIMEZONE the file gets. */
+static void put_tzid(ics *w, icalcomponent *c, icalproperty_kind kind, zone_use *zu, int64_t wall)
+{
+	add_prop_param(w, c, time_prop(kind, civil_time(wall)),
+		       icalparameter_new_tzid(cv_zone_name(zu->zone)));
+	zu->used = 1;
+}
+
 /*
  * Add a property at wall time `wall` of `zone`, with a TZID; when the zone
  * has no VTIMEZONE, at the same instant in UTC instead.
@@ -248,29 +256,40 @@ static void put_wall(ics *w, icalcomponent *c, icalproperty_kind kind, const cv_
 {
 	zone_use *zu = zone_get(w, zone);
 
-	if (!zu || !zu->vtz) {
+	if (!zu || !zu->vtz)
 		put_utc(w, c, kind, cv_zone_to_utc(zone, wall));
-		return;
-	}
-	add_prop_param(w, c, time_prop(kind, civil_time(wall)),
-		       icalparameter_new_tzid(cv_zone_name(zone)));
-	zu->used = 1;
-}
-
-/* 1 when the wall time of t in `zone` reads back as t (RFC 5545 3.3.5). */
-static int wall_exact(const cv_zone *zone, int64_t t)
-{
-	return cv_zone_to_utc(zone, cv_zone_to_wall(zone, t)) == t;
-}
-
-/* Add a property at instant t, as wall time in `zone` when that is exact, else in UTC. */
-static void put_instant(ics *w, icalcomponent *c, icalproperty_kind kind, const cv_zone *zone,
-			int64_t t)
-{
-	if (wall_exact(zone, t))
-		put_wall(w, c, kind, zone, cv_zone_to_wall(zone, t));
 	else
-		put_utc(w, c, kind, t);
+		put_tzid(w, c, kind, zu, wall);
+}
+
+/* An instant and its wall time in one zone: asked of tz once, then only formatted. */
+typedef struct local {
+	int64_t utc;
+	int64_t wall;
+	int exact;  /* the wall time reads back as utc (RFC 5545 3.3.5), which rules
+		     * out the second half of a fall-back overlap */
+} local;
+
+static local local_time(const cv_zone *zone, int64_t t)
+{
+	local l;
+
+	l.utc = t;
+	l.wall = cv_zone_to_wall(zone, t);
+	l.exact = cv_zone_to_utc(zone, l.wall) == t;
+	return l;
+}
+
+/* Add a property at l's instant, as wall time in `zone` when that is exact, else in UTC. */
+static void put_local(ics *w, icalcomponent *c, icalproperty_kind kind, const cv_zone *zone,
+		      const local *l)
+{
+	zone_use *zu = l->exact ? zone_get(w, zone) : NULL;
+
+	if (zu && zu->vtz)
+		put_tzid(w, c, kind, zu, l->wall);
+	else
+		put_utc(w, c, kind, l->utc);
 }
 
 static void put_duration(ics *w, icalcomponent *c, unsigned minutes)
@@ -678,138 +697,194 @@ static int64_t rrule_until(const cv_zone *zone, int32_t day, int64_t last)
 }
 
 /*
- * One recurring VEVENT for a session.  Its weeks are those of the first
- * occurrence's date plus multiples of 7 days; a week whose occurrence is
- * missing gets an EXDATE.  An occurrence that does not sit on that lattice
- * at the session's wall time (a plan built by hand, or a zone without a
- * VTIMEZONE) is added as an RDATE, so the expansion is always exact.
+ * How a session's occurrences sit on its weekly lattice: the weeks of the
+ * first occurrence's home date plus multiples of 7 days, at the session's
+ * wall time.  Occurrences off it (a plan built by hand, or a zone without a
+ * VTIMEZONE) become RDATEs, lattice weeks without one EXDATEs, so the
+ * expansion is always exact.
  */
-static void session_event(ics *w, const cv_session *s)
+typedef struct lattice {
+	int on;              /* the first occurrence is on it, in a zone with a VTIMEZONE */
+	unsigned char *hit;  /* per lattice week: an occurrence sits on it */
+	size_t weeks;        /* room in hit */
+	size_t last;         /* the last week hit */
+	int64_t last_start;  /* the UTC start of that week's occurrence */
+	size_t holes;        /* weeks before `last` without an occurrence */
+} lattice;
+
+/* Whether the session's first occurrence is on its lattice, and room for
+ * every week the others may hit.  Returns 0 or CV_ENOMEM. */
+static int lattice_init(lattice *l, ics *w, const cv_session *s)
 {
-	const cv_plan *p = w->plan;
-	const cv_course *c = p->course;
-	const cv_zone *zone = c->zone;
+	const cv_zone *zone = w->plan->course->zone;
 	const cv_occurrence *o = s->occurrences;
 	zone_use *zu = zone_get(w, zone);
-	int lattice = zu && zu->vtz && cv_zone_to_utc(zone, session_wall(s, o[0].date)) == o[0].start;
-	size_t i, weeks = 1, last = 0, nholes = 0, shown;
-	unsigned char *hit = NULL;
-	icalcomponent *ev;
-	char uid[ICS_UID_MAX], date[16];
-	sbuf b = {0};
+	size_t i;
 
-	if (lattice) {
-		for (i = 0; i < s->noccurrences; i++)
-			if (o[i].date >= o[0].date && (o[i].date - o[0].date) % 7 == 0 &&
-			    (size_t)(o[i].date - o[0].date) / 7 + 1 > weeks)
-				weeks = (size_t)(o[i].date - o[0].date) / 7 + 1;
-		hit = calloc(weeks, 1);
-		if (!hit) {
-			w->oom = 1;
-			return;
-		}
+	memset(l, 0, sizeof(*l));
+	l->weeks = 1;
+	l->on = zu && zu->vtz && cv_zone_to_utc(zone, session_wall(s, o[0].date)) == o[0].start;
+	if (!l->on)
+		return CV_OK;
+	for (i = 0; i < s->noccurrences; i++) {
+		int32_t d = o[i].date - o[0].date;
+		if (d >= 0 && d % CV_WEEK_DAYS == 0 && (size_t)d / CV_WEEK_DAYS + 1 > l->weeks)
+			l->weeks = (size_t)d / CV_WEEK_DAYS + 1;
 	}
-	snprintf(uid, sizeof(uid), "%s-s%u@%s", c->id, s->index, course_domain(c));
-	ev = event_new(w, uid, 0);
-	if (!ev) {
-		free(hit);
-		return;
-	}
-	if (lattice)
+	l->hit = calloc(l->weeks, 1);
+	return l->hit ? CV_OK : CV_ENOMEM;
+}
+
+/* DTSTART, DURATION and an RDATE per occurrence off the lattice; the lattice's
+ * weeks are marked as their occurrences are met.  One tz question per occurrence. */
+static void session_dates(ics *w, icalcomponent *ev, const cv_session *s, lattice *l)
+{
+	const cv_zone *zone = w->plan->course->zone;
+	const cv_occurrence *o = s->occurrences;
+	size_t i;
+
+	if (l->on)
 		put_wall(w, ev, ICAL_DTSTART_PROPERTY, zone, session_wall(s, o[0].date));
 	else
 		put_utc(w, ev, ICAL_DTSTART_PROPERTY, o[0].start);
 	put_duration(w, ev, s->duration);
 	for (i = 0; i < s->noccurrences; i++) {
 		int32_t d = o[i].date - o[0].date;
-		size_t k = d >= 0 ? (size_t)d / 7 : 0;
-		if (lattice && d >= 0 && d % 7 == 0 && !hit[k] &&
-		    cv_zone_to_utc(zone, session_wall(s, o[i].date)) == o[i].start) {
-			hit[k] = 1;
-			if (k > last)
-				last = k;
-		} else if (i > 0) {
-			put_instant(w, ev, ICAL_RDATE_PROPERTY, zone, o[i].start);
-		}
-	}
-	if (lattice && last > 0) {
-		struct icalrecurrencetype r;
-		icalrecurrencetype_clear(&r);
-		r.freq = ICAL_WEEKLY_RECURRENCE;
-		r.until = utc_time(rrule_until(zone, o[0].date + 7 * (int32_t)last,
-					       cv_zone_to_utc(zone, session_wall(s, o[0].date + 7 * (int32_t)last))));
-		add_prop(w, ev, icalproperty_new_rrule(r));
-		for (i = 1; i < last; i++) {
-			if (!hit[i]) {
-				put_wall(w, ev, ICAL_EXDATE_PROPERTY, zone,
-					 session_wall(s, o[0].date + 7 * (int32_t)i));
-				nholes++;
+		size_t k = d >= 0 ? (size_t)d / CV_WEEK_DAYS : 0;
+		if (l->on && d >= 0 && d % CV_WEEK_DAYS == 0 && !l->hit[k] &&
+		    (i == 0 || cv_zone_to_utc(zone, session_wall(s, o[i].date)) == o[i].start)) {
+			l->hit[k] = 1;
+			if (k > l->last) {
+				l->last = k;
+				l->last_start = o[i].start;
 			}
+		} else if (i > 0) {
+			local t = local_time(zone, o[i].start);
+			put_local(w, ev, ICAL_RDATE_PROPERTY, zone, &t);
 		}
 	}
+}
 
-	session_summary(&b, p, s);
-	if (!b.oom)
-		add_text(w, ev, ICAL_SUMMARY_PROPERTY, b.p);
-	b.len = 0;
-	add_link(w, ev, c->join_url);
-	add_conference(w, ev, c->join_url);
+/* The weekly RRULE up to the last week hit, and an EXDATE for every week before it without an occurrence. */
+static void session_rule(ics *w, icalcomponent *ev, const cv_session *s, lattice *l)
+{
+	const cv_zone *zone = w->plan->course->zone;
+	int32_t first = s->occurrences[0].date;
+	struct icalrecurrencetype r;
+	size_t i;
 
-	/* The description: when, the weeks off, the links, who is expected. */
-	sb_text(&b, course_title(c), 0);
-	Cv_sb_printf(&b, ", %s %u of %zu: every %s at %02u:%02u (%s), %u minutes, %zu times",
-		  c->mode == CV_MODE_SERIES ? "session" : "section", s->index, p->nsessions,
-		  cv_weekday_name(s->slot.weekday), s->slot.start / 60u, s->slot.start % 60u,
-		  cv_zone_name(zone), s->duration, s->noccurrences);
+	if (!l->on || l->last == 0)
+		return;
+	icalrecurrencetype_clear(&r);
+	r.freq = ICAL_WEEKLY_RECURRENCE;
+	r.until = utc_time(rrule_until(zone, first + CV_WEEK_DAYS * (int32_t)l->last, l->last_start));
+	add_prop(w, ev, icalproperty_new_rrule(r));
+	for (i = 1; i < l->last; i++) {
+		if (!l->hit[i]) {
+			put_wall(w, ev, ICAL_EXDATE_PROPERTY, zone,
+				 session_wall(s, first + CV_WEEK_DAYS * (int32_t)i));
+			l->holes++;
+		}
+	}
+}
+
+/* The description's first lines: when the session meets, from and to, and the weeks off. */
+static void session_when(sbuf *b, const cv_plan *p, const cv_session *s, const lattice *l)
+{
+	const cv_occurrence *o = s->occurrences;
+	char date[16];
+	size_t i, shown = 0;
+
+	sb_text(b, course_title(p->course), 0);
+	Cv_sb_printf(b, ", %s %u of %zu: every %s at %02u:%02u (%s), %u minutes, %zu times",
+		     p->course->mode == CV_MODE_SERIES ? "session" : "section", s->index,
+		     p->nsessions, cv_weekday_name(s->slot.weekday),
+		     (unsigned)(s->slot.start / CV_HOUR_MINUTES),
+		     (unsigned)(s->slot.start % CV_HOUR_MINUTES), cv_zone_name(p->course->zone), s->duration, s->noccurrences);
 	cv_date_format(date, sizeof(date), o[0].date);
-	Cv_sb_printf(&b, " from %s", date);
+	Cv_sb_printf(b, " from %s", date);
 	cv_date_format(date, sizeof(date), o[s->noccurrences - 1].date);
-	Cv_sb_printf(&b, " to %s.\n", date);
-	if (nholes) {
-		Cv_sb_printf(&b, "No session on");
-		for (i = 1, shown = 0; i < last; i++) {
-			if (hit[i])
-				continue;
-			cv_date_format(date, sizeof(date), o[0].date + 7 * (int32_t)i);
-			Cv_sb_printf(&b, "%s %s", shown++ ? "," : "", date);
-		}
-		Cv_sb_printf(&b, ".\n");
+	Cv_sb_printf(b, " to %s.\n", date);
+	if (!l->holes)
+		return;
+	Cv_sb_printf(b, "No session on");
+	for (i = 1; i < l->last; i++) {
+		if (l->hit[i])
+			continue;
+		cv_date_format(date, sizeof(date), o[0].date + CV_WEEK_DAYS * (int32_t)i);
+		Cv_sb_printf(b, "%s %s", shown++ ? "," : "", date);
 	}
+	Cv_sb_printf(b, ".\n");
+}
+
+/* The rest of the description: the links, the recording, who is expected
+ * (names or ids only: the roster's e-mail addresses stay out of calendars). */
+static void session_who(sbuf *b, const cv_plan *p, const cv_session *s)
+{
+	const cv_course *c = p->course;
+	size_t i;
+
 	if (c->join_url && *c->join_url) {
-		Cv_sb_printf(&b, "Join: ");
-		sb_text(&b, c->join_url, 0);
-		Cv_sb_printf(&b, "\n");
+		Cv_sb_printf(b, "Join: ");
+		sb_text(b, c->join_url, 0);
+		Cv_sb_printf(b, "\n");
 	}
-	Cv_sb_printf(&b, "Start the recording when the session begins");
+	Cv_sb_printf(b, "Start the recording when the session begins");
 	if (c->recording_url && *c->recording_url) {
-		Cv_sb_printf(&b, "; recordings go to ");
-		sb_text(&b, c->recording_url, 0);
+		Cv_sb_printf(b, "; recordings go to ");
+		sb_text(b, c->recording_url, 0);
 	}
-	Cv_sb_printf(&b, ".\n");
-	/* Names or ids only: the roster's e-mail addresses stay out of calendars. */
-	Cv_sb_printf(&b, "Students (%zu): ", s->nstudents);
+	Cv_sb_printf(b, ".\n");
+	Cv_sb_printf(b, "Students (%zu): ", s->nstudents);
 	for (i = 0; i < s->nstudents; i++) {
-		const cv_student *st;
 		if (s->students[i] >= p->roster->count)
 			continue;
-		if (b.len > ICS_TEXT_MAX) {
-			Cv_sb_printf(&b, " and %zu more", s->nstudents - i);
+		if (b->len > ICS_TEXT_MAX) {
+			Cv_sb_printf(b, " and %zu more", s->nstudents - i);
 			break;
 		}
-		st = &p->roster->students[s->students[i]];
 		if (i)
-			Cv_sb_printf(&b, ", ");
-		sb_text(&b, student_label(st), 0);
+			Cv_sb_printf(b, ", ");
+		sb_text(b, student_label(&p->roster->students[s->students[i]]), 0);
 	}
 	if (!s->nstudents)
-		Cv_sb_printf(&b, "none");
-	Cv_sb_printf(&b, ".");
-	if (!b.oom)
-		add_text(w, ev, ICAL_DESCRIPTION_PROPERTY, b.p);
-	add_alarm(w, ev, ICS_ALARM_MINUTES, "Start the recording");
+		Cv_sb_printf(b, "none");
+	Cv_sb_printf(b, ".");
+}
+
+/* One recurring VEVENT for a session, with a "Start the recording" alarm. */
+static void session_event(ics *w, const cv_session *s)
+{
+	const cv_course *c = w->plan->course;
+	char uid[ICS_UID_MAX];
+	icalcomponent *ev;
+	lattice l;
+	sbuf b = {0};
+
+	if (lattice_init(&l, w, s)) {
+		w->oom = 1;
+		return;
+	}
+	snprintf(uid, sizeof(uid), "%s-s%u@%s", c->id, s->index, course_domain(c));
+	ev = event_new(w, uid, 0);
+	if (ev) {
+		session_dates(w, ev, s, &l);
+		session_rule(w, ev, s, &l);
+		session_summary(&b, w->plan, s);
+		if (!b.oom)
+			add_text(w, ev, ICAL_SUMMARY_PROPERTY, b.p);
+		b.len = 0;
+		add_link(w, ev, c->join_url);
+		add_conference(w, ev, c->join_url);
+		session_when(&b, w->plan, s, &l);
+		session_who(&b, w->plan, s);
+		if (!b.oom)
+			add_text(w, ev, ICAL_DESCRIPTION_PROPERTY, b.p);
+		add_alarm(w, ev, ICS_ALARM_MINUTES, "Start the recording");
+	}
 	w->oom |= b.oom;
 	free(b.p);
-	free(hit);
+	free(l.hit);
 }
 
 #define ICS_NAMES_PER_OCCURRENCE 200 /* listed by name; the rest are counted */
@@ -994,6 +1069,7 @@ static void live_event(ics *w, const cv_student *st, const cv_session *s, const 
 	const cv_course *c = w->plan->course;
 	char uid[ICS_UID_MAX], when[ICS_DATE_MAX], zone[2 * ICS_DATE_MAX];
 	icalcomponent *ev;
+	local home;
 	sbuf b = {0};
 
 	student_uid(uid, sizeof(uid), w->plan, s, st, o, "live");
@@ -1001,7 +1077,8 @@ static void live_event(ics *w, const cv_student *st, const cv_session *s, const 
 	if (!ev)
 		return;
 	/* The home zone, like the instructor's calendar: both read the same rules. */
-	put_instant(w, ev, ICAL_DTSTART_PROPERTY, c->zone, o->start);
+	home = local_time(c->zone, o->start);
+	put_local(w, ev, ICAL_DTSTART_PROPERTY, c->zone, &home);
 	put_duration(w, ev, s->duration);
 	session_summary(&b, w->plan, s);
 	if (!b.oom)
@@ -1010,7 +1087,8 @@ static void live_event(ics *w, const cv_student *st, const cv_session *s, const 
 	add_link(w, ev, c->join_url);
 	add_conference(w, ev, c->join_url);
 
-	human_time(w, when, sizeof(when), cv_zone_to_wall(st->zone, o->start));
+	human_time(w, when, sizeof(when),
+		   st->zone == c->zone ? home.wall : cv_zone_to_wall(st->zone, o->start));
 	zone_label(w, zone, sizeof(zone), st->zone, o->start);
 	sb_text(&b, course_title(c), 0);
 	Cv_sb_printf(&b, ", live: %s (%s), %u minutes.\n", when, zone, s->duration);
@@ -1037,14 +1115,21 @@ static void live_event(ics *w, const cv_student *st, const cv_session *s, const 
 	free(b.p);
 }
 
+/* A missed occurrence in the student's zone, asked of tz once for both reminder events. */
+typedef struct missed_times {
+	int64_t start;   /* the wall time of the session's start */
+	local recording; /* when the recording is available */
+	local due;       /* when the alternative task is due */
+} missed_times;
+
 /* Why the occurrence is missed, the recording and the task: shared by both reminder events. */
 static void missed_text(sbuf *b, const ics *w, const cv_student *st, const cv_expect *e,
-			const cv_occurrence *o)
+			const cv_occurrence *o, const missed_times *t)
 {
 	const cv_course *c = w->plan->course;
 	char when[ICS_DATE_MAX], date[ICS_DATE_MAX], zone[2 * ICS_DATE_MAX];
 
-	human_time(w, when, sizeof(when), cv_zone_to_wall(st->zone, o->start));
+	human_time(w, when, sizeof(when), t->start);
 	zone_label(w, zone, sizeof(zone), st->zone, o->start);
 	Cv_sb_printf(b, "You cannot attend the live session of %s (%s) because %s", when, zone,
 		  cv_miss_text(e->miss));
@@ -1065,9 +1150,7 @@ static void missed_text(sbuf *b, const ics *w, const cv_student *st, const cv_ex
 		sb_text(b, c->recording_url, 0);
 		Cv_sb_printf(b, "\n");
 	}
-	human_time(w, when, sizeof(when),
-		   cv_zone_to_wall(st->zone,
-				   o->end + (int64_t)c->alternative_due * CV_MINUTE_SECONDS));
+	human_time(w, when, sizeof(when), t->due.wall);
 	sb_text(b, c->alternative_task && *c->alternative_task ? c->alternative_task
 			: "Watch the recording and post a response in the discussion forum", 1);
 	Cv_sb_printf(b, "; due %s.", when);
@@ -1087,16 +1170,19 @@ static void missed_events(ics *w, const cv_student *st, const cv_session *s, con
 	sbuf sum = {0}, desc = {0};
 	unsigned early = c->alternative_due < ICS_DUE_ALARM_MAX ? c->alternative_due
 							       : ICS_DUE_ALARM_MAX;
+	missed_times t;
 
+	t.start = cv_zone_to_wall(st->zone, o->start);
+	t.recording = local_time(st->zone, o->end + (int64_t)c->recording_after * CV_MINUTE_SECONDS);
+	t.due = local_time(st->zone, o->end + (int64_t)c->alternative_due * CV_MINUTE_SECONDS);
 	/* The student's own date of the session: the one they would look for. */
-	cv_date_format(date, sizeof(date), cv_day_of(cv_zone_to_wall(st->zone, o->start)));
-	missed_text(&desc, w, st, e, o);
+	cv_date_format(date, sizeof(date), cv_day_of(t.start));
+	missed_text(&desc, w, st, e, o, &t);
 
 	student_uid(uid, sizeof(uid), w->plan, s, st, o, "rec");
 	ev = event_new(w, uid, 1);
 	if (ev) {
-		put_instant(w, ev, ICAL_DTSTART_PROPERTY, st->zone,
-			    o->end + (int64_t)c->recording_after * CV_MINUTE_SECONDS);
+		put_local(w, ev, ICAL_DTSTART_PROPERTY, st->zone, &t.recording);
 		put_duration(w, ev, s->duration);
 		Cv_sb_printf(&sum, "Watch the recording: ");
 		sb_text(&sum, course_title(c), 0);
@@ -1113,8 +1199,7 @@ static void missed_events(ics *w, const cv_student *st, const cv_session *s, con
 	student_uid(uid, sizeof(uid), w->plan, s, st, o, "due");
 	ev = event_new(w, uid, 1);
 	if (ev) {
-		put_instant(w, ev, ICAL_DTSTART_PROPERTY, st->zone,
-			    o->end + (int64_t)c->alternative_due * CV_MINUTE_SECONDS);
+		put_local(w, ev, ICAL_DTSTART_PROPERTY, st->zone, &t.due);
 		put_duration(w, ev, ICS_DUE_MINUTES);
 		sum.len = 0;
 		Cv_sb_printf(&sum, "Due: discussion response - ");
