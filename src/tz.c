@@ -786,14 +786,6 @@ static int vec_push(void *ctx, const cv_transition *t)
 	return 0;
 }
 
-static int year_of(int64_t t)
-{
-	int y;
-	unsigned m, d;
-	cv_civil_from_days(&y, &m, &d, cv_day_of(t));
-	return y;
-}
-
 static int64_t year_start(int y)
 {
 	return (int64_t)cv_days_from_civil(y, 1, 1) * CV_DAY_SECONDS;
@@ -814,8 +806,8 @@ static int ensure(cv_zone *z, int64_t lo, int64_t hi)
 		return 0;
 	if (lo <= year_start(TABLE_YEAR_MIN) || hi >= year_start(TABLE_YEAR_MAX))
 		return -1;
-	a = year_start(year_of(lo - 1));
-	b = year_start(year_of(hi) + 1);
+	a = year_start(Cv_tz_year_of(lo - 1));
+	b = year_start(Cv_tz_year_of(hi) + 1);
 	if (!z->built) {
 		int32_t first = src_offset(z, a);
 		if ((rc = src_changes(z, a, b, vec_push, &v))) {

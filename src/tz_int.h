@@ -51,6 +51,8 @@ typedef int (*tz_emit_fn)(void *ctx, const cv_transition *t);
 int Cv_tz_rule_parse(tz_rule *out, const char *text);
 /* The rule's offset at UTC instant t. */
 int32_t Cv_tz_rule_offset(const tz_rule *r, int64_t t);
+/* The UTC year of instant t (tz.c and tz_tzif.c both work year by year). */
+int Cv_tz_year_of(int64_t t);
 
 /*
  * Parse a TZif file's bytes (version 1 to 4; the 64-bit block when there

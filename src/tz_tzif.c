@@ -216,7 +216,7 @@ static int event_cmp(const void *a, const void *b)
 	return 0;
 }
 
-static int year_of(int64_t t)
+int Cv_tz_year_of(int64_t t)
 {
 	int y;
 	unsigned m, d;
@@ -227,7 +227,7 @@ static int year_of(int64_t t)
 int32_t Cv_tz_rule_offset(const tz_rule *r, int64_t t)
 {
 	struct event ev[6];
-	int y = year_of(t), i, k;
+	int y = Cv_tz_year_of(t), i, k;
 	int32_t off = r->std;
 
 	if (!r->has_dst)
@@ -454,7 +454,7 @@ int Cv_tzif_transitions(const tz_tzif *z, int64_t a, int64_t b, tz_emit_fn emit,
 	 */
 	if (a < last)
 		a = last;
-	for (y = year_of(a); y <= year_of(b); y++) {
+	for (y = Cv_tz_year_of(a); y <= Cv_tz_year_of(b); y++) {
 		int64_t from = (int64_t)cv_days_from_civil(y, 1, 1) * CV_DAY_SECONDS;
 		int64_t to = (int64_t)cv_days_from_civil(y + 1, 1, 1) * CV_DAY_SECONDS;
 		struct event ev[6];
