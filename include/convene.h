@@ -21,5 +21,6 @@
 #include "convene/report.h"
 #include "convene/publish.h"
 #include "convene/itip.h"
+#include "convene/schedule.h"
 
 #endif

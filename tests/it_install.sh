@@ -57,3 +57,17 @@ if cc -std=c11 -o "$tmp/use" "$tmp/use.c" $flags 2>"$tmp/ccerr" && "$tmp/use" >"
 else
 	notok "linking with pkg-config --libs convene"; cat "$tmp/pcerr" "$tmp/ccerr" | show 10
 fi
+
+# doc/library.md's front end, compiled against the installed library, solves
+# and publishes the small course as `convene publish` would.
+sed -n '/^```c$/,/^```$/p' doc/library.md | sed '1d;$d' >"$tmp/front.c"
+if cc -std=c11 -o "$tmp/front" "$tmp/front.c" $flags 2>"$tmp/ccerr" &&
+	SOURCE_DATE_EPOCH=1798761600 "$tmp/front" tests/data/small_course.ini "$tmp/pubd" >"$tmp/out" 2>/dev/null &&
+	grep -q '^4 calendars, [0-9]* events new, 0 changed$' "$tmp/out" &&
+	SOURCE_DATE_EPOCH=1798761600 "$bin" publish tests/data/small_course.ini --out "$tmp/pubc" --quiet 2>/dev/null &&
+	diff -r "$tmp/pubd" "$tmp/pubc" >/dev/null; then
+	ok "doc/library.md's program builds, runs and publishes what convene publish does"
+else
+	notok "doc/library.md's program"; cat "$tmp/ccerr" "$tmp/out" | show 10
+fi
+

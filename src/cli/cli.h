@@ -15,7 +15,7 @@ typedef struct cli_options {
 	const char *pins[CV_COUNT_MAX]; /* --pin "Tue 14:00" */
 	size_t npins;
 	int stats;              /* --stats: phase timings, groups and nodes on stderr */
-	const char *excludes[16]; /* --exclude "Fri" or "Mon 08:00-10:00" (home zone) */
+	const char *excludes[CV_EXCLUDES_MAX]; /* --exclude "Fri" or "Mon 08:00-10:00" (home zone) */
 	size_t nexcludes;
 	size_t top;             /* --top N: rank the N best plans (0: just the best) */
 	const char *export_lp;  /* --export-lp FILE: the model as a CPLEX-LP program */
