@@ -37,6 +37,8 @@
 #include "sbuf_int.h"
 #include "utf8_int.h"
 
+static int recorded(const cv_itip_ledger *l, const char *uid);
+
 #define ITIP_PRODID "-//convene//convene 0.1//EN"
 #define ITIP_WORD_BYTES 39   /* UTF-8 bytes per encoded-word: 52 base64 chars, 64 in all,
 			      * so "Subject: " and a word fit RFC 5322's 78 */
@@ -697,12 +699,12 @@ static int build_request(cv_itip_mail *mail, const cv_itip_recipient *to, const 
 			if (seq <= p->sequence)
 				seq = p->sequence + 1;
 			changed++;
-		} else if (seq <= cv_itip_ledger_get(o->ledger, e->uid)) {
+		} else if (seq <= recorded(o->ledger, e->uid)) {
 			/* back after a CANCEL the previous calendar no longer shows */
-			seq = cv_itip_ledger_get(o->ledger, e->uid) + 1;
+			seq = recorded(o->ledger, e->uid) + 1;
 		}
 		message_add(&m, e->ev, seq, 0);
-		if (!m.oom && cv_itip_ledger_note(o->ledger, e->uid, seq))
+		if (!m.oom && Cv_itip_ledger_note(o->ledger, e->uid, seq))
 			m.oom = 1;
 		if (m.oom)
 			rc = CV_ENOMEM;
@@ -736,10 +738,10 @@ static int build_cancel(cv_itip_mail *mail, const cv_itip_recipient *to, const c
 		if (cur && calendar_find(cur, e->uid))
 			continue;
 		seq = e->sequence + 1;
-		if (seq <= cv_itip_ledger_get(o->ledger, e->uid))
-			seq = cv_itip_ledger_get(o->ledger, e->uid) + 1;
+		if (seq <= recorded(o->ledger, e->uid))
+			seq = recorded(o->ledger, e->uid) + 1;
 		message_add(&m, e->ev, seq, 1);
-		if (!m.oom && cv_itip_ledger_note(o->ledger, e->uid, seq))
+		if (!m.oom && Cv_itip_ledger_note(o->ledger, e->uid, seq))
 			m.oom = 1;
 		if (m.oom)
 			rc = CV_ENOMEM;
@@ -990,7 +992,7 @@ static int ledger_grow(cv_itip_ledger *l)
 	return CV_OK;
 }
 
-int cv_itip_ledger_note(cv_itip_ledger *l, const char *uid, int sequence)
+int Cv_itip_ledger_note(cv_itip_ledger *l, const char *uid, int sequence)
 {
 	ledger_entry *x;
 
@@ -1012,7 +1014,8 @@ int cv_itip_ledger_note(cv_itip_ledger *l, const char *uid, int sequence)
 	return CV_OK;
 }
 
-int cv_itip_ledger_get(const cv_itip_ledger *l, const char *uid)
+/* The highest SEQUENCE recorded for `uid`, or -1 when none is (or l is NULL). */
+static int recorded(const cv_itip_ledger *l, const char *uid)
 {
 	const ledger_entry *x;
 
@@ -1022,9 +1025,19 @@ int cv_itip_ledger_get(const cv_itip_ledger *l, const char *uid)
 	return x->uid ? x->seq : -1;
 }
 
+int Cv_itip_ledger_get(int *out, const cv_itip_ledger *l, const char *uid)
+{
+	int seq = recorded(l, uid);
+
+	if (seq < 0)
+		return CV_ENOTFOUND;
+	*out = seq;
+	return CV_OK;
+}
+
 int cv_itip_ledger_next(void *ledger, const char *uid)
 {
-	int seq = cv_itip_ledger_get(ledger, uid);
+	int seq = recorded(ledger, uid);
 
 	return seq < 0 ? 0 : seq < INT_MAX ? seq + 1 : INT_MAX;
 }
@@ -1078,7 +1091,7 @@ int cv_itip_ledger_new(cv_itip_ledger **out, const char *text, size_t len)
 		memcpy(num, tab + 1, dlen);
 		num[dlen] = '\0';
 		seq = strtol(num, NULL, 10);
-		if (cv_itip_ledger_note(l, uid, (int)seq)) {
+		if (Cv_itip_ledger_note(l, uid, (int)seq)) {
 			cv_itip_ledger_free(l);
 			return CV_ENOMEM;
 		}

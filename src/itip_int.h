@@ -22,4 +22,15 @@ int Cv_itip_build_decided(cv_itip_mail *out, const cv_itip_recipient *to, const 
 			  const Cv_ics_outcomes *decided, const cv_itip_options *options,
 			  cv_errors *errs);
 
+/*
+ * The highest SEQUENCE the ledger records for `uid`: 0 with *out set, or
+ * CV_ENOTFOUND when it records none (or ledger is NULL).  For tests: the
+ * API's view is cv_itip_ledger_next().
+ */
+int Cv_itip_ledger_get(int *out, const cv_itip_ledger *ledger, const char *uid);
+
+/* Record that `sequence` was sent for `uid` (a lower one than recorded is
+ * ignored): what cv_itip_build() does with a ledger.  Returns 0 or CV_ENOMEM. */
+int Cv_itip_ledger_note(cv_itip_ledger *ledger, const char *uid, int sequence);
+
 #endif

@@ -201,6 +201,7 @@ static void run_free(run *r)
 int cv_publish_plan(cv_publish_summary *out, const cv_plan *plan,
 		    const cv_publish_options *options, cv_errors *errs)
 {
+	cv_publish_files files;
 	run r;
 	int rc;
 
@@ -219,9 +220,12 @@ int cv_publish_plan(cv_publish_summary *out, const cv_plan *plan,
 		rc = Cv_publish_mail_finish(&r.mail, r.pub, plan->roster, errs);
 	if (!rc && !options->dry_run)
 		rc = cv_publish_commit(r.pub, errs);
-	if (!rc)
-		rc = cv_publish_changes(r.pub, &r.sum.files_added, &r.sum.files_changed,
-					&r.sum.files_unchanged, &r.sum.files_removed);
+	if (!rc && !(rc = cv_publish_changes(&files, r.pub))) {
+		r.sum.files_added = files.added;
+		r.sum.files_changed = files.changed;
+		r.sum.files_unchanged = files.unchanged;
+		r.sum.files_removed = files.removed;
+	}
 	if (!rc && options->listing)
 		rc = cv_publish_list_changes(r.pub, list_one, &r);
 	if (rc == CV_EIO && !cv_errors_code(errs)) {

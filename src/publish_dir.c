@@ -1155,8 +1155,7 @@ int cv_publish_commit(cv_publish *pub, cv_errors *errs)
 	return rc;
 }
 
-int cv_publish_changes(const cv_publish *pub, size_t *added, size_t *changed,
-		       size_t *unchanged, size_t *removed)
+int cv_publish_changes(cv_publish_files *out, const cv_publish *pub)
 {
 	size_t gone = pub->removed;
 
@@ -1167,25 +1166,17 @@ int cv_publish_changes(const cv_publish *pub, size_t *added, size_t *changed,
 			return rc;
 		names_free(v, gone);
 	}
-	if (added)
-		*added = pub->added;
-	if (changed)
-		*changed = pub->changed;
-	if (unchanged)
-		*unchanged = pub->unchanged;
-	if (removed)
-		*removed = gone;
+	Cv_publish_counts(out, pub);
+	out->removed = gone;
 	return CV_OK;
 }
 
-void cv_publish_counts(const cv_publish *pub, size_t *added, size_t *changed, size_t *unchanged)
+void Cv_publish_counts(cv_publish_files *out, const cv_publish *pub)
 {
-	if (added)
-		*added = pub->added;
-	if (changed)
-		*changed = pub->changed;
-	if (unchanged)
-		*unchanged = pub->unchanged;
+	out->added = pub->added;
+	out->changed = pub->changed;
+	out->unchanged = pub->unchanged;
+	out->removed = 0;
 }
 
 int cv_publish_list_changes(const cv_publish *pub, cv_publish_visit fn, void *ctx)

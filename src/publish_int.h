@@ -82,4 +82,8 @@ int Cv_publish_mail_finish(Cv_publish_mail *m, cv_publish *pub, const cv_roster 
 			   cv_errors *errs);
 void Cv_publish_mail_free(Cv_publish_mail *m);
 
+/* How many files cv_publish_add() found new, changed or unchanged so far:
+ * cv_publish_changes() without the walk for removed files (removed is 0). */
+void Cv_publish_counts(cv_publish_files *out, const cv_publish *pub);
+
 #endif

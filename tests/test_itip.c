@@ -13,6 +13,7 @@
 #include <libical/ical.h>
 
 #include "fixture.h"
+#include "../src/itip_int.h"
 
 #define DATE 1800000000 /* 2027-01-15T08:00:00Z, a Friday */
 
@@ -449,13 +450,14 @@ static void test_ledger_sends_a_returning_event_above_its_cancel(void **state)
 	char *back, *text;
 	size_t len;
 	cv_itip_ledger *l, *r;
+	int seq = -1;
 	cv_itip_options o = options;
 	cv_itip_mail m;
 	icalcomponent *cal;
 	(void)state;
 
 	assert_int_equal(cv_itip_ledger_new(&l, NULL, 0), CV_OK);
-	assert_int_equal(cv_itip_ledger_get(l, "b@example.org"), -1);
+	assert_int_equal(Cv_itip_ledger_get(&seq, l, "b@example.org"), CV_ENOTFOUND);
 	assert_int_equal(cv_itip_ledger_next(l, "b@example.org"), 0);
 	o.ledger = l;
 	assert_int_equal(cv_itip_build(&m, &zoe, one, strlen(one), both, strlen(both), &o, NULL),
@@ -464,7 +466,8 @@ static void test_ledger_sends_a_returning_event_above_its_cancel(void **state)
 	assert_int_equal(icalcomponent_get_sequence(event_by_uid(cal, "b@example.org")), 3);
 	icalcomponent_free(cal);
 	cv_itip_mail_clear(&m);
-	assert_int_equal(cv_itip_ledger_get(l, "b@example.org"), 3);
+	assert_int_equal(Cv_itip_ledger_get(&seq, l, "b@example.org"), CV_OK);
+	assert_int_equal(seq, 3);
 	assert_int_equal(cv_itip_ledger_next(l, "b@example.org"), 4);
 
 	/* b is back, published (by a writer without the ledger) at SEQUENCE 0 */
@@ -478,12 +481,13 @@ static void test_ledger_sends_a_returning_event_above_its_cancel(void **state)
 	assert_int_equal(icalcomponent_get_sequence(event_by_uid(cal, "b@example.org")), 4);
 	icalcomponent_free(cal);
 	cv_itip_mail_clear(&m);
-	assert_int_equal(cv_itip_ledger_get(l, "b@example.org"), 4);
+	assert_int_equal(Cv_itip_ledger_get(&seq, l, "b@example.org"), CV_OK);
+	assert_int_equal(seq, 4);
 
 	/* the text form: sorted, lower notes ignored, 0 not kept, bad lines skipped */
-	assert_int_equal(cv_itip_ledger_note(l, "a@example.org", 1), CV_OK);
-	assert_int_equal(cv_itip_ledger_note(l, "b@example.org", 2), CV_OK);
-	assert_int_equal(cv_itip_ledger_note(l, "c@example.org", 0), CV_OK);
+	assert_int_equal(Cv_itip_ledger_note(l, "a@example.org", 1), CV_OK);
+	assert_int_equal(Cv_itip_ledger_note(l, "b@example.org", 2), CV_OK);
+	assert_int_equal(Cv_itip_ledger_note(l, "c@example.org", 0), CV_OK);
 	assert_int_equal(cv_itip_ledger_format(&text, &len, l), CV_OK);
 	assert_string_equal(strchr(text, '\n') + 1, "a@example.org\t1\nb@example.org\t4\n");
 	assert_int_equal(strlen(text), len);
@@ -491,10 +495,12 @@ static void test_ledger_sends_a_returning_event_above_its_cancel(void **state)
 	text = "# comment\nx@example.org\t7\r\nbad line\ny@example.org\t-1\nz@example.org\t2x\n"
 	       "w@example.org\t12";
 	assert_int_equal(cv_itip_ledger_new(&r, text, strlen(text)), CV_OK);
-	assert_int_equal(cv_itip_ledger_get(r, "x@example.org"), 7);
-	assert_int_equal(cv_itip_ledger_get(r, "y@example.org"), -1);
-	assert_int_equal(cv_itip_ledger_get(r, "z@example.org"), -1);
-	assert_int_equal(cv_itip_ledger_get(r, "w@example.org"), 12);
+	assert_int_equal(Cv_itip_ledger_get(&seq, r, "x@example.org"), CV_OK);
+	assert_int_equal(seq, 7);
+	assert_int_equal(Cv_itip_ledger_get(&seq, r, "y@example.org"), CV_ENOTFOUND);
+	assert_int_equal(Cv_itip_ledger_get(&seq, r, "z@example.org"), CV_ENOTFOUND);
+	assert_int_equal(Cv_itip_ledger_get(&seq, r, "w@example.org"), CV_OK);
+	assert_int_equal(seq, 12);
 	cv_itip_ledger_free(r);
 	cv_itip_ledger_free(l);
 	cv_itip_ledger_free(NULL);

@@ -141,19 +141,13 @@ int cv_itip_recipients_find(char **name, char **email, const char *text, size_t 
 int cv_itip_ledger_new(cv_itip_ledger **out, const char *text, size_t len);
 void cv_itip_ledger_free(cv_itip_ledger *ledger);
 
-/* The highest SEQUENCE recorded for `uid`, or -1 when none is (or ledger is NULL). */
-int cv_itip_ledger_get(const cv_itip_ledger *ledger, const char *uid);
-
 /*
  * The lowest SEQUENCE a new or changed event with `uid` may be given: one
  * above the ledger's, 0 when it has none.  `ledger` is a cv_itip_ledger *;
- * the signature is that of cv_ics_options.sequence_floor.
+ * the signature is that of cv_ics_options.sequence_floor, so it returns
+ * the number itself (it cannot fail).
  */
 int cv_itip_ledger_next(void *ledger, const char *uid);
-
-/* Record that `sequence` was sent for `uid` (a lower one than recorded is ignored).
- * Returns 0 or CV_ENOMEM. */
-int cv_itip_ledger_note(cv_itip_ledger *ledger, const char *uid, int sequence);
 
 /*
  * The ledger as text, lines sorted by UID so that an unchanged ledger is

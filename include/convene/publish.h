@@ -61,16 +61,21 @@ int cv_publish_add(cv_publish *pub, const char *relpath, const void *data, size_
 /* Switch the staged set into place.  Returns 0, CV_EIO or CV_ECANTCREAT. */
 int cv_publish_commit(cv_publish *pub, cv_errors *errs);
 
+/* How many files a set adds, changes, keeps as they are and removes. */
+typedef struct cv_publish_files {
+	size_t added;     /* new in the set */
+	size_t changed;   /* their content differs from the published file's */
+	size_t unchanged; /* left as they are */
+	size_t removed;   /* published, and not in the set */
+} cv_publish_files;
+
 /*
- * What the set changes (the numbers a dry run reports): files new in the
- * set, files whose content differs from the published one, files left as
- * they are, and published files the set no longer has.  Any pointer may be
- * NULL.  Before the commit it compares with the directory as it is now;
- * after it, it returns the numbers of the committed switch.  Returns 0, CV_EIO or
- * CV_ENOMEM.
+ * What the set changes (the numbers a dry run reports), into *out.  Before
+ * the commit it compares with the directory as it is now; after it, it
+ * returns the numbers of the committed switch.  Returns 0, CV_EIO or
+ * CV_ENOMEM (*out untouched).
  */
-int cv_publish_changes(const cv_publish *pub, size_t *added, size_t *changed,
-		       size_t *unchanged, size_t *removed);
+int cv_publish_changes(cv_publish_files *out, const cv_publish *pub);
 
 /* What one file of the set does to the published directory. */
 typedef enum cv_publish_change {
@@ -94,11 +99,6 @@ int cv_publish_list_changes(const cv_publish *pub, cv_publish_visit fn, void *ct
 
 /* Discard an uncommitted set and release the lock; NULL is a no-op. */
 void cv_publish_free(cv_publish *pub);
-
-/* How many files cv_publish_add() found new, changed or unchanged so far
- * (cv_publish_changes() without the walk for removed files); any pointer may
- * be NULL. */
-void cv_publish_counts(const cv_publish *pub, size_t *added, size_t *changed, size_t *unchanged);
 
 /* ---- the publishing step ---- */
 
