@@ -571,12 +571,56 @@ const cv_interval *cv_avail_busy(const cv_avail *a, size_t *n)
 	return a->busy;
 }
 
+/*
+ * The windows win[0..nwin) on local date d as UTC intervals into v (room
+ * for nwin); returns how many.  Away dates take out whole local days
+ * (DESIGN.md time rule 4): a window on an away date is gone, an overnight
+ * window keeps only the part on the date that is not away.
+ */
+static size_t day_windows(cv_interval *v, const cv_avail *a, const cv_window *win, size_t nwin,
+			  int32_t d)
+{
+	unsigned wd = cv_weekday(d);
+	int64_t midnight = (int64_t)d * CV_DAY_SECONDS;
+	int away_today = cv_dates_contain(a->away, a->naway, d);
+	size_t i, m = 0;
+
+	for (i = 0; i < nwin; i++) {
+		const cv_window *w = &win[i];
+		int64_t ws, we, s, e;
+		if (!(w->days & (1u << wd)))
+			continue;
+		ws = midnight + (int64_t)w->start * CV_MINUTE_SECONDS;
+		if (w->end > w->start) {
+			/* Ends on the same date, or at the next midnight (24:00). */
+			if (away_today)
+				continue;
+			we = midnight + (int64_t)w->end * CV_MINUTE_SECONDS;
+		} else if (cv_dates_contain(a->away, a->naway, d + 1)) {
+			/* Overnight into an away date: cut at the local midnight. */
+			if (away_today)
+				continue;
+			we = midnight + CV_DAY_SECONDS;
+		} else {
+			/* Overnight out of an away date: from the next midnight on. */
+			if (away_today)
+				ws = midnight + CV_DAY_SECONDS;
+			we = midnight + CV_DAY_SECONDS + (int64_t)w->end * CV_MINUTE_SECONDS;
+		}
+		s = cv_zone_to_utc(a->zone, ws);
+		e = cv_zone_to_utc(a->zone, we);
+		if (e > s)
+			v[m++] = (cv_interval){s, e};
+	}
+	return m;
+}
+
 int cv_avail_intervals(cv_interval **out, size_t *n, const cv_avail *a, int64_t from, int64_t to,
 		       int preferred)
 {
 	int k = preferred ? 1 : 0;
 	const cv_window *win = a->win[k];
-	size_t nwin = a->nwin[k], cap, m = 0, i, nb;
+	size_t nwin = a->nwin[k], cap, m = 0, nb;
 	int32_t d0, d1, d;
 	cv_interval *v, *res;
 
@@ -597,41 +641,8 @@ int cv_avail_intervals(cv_interval **out, size_t *n, const cv_avail *a, int64_t 
 	v = malloc(cap * sizeof(*v));
 	if (!v)
 		return CV_ENOMEM;
-	/* Away dates take out whole local days (DESIGN.md time rule 4): a
-	 * window on an away date is gone, an overnight window keeps only the
-	 * part on the date that is not away. */
-	for (d = d0; d <= d1; d++) {
-		unsigned wd = cv_weekday(d);
-		int64_t midnight = (int64_t)d * CV_DAY_SECONDS;
-		int away_today = cv_dates_contain(a->away, a->naway, d);
-		for (i = 0; i < nwin; i++) {
-			const cv_window *w = &win[i];
-			int64_t ws, we, s, e;
-			if (!(w->days & (1u << wd)))
-				continue;
-			ws = midnight + (int64_t)w->start * CV_MINUTE_SECONDS;
-			if (w->end > w->start) {
-				/* Ends on the same date, or at the next midnight (24:00). */
-				if (away_today)
-					continue;
-				we = midnight + (int64_t)w->end * CV_MINUTE_SECONDS;
-			} else if (cv_dates_contain(a->away, a->naway, d + 1)) {
-				/* Overnight into an away date: cut at the local midnight. */
-				if (away_today)
-					continue;
-				we = midnight + CV_DAY_SECONDS;
-			} else {
-				/* Overnight out of an away date: from the next midnight on. */
-				if (away_today)
-					ws = midnight + CV_DAY_SECONDS;
-				we = midnight + CV_DAY_SECONDS + (int64_t)w->end * CV_MINUTE_SECONDS;
-			}
-			s = cv_zone_to_utc(a->zone, ws);
-			e = cv_zone_to_utc(a->zone, we);
-			if (e > s)
-				v[m++] = (cv_interval){s, e};
-		}
-	}
+	for (d = d0; d <= d1; d++)
+		m += day_windows(v + m, a, win, nwin, d);
 	m = Cv_intervals_normalize(v, m);
 
 	/* A subtraction adds at most one piece per busy interval. */
