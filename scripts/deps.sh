@@ -4,7 +4,7 @@
 set -u
 build="gcc make pkg-config libical-dev libicu-dev libinih-dev tzdata"
 test="$build libcmocka-dev python3 python3-icalendar python3-recurring-ical-events python3-yaml coinor-cbc groff-base strace"
-bench="$build coinor-cbc python3 time"
+bench="$build coinor-cbc python3 time nodejs"
 deb="$test dpkg-dev debhelper devscripts lintian fakeroot git"
 case "${1:-build}" in
 	build) want=$build ;;

@@ -38,6 +38,9 @@ typedef struct cv_solution {
 	cv_score bound;              /* upper bound on any plan; == score when optimal */
 	int optimal;                 /* 1 when proven */
 	uint64_t nodes;              /* search nodes explored */
+	double root_bound;           /* the root's Lagrangian bound on the first component
+				      * (attendance, or reach), 0 when none was computed:
+				      * for judging the bound against an LP solver's */
 } cv_solution;
 
 /*

@@ -163,12 +163,13 @@ static void print_stats(const loaded *l, double t_end)
 	total = t.read + t.grid + t.solve + t.plan;
 	write -= l->t_end_plan;
 	fprintf(stderr,
-		"stats: students %zu, groups %zu, candidates %zu, weeks %zu, nodes %llu\n"
+		"stats: students %zu, groups %zu, candidates %zu, weeks %zu, nodes %llu, "
+		"root-bound %.1f\n"
 		"stats: read %.3f s, grid %.3f s, solve %.3f s, plan %.3f s, write %.3f s, "
 		"total %.3f s\n",
 		cv_schedule_roster(l->s)->count, cv_grid_groups(g), cv_grid_candidates(g),
-		cv_grid_weeks(g), (unsigned long long)l->plan->solution.nodes, t.read, t.grid,
-		t.solve, t.plan, write, total + write);
+		cv_grid_weeks(g), (unsigned long long)l->plan->solution.nodes,
+		l->plan->solution.root_bound, t.read, t.grid, t.solve, t.plan, write, total + write);
 }
 
 static int nobody(const loaded *l, const char *course)
