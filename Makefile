@@ -8,7 +8,7 @@ DESTDIR ?=
 CC      ?= cc
 SAN     ?=
 
-PKGS      = libical icu-uc icu-i18n inih
+PKGS      = libical icu-uc icu-i18n inih sqlite3
 WARN      = -std=c11 -Wall -Wextra -Werror
 ifeq ($(SAN),1)
 OPT       = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all

@@ -21,6 +21,7 @@
 #include "convene/report.h"
 #include "convene/publish.h"
 #include "convene/itip.h"
+#include "convene/store.h"
 #include "convene/schedule.h"
 
 #endif

@@ -2,7 +2,7 @@
 # Install (as root) or name the Debian packages a set of targets needs.
 # Usage: scripts/deps.sh build|test|bench|deb
 set -u
-build="gcc make pkg-config libical-dev libicu-dev libinih-dev tzdata"
+build="gcc make pkg-config libical-dev libicu-dev libinih-dev libsqlite3-dev libmicrohttpd-dev tzdata"
 test="$build libcmocka-dev python3 python3-icalendar python3-recurring-ical-events python3-yaml coinor-cbc groff-base strace"
 bench="$build coinor-cbc python3 time nodejs"
 deb="$test dpkg-dev debhelper devscripts lintian fakeroot git"

@@ -251,6 +251,30 @@ void cv_date_format(char *buf, size_t size, int32_t days)
 	snprintf(buf, size, "%04d-%02u-%02u", y, m, d);
 }
 
+void cv_dates_format(char *buf, size_t size, const cv_daterange *r, size_t n)
+{
+	size_t pos = 0, i;
+
+	if (!size)
+		return;
+	buf[0] = '\0';
+	for (i = 0; i < n; i++) {
+		char a[16], b[16], item[40];
+		size_t len;
+		cv_date_format(a, sizeof(a), r[i].first);
+		cv_date_format(b, sizeof(b), r[i].last);
+		if (r[i].first == r[i].last)
+			snprintf(item, sizeof(item), "%s%s", i ? "; " : "", a);
+		else
+			snprintf(item, sizeof(item), "%s%s..%s", i ? "; " : "", a, b);
+		len = strlen(item);
+		if (pos + len >= size)
+			return;
+		memcpy(buf + pos, item, len + 1);
+		pos += len;
+	}
+}
+
 void cv_instant_format(char *buf, size_t size, int64_t instant)
 {
 	int32_t day = cv_day_of(instant);

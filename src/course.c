@@ -36,7 +36,7 @@ static const char *const section_names[] = {"course", "sessions", "recording", "
 
 enum key {
 	K_ID, K_TITLE, K_TIMEZONE, K_START, K_END, K_HOLIDAYS, K_ROSTER, K_CALENDARS,
-	K_UID_DOMAIN, K_JOIN_URL,
+	K_UID_DOMAIN, K_JOIN_URL, K_ENROL, K_ANSWERS,
 	K_MODE, K_COUNT, K_DURATION, K_GRANULARITY, K_WINDOW, K_MIN_GAP, K_OBJECTIVE,
 	K_URL, K_AVAILABLE_AFTER,
 	K_TASK, K_DUE,
@@ -58,6 +58,8 @@ static const struct keydef {
 	[K_CALENDARS] = {"calendars", SEC_COURSE, 0},
 	[K_UID_DOMAIN] = {"uid-domain", SEC_COURSE, 0},
 	[K_JOIN_URL] = {"join-url", SEC_COURSE, 0},
+	[K_ENROL] = {"enrol", SEC_COURSE, 0},
+	[K_ANSWERS] = {"answers", SEC_COURSE, 0},
 	[K_MODE] = {"mode", SEC_SESSIONS, 0},
 	[K_COUNT] = {"count", SEC_SESSIONS, 1},
 	[K_DURATION] = {"duration", SEC_SESSIONS, 1},
@@ -491,6 +493,7 @@ static void set_value(state *st, int k, const cv_where *w, const char *v)
 {
 	static const char *const modes[] = {"sections", "series", NULL};
 	static const char *const objectives[] = {"attendance", "reach", NULL};
+	static const char *const enrols[] = {"roster", "open", NULL};
 	cv_course *c = st->c;
 	char hint[CV_ZONE_HINT_MAX];
 	int r;
@@ -555,6 +558,14 @@ static void set_value(state *st, int k, const cv_where *w, const char *v)
 	case K_JOIN_URL:
 		if (!check_url(st, w, v))
 			c->join_url = dup_str(st, v);
+		break;
+	case K_ENROL:
+		r = set_word(st, w, v, "enrol", enrols);
+		if (r >= 0)
+			c->enrol = r ? CV_ENROL_OPEN : CV_ENROL_ROSTER;
+		break;
+	case K_ANSWERS:
+		c->answers_path = resolve(st, v);
 		break;
 	case K_MODE:
 		r = set_word(st, w, v, "mode", modes);
@@ -825,6 +836,9 @@ static void finish(state *st)
 	for (k = 0; k < K_NKEYS; k++) {
 		if (!keys[k].required || st->key_line[k])
 			continue;
+		/* Open enrolment: the students come from the answers alone. */
+		if (k == K_ROSTER && c->enrol == CV_ENROL_OPEN)
+			continue;
 		w.line = st->section_line[keys[k].section];
 		cv_errors_add(st->errs, CV_EDATA, &w, 0, "missing required key \"%s\" in [%s]",
 			      keys[k].name, section_names[keys[k].section]);
@@ -932,6 +946,11 @@ static void finish(state *st)
 		c->uid_domain = dup_str(st, CV_COURSE_UID_DOMAIN_DEFAULT);
 	if (!c->alternative_task)
 		c->alternative_task = dup_str(st, DEFAULT_TASK);
+	if (!c->answers_path && c->id) {
+		char name[CV_COURSE_ID_MAX + sizeof(CV_COURSE_ANSWERS_SUFFIX)];
+		snprintf(name, sizeof(name), "%s%s", c->id, CV_COURSE_ANSWERS_SUFFIX);
+		c->answers_path = resolve(st, name);
+	}
 }
 
 int cv_course_load(cv_course **out, const char *path, cv_errors *errs)
@@ -997,6 +1016,7 @@ void cv_course_free(cv_course *c)
 	free(c->calendars_dir);
 	free(c->uid_domain);
 	free(c->join_url);
+	free(c->answers_path);
 	free(c->windows);
 	free(c->recording_url);
 	free(c->alternative_task);

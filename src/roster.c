@@ -19,6 +19,7 @@
 
 #include "convene/roster.h"
 #include "array_int.h"
+#include "roster_int.h"
 #include "file_int.h"
 #include "utf8_int.h"
 
@@ -52,6 +53,7 @@ typedef struct reader {
 	FILE *f;
 	const char *path;
 	const char *calendars; /* the calendars directory, or NULL */
+	int pending_ok;        /* Cv_roster_load_pending(): rows without hours are allowed */
 	cv_errors *errs;
 	unsigned char buf[1 << 16];
 	size_t n, i;
@@ -691,21 +693,29 @@ static int check_id(rowctx *x, const val *v)
 	return 0;
 }
 
-static void check_locale(rowctx *x, const val *v)
+int Cv_locale_check(const char *s, size_t len, size_t *bad_at)
 {
 	size_t i, letters = 0;
 
-	while (letters < v->len && isalpha((unsigned char)v->s[letters]))
+	while (letters < len && isalpha((unsigned char)s[letters]))
 		letters++;
-	for (i = letters; i < v->len; i++) {
-		unsigned char c = (unsigned char)v->s[i];
+	for (i = letters; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
 		if (!((c < 0x80 && isalnum(c)) || c == '_' || c == '-' || c == '.' || c == '@'))
 			break;
 	}
-	if (letters < 2 || letters > 3 || i < v->len || v->len > 32 ||
-	    (letters < v->len && v->s[letters] != '_' && v->s[letters] != '-' &&
-	     v->s[letters] != '.' && v->s[letters] != '@'))
-		field_error(x, v->f, v->off + (i < v->len ? i : 0),
+	*bad_at = i < len ? i : 0;
+	return !(letters < 2 || letters > 3 || i < len || len > 32 ||
+		 (letters < len && s[letters] != '_' && s[letters] != '-' && s[letters] != '.' &&
+		  s[letters] != '@'));
+}
+
+static void check_locale(rowctx *x, const val *v)
+{
+	size_t at;
+
+	if (!Cv_locale_check(v->s, v->len, &at))
+		field_error(x, v->f, v->off + at,
 			    "\"%s\" is not a locale name like ja_JP, de or pt-BR", v->s);
 }
 
@@ -947,6 +957,29 @@ nomem:
 	return CV_ENOMEM;
 }
 
+/* A row that gives no hours at all: its student is to answer on the web page. */
+static int row_pending(const rowctx *x, const row *rw)
+{
+	return x->r->pending_ok && !rw->tz.len && !rw->avail.len && !rw->pref.len &&
+	       !rw->unavail.len;
+}
+
+/* Such a row's id, e-mail address, locale and weight are checked as any row's;
+ * its student is stored without zone or availability. */
+static int check_pending_row(rowctx *x, row *rw)
+{
+	rw->id_ok = check_new_id(x, &rw->id);
+	if (rw->email.present && rw->email.len && !rw->email.f->too_long &&
+	    !strchr(rw->email.s, '@'))
+		field_error(x, rw->email.f, rw->email.off, "\"%s\" is not an email address (no '@')",
+			    rw->email.s);
+	if (rw->locale.present && rw->locale.len && !rw->locale.f->too_long)
+		check_locale(x, &rw->locale);
+	if (rw->weight.present && !rw->weight.f->too_long)
+		check_weight(x, &rw->weight, &rw->weight_value);
+	return CV_OK;
+}
+
 static void validate_row(rowctx *x, const int *column_of_field, size_t ncols)
 {
 	row rw;
@@ -960,7 +993,8 @@ static void validate_row(rowctx *x, const int *column_of_field, size_t ncols)
 	}
 	check_text(x, column_of_field);
 	row_values(x, &rw);
-	if (check_row(x, &rw) || store_row(x, &rw))
+	if ((row_pending(x, &rw) ? check_pending_row(x, &rw) : check_row(x, &rw)) ||
+	    store_row(x, &rw))
 		x->nomem = 1;
 	row_clear(&rw);
 }
@@ -1022,8 +1056,9 @@ static size_t read_header(rowctx *x, int *column_of_field)
 		x->col_of[column_of_field[i]] = (int)i;
 	}
 	for (c = 0; c < COL_COUNT; c++) {
-		if ((c == COL_ID || c == COL_TIMEZONE || (c == COL_AVAILABLE && !r->calendars)) &&
-		    x->col_of[c] < 0) {
+		int needed = c == COL_ID || (!r->pending_ok && (c == COL_TIMEZONE ||
+				 (c == COL_AVAILABLE && !r->calendars)));
+		if (needed && x->col_of[c] < 0) {
 			cv_errors_add(r->errs, CV_EDATA, &wh, 0,
 				      "missing required column \"%s\" in the header", column_names[c]);
 			r->failed = 1;
@@ -1100,8 +1135,8 @@ static int read_rows(rowctx *x)
 	return r->failed ? CV_EDATA : CV_OK;
 }
 
-int cv_roster_load_calendars(cv_roster **out, const char *path, const char *calendars,
-			     cv_errors *errs)
+static int load(cv_roster **out, const char *path, const char *calendars, int pending_ok,
+		cv_errors *errs)
 {
 	cv_roster *ro = NULL;
 	reader *r = NULL;
@@ -1122,6 +1157,7 @@ int cv_roster_load_calendars(cv_roster **out, const char *path, const char *cale
 		r->f = f;
 		r->path = path;
 		r->calendars = calendars;
+		r->pending_ok = pending_ok;
 		r->errs = errs;
 		r->line = 1;
 		r->col = 1;
@@ -1143,6 +1179,18 @@ int cv_roster_load_calendars(cv_roster **out, const char *path, const char *cale
 	}
 	*out = ro;
 	return CV_OK;
+}
+
+int cv_roster_load_calendars(cv_roster **out, const char *path, const char *calendars,
+			     cv_errors *errs)
+{
+	return load(out, path, calendars, 0, errs);
+}
+
+int Cv_roster_load_pending(cv_roster **out, const char *path, const char *calendars,
+			   cv_errors *errs)
+{
+	return load(out, path, calendars, 1, errs);
 }
 
 void cv_roster_free(cv_roster *roster)

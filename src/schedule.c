@@ -11,12 +11,15 @@
 #include "convene/calin.h"
 #include "convene/lp.h"
 #include "convene/schedule.h"
+#include "convene/store.h"
+#include <sys/stat.h>
 
 struct cv_schedule {
 	cv_course *course;
 	cv_roster *roster;
 	cv_grid *grid;
 	cv_plan *plan;
+	cv_responses *responses; /* with an answers database, else NULL */
 	int prepared;
 	size_t pins[CV_COUNT_MAX], npins;
 	uint8_t *excluded;       /* one flag per candidate, or NULL */
@@ -33,6 +36,33 @@ static double now(void)
 	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
+/*
+ * The students: the roster merged with the answers when the course has an
+ * answers database (convene/store.h), else the roster file alone.
+ */
+static int load_students(cv_schedule *s, cv_errors *errs)
+{
+	const cv_course *c = s->course;
+	cv_store *store = NULL;
+	struct stat sb;
+	int rc;
+
+	if (c->answers_path && stat(c->answers_path, &sb) == 0) {
+		rc = cv_store_open(&store, c->answers_path, c->id, CV_STORE_READONLY, errs);
+		if (!rc)
+			rc = cv_store_merge(&s->roster, &s->responses, c, store, errs);
+		cv_store_close(store);
+		return rc;
+	}
+	if (!c->roster_path) {
+		cv_where w = {c->path, 0, 0};
+		return cv_errors_add(errs, CV_EDATA, &w, 0, "nobody to plan for yet: the course has "
+				     "open enrolment and no answers database (%s); start convene "
+				     "serve and let students join", c->answers_path);
+	}
+	return cv_roster_load_calendars(&s->roster, c->roster_path, c->calendars_dir, errs);
+}
+
 int cv_schedule_load(cv_schedule **out, const char *path, cv_errors *errs)
 {
 	cv_schedule *s = calloc(1, sizeof(*s));
@@ -43,8 +73,7 @@ int cv_schedule_load(cv_schedule **out, const char *path, cv_errors *errs)
 		return CV_ENOMEM;
 	rc = cv_course_load(&s->course, path, errs);
 	if (!rc)
-		rc = cv_roster_load_calendars(&s->roster, s->course->roster_path,
-					      s->course->calendars_dir, errs);
+		rc = load_students(s, errs);
 	/* calendars/<id>.ics: busy time and VAVAILABILITY windows (a no-op without the key) */
 	if (!rc)
 		rc = cv_calin_apply_roster(s->roster, s->course, errs);
@@ -251,6 +280,11 @@ const cv_plan *cv_schedule_plan(const cv_schedule *s)
 	return s->plan;
 }
 
+const cv_responses *cv_schedule_responses(const cv_schedule *s)
+{
+	return s->responses;
+}
+
 void cv_schedule_free(cv_schedule *s)
 {
 	if (!s)
@@ -258,6 +292,7 @@ void cv_schedule_free(cv_schedule *s)
 	cv_plan_free(s->plan);
 	cv_grid_free(s->grid);
 	cv_roster_free(s->roster);
+	cv_responses_free(s->responses);
 	cv_course_free(s->course);
 	free(s->excluded);
 	free(s);

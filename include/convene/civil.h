@@ -10,6 +10,7 @@
 #ifndef CONVENE_CIVIL_H
 #define CONVENE_CIVIL_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include "error.h"
 
@@ -73,6 +74,12 @@ int cv_duration_parse(unsigned *out, const char *text,
 
 /* Format a day number as "YYYY-MM-DD" into buf (at least 11 bytes). */
 void cv_date_format(char *buf, size_t size, int32_t days);
+/*
+ * Format sorted ranges as cv_dates_parse() reads them ("2027-02-14;
+ * 2027-03-01..2027-03-05") into buf, always NUL-terminated; text that does
+ * not fit is cut at a whole range.
+ */
+void cv_dates_format(char *buf, size_t size, const cv_daterange *r, size_t n);
 /* Format a UTC instant as RFC 3339 "YYYY-MM-DDTHH:MM:SSZ" (buf >= 21 bytes). */
 void cv_instant_format(char *buf, size_t size, int64_t instant);
 

@@ -24,6 +24,16 @@ typedef enum cv_objective {
 	CV_OBJECTIVE_REACH = 1       /* maximise (reach, attendance, preferred) */
 } cv_objective;
 
+/* Who the students are. */
+typedef enum cv_enrol {
+	CV_ENROL_ROSTER = 0, /* the roster file's rows (and the answers they give) */
+	CV_ENROL_OPEN = 1    /* also anyone who enrols on the join page of `convene serve`;
+			      * the roster key is then optional */
+} cv_enrol;
+
+/* The answers database beside the course file: <course id> and this. */
+#define CV_COURSE_ANSWERS_SUFFIX ".answers.sqlite"
+
 /* Limits on what a course file may say. */
 #define CV_COURSE_FILE_MAX (1 << 20)  /* bytes */
 #define CV_COURSE_LINE_MAX 4096       /* bytes per line */
@@ -48,7 +58,7 @@ typedef struct cv_course {
 	int32_t start, end;     /* first and last day of the term (home zone), inclusive */
 	cv_daterange *holidays; /* sorted, merged */
 	size_t nholidays;
-	char *roster_path;      /* resolved against dir */
+	char *roster_path;      /* resolved against dir; NULL with enrol = open and no roster */
 	char *calendars_dir;    /* resolved against dir; NULL when absent */
 	char *uid_domain;       /* CV_COURSE_UID_DOMAIN_DEFAULT when absent */
 	char *join_url;         /* NULL when absent */
@@ -68,6 +78,10 @@ typedef struct cv_course {
 	unsigned alternative_due; /* minutes after the session ends */
 
 	unsigned roster_line;    /* where "roster =" was written, for diagnostics */
+
+	cv_enrol enrol;          /* [course] enrol = roster | open (default roster) */
+	char *answers_path;      /* [course] answers, resolved against dir; default
+				  * <dir>/<id>.answers.sqlite (read when it exists) */
 } cv_course;
 
 /*

@@ -136,6 +136,32 @@ int cv_plan_tally(cv_plan *plan);
  */
 int cv_plan_set_ranked(cv_plan *plan, const cv_grid *grid, const cv_solution *ranked, size_t n);
 
+/*
+ * What one student's availability would mean under a plan's sessions, the
+ * plan's decision rules unchanged (a section as cv_plan_build() assigns
+ * one; why each occurrence is missed), without solving again: what the web
+ * page tells a student while they paint their hours.  An opaque pair of a
+ * one-student roster and its plan.
+ */
+typedef struct cv_preview cv_preview;
+
+/*
+ * Preview `student` (its strings are copied; zone and avail must be set;
+ * the preview takes student->avail on success only) under the sessions of
+ * `plan` (borrowed: its course must outlive the preview).  Like
+ * cv_grid_build(), it asks the tz module about the student's zone: no other
+ * thread may use the tz module meanwhile.  Returns 0 with *out set (caller
+ * frees with cv_preview_free()), CV_EDATA (an id the roster refuses), or
+ * CV_ENOMEM.
+ */
+int cv_plan_preview(cv_preview **out, const cv_plan *plan, const cv_student *student);
+
+/* The one-student plan (borrowed until cv_preview_free()): student 0. */
+const cv_plan *cv_preview_plan(const cv_preview *preview);
+
+/* Free; NULL is a no-op. */
+void cv_preview_free(cv_preview *preview);
+
 /* English phrase for a miss reason ("you are away"), static. */
 const char *cv_miss_text(cv_miss miss);
 

@@ -26,6 +26,25 @@ int cv_report_json(FILE *f, const cv_plan *plan);
  */
 int cv_report_heatmap(FILE *f, const cv_plan *plan, const cv_grid *grid);
 
+/*
+ * What the plan means for one student (roster index `student`), in English
+ * and in the student's own time: how many of their sessions they can attend
+ * live, why they miss the others ("the 4 you miss are after your clocks
+ * change on 28 March"), and when their sessions are on their clock.  One
+ * line.  Returns 0, CV_EDATA for a student the plan does not have,
+ * CV_ENOMEM, or CV_EIO when writing fails.
+ */
+int cv_report_student_text(FILE *f, const cv_plan *plan, size_t student);
+
+/*
+ * The same as one JSON object: {"id", "timezone", "expected", "live",
+ * "missed": {"away", "busy", "clocks", "hours"}, "section" (null in series
+ * mode), "text" (cv_report_student_text()'s line), "occurrences": [{"start"
+ * (UTC, RFC 3339), "session", "date", "weekday", "time" (the student's wall
+ * clock), "live", "reason"}]}.  Returns as cv_report_student_text().
+ */
+int cv_report_student_json(FILE *f, const cv_plan *plan, size_t student);
+
 #ifdef __cplusplus
 }
 #endif

@@ -7,6 +7,7 @@
 #define CONVENE_ROSTER_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include "avail.h"
 #include "error.h"
 #include "tz.h"
@@ -106,6 +107,16 @@ int cv_roster_load_calendars(cv_roster **out, const char *path, const char *cale
 			     cv_errors *errs);
 /* Free the roster, its strings and every student's availability; NULL is a no-op. */
 void cv_roster_free(cv_roster *roster);
+
+/*
+ * Write the roster as a roster CSV that cv_roster_load() reads back to the
+ * same students: the header id,name,email,timezone,available,preferred,
+ * unavailable,locale,weight, fields quoted where RFC 4180 needs it, windows
+ * and dates as cv_windows_format() and cv_dates_format() write them.  Busy
+ * time from calendars is no column: it stays in the calendars.  Returns 0
+ * or CV_EIO.
+ */
+int cv_roster_write_csv(FILE *f, const cv_roster *roster);
 
 /* The student with exactly this id (letter case included), or NULL (borrowed). */
 const cv_student *cv_roster_find(const cv_roster *roster, const char *id);

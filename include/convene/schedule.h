@@ -21,6 +21,7 @@
 #include "plan.h"
 #include "roster.h"
 #include "solve.h"
+#include "store.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -47,7 +48,8 @@ typedef struct cv_schedule cv_schedule;
 
 /*
  * Read the course file at `path`, its roster and its students' calendars
- * (everything `convene check` validates).  Returns 0 with *out set (caller
+ * (everything `convene check` validates); when the course's answers
+ * database exists, the roster merged with the answers (cv_store_merge()).  Returns 0 with *out set (caller
  * frees with cv_schedule_free()), or CV_EDATA / CV_ENOINPUT / CV_ENOMEM with
  * every problem recorded in errs; warnings are recorded either way.
  */
@@ -93,6 +95,8 @@ const cv_course *cv_schedule_course(const cv_schedule *s);
 const cv_roster *cv_schedule_roster(const cv_schedule *s);
 const cv_grid *cv_schedule_grid(const cv_schedule *s);
 const cv_plan *cv_schedule_plan(const cv_schedule *s);
+/* Who answered and who is yet to (cv_store_merge()); NULL without an answers database. */
+const cv_responses *cv_schedule_responses(const cv_schedule *s);
 
 /* Free everything the schedule made; NULL is a no-op. */
 void cv_schedule_free(cv_schedule *s);

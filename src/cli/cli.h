@@ -21,6 +21,7 @@ typedef struct cli_options {
 	const char *export_lp;  /* --export-lp FILE: the model as a CPLEX-LP program */
 	const char *heatmap;    /* --heatmap FILE: the home week as an SVG heatmap */
 	int itip;               /* --itip: publish also DIR/itip/<id>-request|cancel.eml */
+	const char *student;    /* solve --student ID: what the plan means for that student */
 } cli_options;
 
 /* Seconds on a monotonic clock, for --stats. */
@@ -31,5 +32,8 @@ int cli_check(const cli_options *o);
 int cli_solve(const cli_options *o);
 int cli_publish(const cli_options *o);
 int cli_zones(const char *pattern);
+/* The commands that read their own arguments (argv[1] is the command);
+ * usage(why) reports a usage error and returns its exit code. */
+int cli_responses(int argc, char **argv, int (*usage)(const char *why));
 
 #endif

@@ -181,6 +181,18 @@ static int nobody(const loaded *l, const char *course)
 	return 1;
 }
 
+/* solve --student ID: that student's line (or object), CV_ENOTFOUND for an unknown id. */
+static int student_report(const loaded *l, const cli_options *o)
+{
+	const cv_roster *r = cv_schedule_roster(l->s);
+	const cv_student *st = cv_roster_find(r, o->student);
+
+	if (!st)
+		return CV_ENOTFOUND;
+	return o->json ? cv_report_student_json(stdout, l->plan, (size_t)(st - r->students))
+		       : cv_report_student_text(stdout, l->plan, (size_t)(st - r->students));
+}
+
 int cli_solve(const cli_options *o)
 {
 	loaded l;
@@ -193,7 +205,16 @@ int cli_solve(const cli_options *o)
 		unload(&l);
 		return code;
 	}
-	rc = o->json ? cv_report_json(stdout, l.plan) : cv_report_text(stdout, l.plan);
+	if (o->student)
+		rc = student_report(&l, o);
+	else
+		rc = o->json ? cv_report_json(stdout, l.plan) : cv_report_text(stdout, l.plan);
+	if (rc == CV_ENOTFOUND) {
+		fprintf(stderr, "convene: --student %s: no such student in %s\n", o->student,
+			o->course);
+		unload(&l);
+		return cv_exit_code(CV_EUSAGE);
+	}
 	if (!rc && fflush(stdout))
 		rc = CV_EIO;
 	if (o->stats)

@@ -20,7 +20,7 @@ enum {
 	OPT_JSON = 1 << 0, OPT_EXCLUDE = 1 << 1, OPT_EXPORT_LP = 1 << 2, OPT_TOP = 1 << 3,
 	OPT_STATS = 1 << 4, OPT_ITIP = 1 << 5, OPT_DRY_RUN = 1 << 6, OPT_QUIET = 1 << 7,
 	OPT_OUT = 1 << 8, OPT_TIME_LIMIT = 1 << 9, OPT_PIN = 1 << 10, OPT_HEATMAP = 1 << 11,
-	OPT_THREADS = 1 << 12
+	OPT_THREADS = 1 << 12, OPT_STUDENT = 1 << 13
 };
 #define OPT_SOLVING (OPT_EXCLUDE | OPT_EXPORT_LP | OPT_STATS | OPT_TIME_LIMIT | OPT_PIN | OPT_THREADS)
 
@@ -44,6 +44,7 @@ static const struct option {
 	{"--time-limit", NULL, OPT_TIME_LIMIT, "--time-limit needs a positive number of seconds"},
 	{"--pin", NULL, OPT_PIN, "--pin needs a slot like \"Tue 14:00\""},
 	{"--threads", NULL, OPT_THREADS, "--threads needs a number from 1 to 64"},
+	{"--student", NULL, OPT_STUDENT, "--student needs a student id"},
 };
 
 static int cli_publish_out(const cli_options *o);
@@ -70,12 +71,14 @@ static const command commands[] = {
 	 "convene check COURSE [--quiet]\n",
 	 "  check    validate the course file and roster; every problem as file:line:column\n",
 	 quiet_note, cli_check},
-	{"solve", OPT_SOLVING | OPT_JSON | OPT_TOP | OPT_HEATMAP | OPT_QUIET,
+	{"solve", OPT_SOLVING | OPT_JSON | OPT_TOP | OPT_HEATMAP | OPT_QUIET | OPT_STUDENT,
 	 "convene solve COURSE [--json] [--time-limit SECONDS] [--pin \"Tue 14:00\"]...\n"
 	 "                      [--exclude \"Fri\" | \"Mon 08:00-10:00\"]... [--top N] [--stats]\n"
-	 "                      [--export-lp FILE] [--heatmap FILE.svg] [--threads N] [--quiet]\n",
+	 "                      [--export-lp FILE] [--heatmap FILE.svg] [--threads N] [--quiet]\n"
+	 "                      [--student ID]\n",
 	 "  solve    choose the session times with proven optimal attendance and print the plan;\n"
-	 "           --heatmap: also the home week as an SVG heatmap of live students a week\n",
+	 "           --heatmap: also the home week as an SVG heatmap of live students a week;\n"
+	 "           --student: only what the plan means for that student, in their own time\n",
 	 quiet_note, cli_solve},
 	{"publish", OPT_SOLVING | OPT_OUT | OPT_DRY_RUN | OPT_ITIP | OPT_QUIET,
 	 "convene publish COURSE --out DIR [--dry-run] [--itip] [--time-limit SECONDS]\n"
@@ -88,6 +91,13 @@ static const command commands[] = {
 	{"zones", 0,
 	 "convene zones [PATTERN]\n",
 	 "  zones    list time-zone names matching PATTERN, or resolve one name\n",
+	 "", NULL},
+	{"responses", 0,
+	 "convene responses COURSE\n"
+	 "       convene responses export COURSE [--out FILE]\n"
+	 "       convene responses import COURSE FILE [--map \"Question text=column\"]...\n",
+	 "  responses who answered on the web page and who is yet to; export: the roster and\n"
+	 "           the answers as one roster CSV; import: a forms export into the answers\n",
 	 "", NULL},
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -162,6 +172,7 @@ static const char *set_option(cli_options *o, unsigned bit, const char *value)
 	case OPT_EXPORT_LP: o->export_lp = value; break;
 	case OPT_HEATMAP: o->heatmap = value; break;
 	case OPT_OUT: o->out = value; break;
+	case OPT_STUDENT: o->student = value; break;
 	case OPT_EXCLUDE:
 		if (o->nexcludes == sizeof(o->excludes) / sizeof(o->excludes[0]))
 			return "too many --exclude options";
@@ -237,6 +248,19 @@ static int cli_publish_out(const cli_options *o)
 	return o->out ? cli_publish(o) : usage("publish needs --out DIR");
 }
 
+/* The commands that read their own arguments: --help first, then theirs. */
+static int own_arguments(const command *cmd, int argc, char **argv)
+{
+	int i, rc;
+
+	for (i = 2; i < argc; i++)
+		if (is_help(argv[i]))
+			return command_help(cmd);
+	rc = cli_responses(argc, argv, usage);
+	cv_tz_cleanup();
+	return rc;
+}
+
 /* convene zones [PATTERN] */
 static int zones(const command *cmd, int argc, char **argv)
 {
@@ -282,7 +306,8 @@ int main(int argc, char **argv)
 		return usage(NULL);
 	}
 	if (!commands[c].run)
-		return zones(&commands[c], argc, argv);
+		return !strcmp(name, "zones") ? zones(&commands[c], argc, argv)
+					       : own_arguments(&commands[c], argc, argv);
 	memset(&o, 0, sizeof(o));
 	if ((rc = parse_args(&o, &commands[c], argc, argv)) >= 0)
 		return rc;
