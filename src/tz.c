@@ -722,6 +722,13 @@ static int city_hint(char *hint, size_t size, const char *name)
 	return 1;
 }
 
+/* The hint for an unknown name with no suggestion. */
+static void generic_hint(char *hint, size_t size, const char *name)
+{
+	snprintf(hint, size, "unknown time zone \"%s\"; use an IANA name such as "
+		 "America/New_York or Europe/London (`convene zones` lists them)", name);
+}
+
 static void suggest_hint(char *hint, size_t size, const char *name)
 {
 	struct suggest s = {{NULL, NULL, NULL}, 0, 99};
@@ -754,8 +761,7 @@ static void suggest_hint(char *hint, size_t size, const char *name)
 				 name, s.best[0], s.best[1], s.best[2]);
 		return;
 	}
-	snprintf(hint, size, "unknown time zone \"%s\"; use an IANA name such as "
-		 "America/New_York or Europe/London (`convene zones` lists them)", name);
+	generic_hint(hint, size, name);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1019,6 +1025,99 @@ static int refuse(char *hint, size_t hint_size, const char *fmt, ...)
 	return CV_EDATA;
 }
 
+/* Unknown names, remembered. */
+
+/*
+ * Looking up an unknown name is slow: a case-insensitive pass over the
+ * names, the Windows names and ICU's exemplar cities, then an edit-distance
+ * search over all of them (about 0.7 ms).  A roster of 10^5 rows that all
+ * misspell one zone, or a calendar with 20,000 TZIDs that name no zone,
+ * would pay that per row, so each distinct unknown name is looked up once
+ * and its hint remembered (at most UNKNOWN_MEMO_MAX names, in a sorted
+ * array), and only the first SUGGEST_MAX distinct names of a run get the
+ * did-you-mean search at all: a file with more distinct misspellings than
+ * that is no longer typing mistakes, and later ones get the generic hint.
+ */
+#define UNKNOWN_MEMO_MAX 4096
+#define SUGGEST_MAX 256
+
+struct unknown {
+	char *name;
+	char *hint; /* what cv_zone_lookup() writes for it; NULL until a caller asks */
+};
+
+static struct {
+	struct unknown *v;
+	size_t n, cap;
+	size_t searched; /* did-you-mean searches made */
+} memo;
+
+static int unknown_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct unknown *)a)->name, ((const struct unknown *)b)->name);
+}
+
+static struct unknown *memo_find(const char *name)
+{
+	struct unknown key = {(char *)name, NULL};
+	return memo.n ? bsearch(&key, memo.v, memo.n, sizeof(*memo.v), unknown_cmp) : NULL;
+}
+
+/* Remember a name; without room or memory it is only not remembered (NULL). */
+static struct unknown *memo_add(const char *name)
+{
+	size_t i;
+	char *copy;
+
+	if (memo.n == UNKNOWN_MEMO_MAX || Cv_array_ensure(memo.v, memo.cap, memo.n + 1) ||
+	    !(copy = strdup(name)))
+		return NULL;
+	for (i = memo.n; i > 0 && strcmp(memo.v[i - 1].name, name) > 0; i--)
+		memo.v[i] = memo.v[i - 1];
+	memo.v[i].name = copy;
+	memo.v[i].hint = NULL;
+	memo.n++;
+	return &memo.v[i];
+}
+
+static void memo_free(void)
+{
+	size_t i;
+	for (i = 0; i < memo.n; i++) {
+		free(memo.v[i].name);
+		free(memo.v[i].hint);
+	}
+	free(memo.v);
+	memset(&memo, 0, sizeof(memo));
+}
+
+/*
+ * The end of cv_zone_lookup() for a name nothing resolves (u: its memo
+ * entry, or NULL): the hint, searched for once per name and only when a
+ * caller wants one.
+ */
+static int unknown_name(struct unknown *u, const char *name, char *hint, size_t hint_size)
+{
+	char h[CV_ZONE_HINT_MAX];
+
+	if (!u)
+		u = memo_add(name);
+	if (!hint || !hint_size)
+		return CV_EDATA;
+	if (u && u->hint)
+		return refuse(hint, hint_size, "%s", u->hint);
+	if (memo.searched < SUGGEST_MAX) {
+		memo.searched++;
+		if (!city_hint(h, sizeof(h), name))
+			suggest_hint(h, sizeof(h), name);
+	} else {
+		generic_hint(h, sizeof(h), name);
+	}
+	if (u)
+		u->hint = strdup(h); /* without memory: searched again next time */
+	return refuse(hint, hint_size, "%s", h);
+}
+
 /* Skip the blanks around a name: moves *name past the leading ones and
  * returns the length without the trailing ones. */
 static size_t trim_name(const char **name)
@@ -1037,6 +1136,7 @@ int cv_zone_lookup(const cv_zone **out, const char *name, char *hint, size_t hin
 {
 	char buf[NAME_MAX_LEN + 1], iana[NAME_MAX_LEN + 1];
 	const struct refusal *r;
+	struct unknown *u;
 	struct zname *e;
 	size_t len, i;
 	int32_t off;
@@ -1066,6 +1166,8 @@ int cv_zone_lookup(const cv_zone **out, const char *name, char *hint, size_t hin
 			      buf, r->use);
 
 	e = find_exact(buf);
+	if (!e && (u = memo_find(buf)))
+		return unknown_name(u, buf, hint, hint_size);
 	if (!e) {
 		/* Accept a case-insensitive match, under its proper spelling. */
 		for (i = 0; i < tz.n && !e; i++)
@@ -1097,9 +1199,7 @@ int cv_zone_lookup(const cv_zone **out, const char *name, char *hint, size_t hin
 				return zone_get(out, e->canon, hint, hint_size);
 		}
 	}
-	if (hint && hint_size && !city_hint(hint, hint_size, buf))
-		suggest_hint(hint, hint_size, buf);
-	return CV_EDATA;
+	return unknown_name(NULL, buf, hint, hint_size);
 }
 
 int cv_zone_refused(const char *name, char *hint, size_t hint_size)
@@ -1245,6 +1345,7 @@ void cv_tz_cleanup(void)
 	tz.zones = NULL;
 	tz.nzones = tz.zcap = 0;
 	free_exemplars(); /* before the names it borrows */
+	memo_free();
 	free_names();
 	icaltimezone_free_builtin_timezones();
 	u_cleanup();

@@ -586,6 +586,39 @@ static int teardown(void **state)
 	return 0;
 }
 
+/*
+ * An unknown name is searched for once: asked again (with or without a
+ * hint buffer) it gets the same hint.  Only the first 256 distinct unknown
+ * names of a process get a did-you-mean search; later ones the generic
+ * hint, and a name remembered before keeps its suggestion.  (Runs last:
+ * it uses up the process's searches.)
+ */
+static void test_unknown_names_searched_once_and_capped(void **state)
+{
+	char h1[CV_ZONE_HINT_MAX], h2[CV_ZONE_HINT_MAX], name[64];
+	const cv_zone *z;
+	int i;
+
+	(void)state;
+	assert_int_equal(cv_zone_lookup(&z, "America/New_Yrok", NULL, 0), CV_EDATA);
+	assert_int_equal(cv_zone_lookup(&z, "America/New_Yrok", h1, sizeof(h1)), CV_EDATA);
+	assert_non_null(strstr(h1, "did you mean America/New_York?"));
+	assert_int_equal(cv_zone_lookup(&z, "America/New_Yrok", h2, sizeof(h2)), CV_EDATA);
+	assert_string_equal(h1, h2);
+	for (i = 0; i < 300; i++) {
+		snprintf(name, sizeof(name), "Qq/Zz%d", i);
+		assert_int_equal(cv_zone_lookup(&z, name, h2, sizeof(h2)), CV_EDATA);
+	}
+	assert_int_equal(cv_zone_lookup(&z, "Europe/Lodnon", h2, sizeof(h2)), CV_EDATA);
+	assert_null(strstr(h2, "did you mean"));
+	assert_non_null(strstr(h2, "use an IANA name"));
+	assert_int_equal(cv_zone_lookup(&z, "America/New_Yrok", h2, sizeof(h2)), CV_EDATA);
+	assert_string_equal(h1, h2);
+	/* Good names still resolve. */
+	assert_int_equal(cv_zone_lookup(&z, "Europe/London", NULL, 0), CV_OK);
+	assert_int_equal(cv_zone_lookup(&z, "europe/london", NULL, 0), CV_OK);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -621,6 +654,7 @@ int main(void)
 		cmocka_unit_test(test_posix_rule_forms),
 		cmocka_unit_test(test_posix_rule_rejects_garbage),
 		cmocka_unit_test(test_tzif_rejects_malformed_files),
+		cmocka_unit_test(test_unknown_names_searched_once_and_capped),
 	};
 	return cmocka_run_group_tests(tests, NULL, teardown);
 }
