@@ -13,6 +13,7 @@
 
 #include "array_int.h"
 #include "calin_int.h"
+#include "error_int.h"
 #include "utf8_int.h"
 
 /* ---------------------------------------------------------------------- */
@@ -68,6 +69,53 @@ static int lookup_tzid(const cv_zone **z, const char *tzid, char *hint, size_t s
 	return rc;
 }
 
+static int badzone_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct badzone *)a)->tzid, ((const struct badzone *)b)->tzid);
+}
+
+/* 1 (and one more use counted) when `tzid` is an unknown TZID already reported. */
+static int seen_bad(ctx *x, const char *tzid)
+{
+	struct badzone key = {(char *)tzid, 0, 0}, *b;
+
+	b = x->nbad ? bsearch(&key, x->bad, x->nbad, sizeof(*x->bad), badzone_cmp) : NULL;
+	if (!b)
+		return 0;
+	b->uses++;
+	x->failed = 1;
+	return 1;
+}
+
+/* Track a newly reported unknown TZID; without room or memory it is only not tracked. */
+static void note_bad(ctx *x, const char *tzid, size_t diag)
+{
+	size_t i;
+	char *copy;
+
+	if (x->nbad == CV_CALIN_BADZONES_MAX || Cv_array_ensure(x->bad, x->capbad, x->nbad + 1) ||
+	    !(copy = strdup(tzid)))
+		return;
+	for (i = x->nbad; i > 0 && strcmp(x->bad[i - 1].tzid, tzid) > 0; i--)
+		x->bad[i] = x->bad[i - 1];
+	x->bad[i] = (struct badzone){copy, 1, diag};
+	x->nbad++;
+}
+
+void Cv_calin_finish_badzones(ctx *x)
+{
+	size_t i;
+
+	for (i = 0; i < x->nbad; i++) {
+		if (x->bad[i].uses > 1)
+			Cv_errors_append(x->errs, x->bad[i].diag,
+					 " (used %zu times in this calendar, reported once)",
+					 x->bad[i].uses);
+		free(x->bad[i].tzid);
+	}
+	free(x->bad);
+}
+
 /*
  * The zone of a time value of property p: UTC for 'Z', its TZID, else the
  * student's zone (floating and DATE values).  Reports an unknown TZID.
@@ -89,13 +137,17 @@ static int zone_of(const cv_zone **z, ctx *x, int comp, icalproperty *p, struct 
 		*z = x->zone;
 		return CV_OK;
 	}
+	if (seen_bad(x, tzid))
+		return CV_EDATA;
 	hint[0] = '\0';
 	rc = lookup_tzid(z, tzid, hint, sizeof(hint));
 	if (rc == CV_ENOMEM)
 		return rc;
 	if (rc) {
+		size_t diag = cv_errors_count(x->errs);
 		Cv_calin_err_prop(x, comp, icalproperty_get_property_name(p), tzid,
 				  "unknown TZID: %s", Cv_zone_problem(msg, sizeof(msg), tzid, hint));
+		note_bad(x, tzid, diag);
 		return CV_EDATA;
 	}
 	return CV_OK;
@@ -211,12 +263,9 @@ static int64_t end_of(const ends *e, const cv_zone *zone, int64_t wall, int64_t 
 	}
 }
 
-/* 1 for a SECONDLY, MINUTELY or HOURLY rule with no BY parts. */
-static int plain_rule(const struct icalrecurrencetype *r)
+/* 1 for a rule with no BY parts. */
+static int no_by_parts(const struct icalrecurrencetype *r)
 {
-	if (r->freq != ICAL_SECONDLY_RECURRENCE && r->freq != ICAL_MINUTELY_RECURRENCE &&
-	    r->freq != ICAL_HOURLY_RECURRENCE)
-		return 0;
 	return r->by_second[0] == ICAL_RECURRENCE_ARRAY_MAX &&
 	       r->by_minute[0] == ICAL_RECURRENCE_ARRAY_MAX &&
 	       r->by_hour[0] == ICAL_RECURRENCE_ARRAY_MAX &&
@@ -229,63 +278,115 @@ static int plain_rule(const struct icalrecurrencetype *r)
 }
 
 /*
- * The iterator runs in floating time: it must never see a zone.  So UNTIL
- * moves to the wall clock of the DTSTART zone, and to DTSTART's value type.
+ * The length of one period of the rule's FREQ times its INTERVAL, in
+ * floating seconds, for the frequencies whose period has one length
+ * (SECONDLY to WEEKLY); 0 for MONTHLY and YEARLY.
  */
-static void float_until(struct icalrecurrencetype *r, const tval *ds)
+static int64_t fixed_period(const struct icalrecurrencetype *r)
 {
-	int64_t uw;
+	int64_t unit;
 
-	if (icaltime_is_null_time(r->until))
-		return;
-	if (icaltime_is_utc(r->until))
-		uw = cv_zone_to_wall(ds->zone, wall_of(r->until));
-	else
-		uw = wall_of(r->until);
-	if (r->until.is_date && !ds->is_date)
-		uw += CV_DAY_SECONDS - 1; /* through the end of that day */
-	r->until = float_of(uw, ds->is_date);
+	switch (r->freq) {
+	case ICAL_SECONDLY_RECURRENCE: unit = 1; break;
+	case ICAL_MINUTELY_RECURRENCE: unit = CV_MINUTE_SECONDS; break;
+	case ICAL_HOURLY_RECURRENCE: unit = CV_HOUR_SECONDS; break;
+	case ICAL_DAILY_RECURRENCE: unit = CV_DAY_SECONDS; break;
+	case ICAL_WEEKLY_RECURRENCE: unit = 7 * (int64_t)CV_DAY_SECONDS; break;
+	default: return 0;
+	}
+	return unit * (r->interval > 0 ? r->interval : 1);
 }
 
 /*
- * Where to start iterating rule r from DTSTART wall time `start`, to reach
- * wall time `first`.  A sub-daily rule that began long ago would take
- * millions of steps to reach the term: start it at its last instance before
- * `first` instead, a whole number of periods on (in floating time, so
- * exact).  Only for plain rules (no COUNT, no BY parts), whose instances are
- * exactly DTSTART + k * period; icalrecur_iterator_set_start() is not used,
- * it loses the INTERVAL phase.
+ * How many periods of the rule lie in the floating range [a, b]: what
+ * libical's iterator steps through between them, whether or not a step
+ * yields an instance.
  */
-static int64_t rule_start(const struct icalrecurrencetype *r, int64_t start, int64_t first)
+static int64_t periods_between(const struct icalrecurrencetype *r, int64_t a, int64_t b)
 {
-	int64_t period;
+	int64_t period = fixed_period(r), months;
+	int ya, yb;
+	unsigned ma, mb, d;
 
-	if (r->count != 0 || start >= first || !plain_rule(r))
-		return start;
-	period = (int64_t)(r->interval > 0 ? r->interval : 1) *
-		 (r->freq == ICAL_SECONDLY_RECURRENCE   ? 1
-		  : r->freq == ICAL_MINUTELY_RECURRENCE ? CV_MINUTE_SECONDS
-							: CV_HOUR_SECONDS);
-	return start + (first - start) / period * period;
+	if (b < a)
+		return 0;
+	if (period)
+		return (b - a) / period + 1;
+	cv_civil_from_days(&ya, &ma, &d, cv_day_of(a));
+	cv_civil_from_days(&yb, &mb, &d, cv_day_of(b));
+	months = ((int64_t)yb - ya) * 12 + ((int64_t)mb - ma);
+	if (r->freq == ICAL_YEARLY_RECURRENCE)
+		months /= 12;
+	return months / (r->interval > 0 ? r->interval : 1) + 1;
 }
 
-/* Expand the RRULE p of a component starting at ds into `out` (walls in ds's zone). */
-static int expand_rrule(ctx *x, int comp, icalproperty *p, const tval *ds, int64_t margin,
-			cands *out)
+static int too_many_steps(ctx *x, int comp)
 {
-	struct icalrecurrencetype r = icalproperty_get_rrule(p);
+	Cv_calin_err_prop(x, comp, "RRULE", NULL,
+		 "expanding the RRULEs of this calendar up to the end of the term takes more than "
+		 "%d steps", CV_CALIN_STEPS_MAX);
+	return CV_EDATA;
+}
+
+/* Push the wall time of one instance; a DATE-valued one is the day it falls in, once. */
+static int push_instance(cands *out, int64_t w, int is_date)
+{
+	if (is_date) {
+		w = (int64_t)cv_day_of(w) * CV_DAY_SECONDS;
+		if (out->n && out->v[out->n - 1].wall == w)
+			return CV_OK;
+	}
+	return cand_push(out, w, INT64_MIN);
+}
+
+/*
+ * A rule with no BY parts and a fixed period: its instances are exactly
+ * start + k * period (floating time), k < COUNT, up to `limit`, so they are
+ * computed, from the last one before `first` on, without libical.  A COUNT
+ * rule that ends before the term costs nothing.
+ */
+static int expand_plain(ctx *x, int comp, const struct icalrecurrencetype *r, int64_t start,
+			int64_t first, int64_t limit, int is_date, cands *out)
+{
+	int64_t period = fixed_period(r), k = 0, w;
+	int rc;
+
+	if (start < first)
+		k = (first - start) / period;
+	for (; r->count <= 0 || k < r->count; k++) {
+		w = start + k * period;
+		if (w > limit)
+			break;
+		if (++x->steps > CV_CALIN_STEPS_MAX)
+			return too_many_steps(x, comp);
+		if ((rc = push_instance(out, w, is_date)))
+			return rc;
+	}
+	return CV_OK;
+}
+
+/*
+ * Run libical's iterator over rule r (without COUNT: `count` instances at
+ * most when it is positive) from floating `start` up to `limit`, which it
+ * is given as UNTIL, so that a rule that yields nothing for a long time
+ * (FREQ=MINUTELY;BYMONTH=2;BYMONTHDAY=30;COUNT=5) still ends there.  The
+ * periods it may step through are counted before it starts, the steps it
+ * took when it ends.  `is_date`: the rule steps DATE values; `days`: each
+ * instance is the day it falls in (push_instance()).
+ */
+static int expand_iter(ctx *x, int comp, struct icalrecurrencetype r, int64_t start,
+		       int64_t limit, int count, int is_date, int days, cands *out)
+{
+	int64_t prev = INT64_MIN, taken = 0, stop = limit;
 	icalrecur_iterator *it;
 	struct icaltimetype t;
-	int64_t last = cv_zone_to_wall(ds->zone, x->to) + margin, start;
 	int rc = CV_OK;
 
-	if (r.freq == ICAL_NO_RECURRENCE) {
-		Cv_calin_err_prop(x, comp, "RRULE", NULL, "RRULE cannot be parsed (no FREQ)");
-		return CV_EDATA;
-	}
-	float_until(&r, ds);
-	start = rule_start(&r, ds->wall, cv_zone_to_wall(ds->zone, x->from) - margin);
-	it = icalrecur_iterator_new(r, float_of(start, ds->is_date));
+	if (periods_between(&r, start, limit) > CV_CALIN_STEPS_MAX - (int64_t)x->steps)
+		return too_many_steps(x, comp);
+	r.count = 0;
+	r.until = float_of(limit, is_date);
+	it = icalrecur_iterator_new(r, float_of(start, is_date));
 	if (!it) {
 		Cv_calin_err_prop(x, comp, "RRULE", NULL, "RRULE cannot be expanded from this DTSTART");
 		return CV_EDATA;
@@ -293,20 +394,102 @@ static int expand_rrule(ctx *x, int comp, icalproperty *p, const tval *ds, int64
 	for (t = icalrecur_iterator_next(it); !icaltime_is_null_time(t);
 	     t = icalrecur_iterator_next(it)) {
 		int64_t w = wall_of(t);
-		if (w > last)
+		if (w > limit)
 			break;
-		if (++x->steps > CV_CALIN_STEPS_MAX) {
-			Cv_calin_err_prop(x, comp, "RRULE", NULL,
-					  "the RRULEs of this calendar have more than %d instances "
-					  "before the end of the term", CV_CALIN_STEPS_MAX);
-			rc = CV_EDATA;
+		if (w <= prev)
+			continue; /* a DATE repeated by a sub-daily rule */
+		if (count > 0 && taken == count) {
+			stop = w;
 			break;
 		}
-		if ((rc = cand_push(out, w, INT64_MIN)))
+		taken++;
+		prev = w;
+		if (periods_between(&r, start, w) + taken > CV_CALIN_STEPS_MAX - (int64_t)x->steps) {
+			rc = too_many_steps(x, comp);
+			break;
+		}
+		if ((rc = push_instance(out, w, days)))
 			break;
 	}
 	icalrecur_iterator_free(it);
+	x->steps += (size_t)(periods_between(&r, start, stop) + taken);
 	return rc;
+}
+
+/*
+ * Expand the RRULE p of a component starting at ds into `out` (walls in
+ * ds's zone): every instance up to the end of the span (plus `margin`),
+ * from the last period before the span on where the rule allows.
+ *
+ * The cost is bounded by the term, not by the rule (issue 16): libical's
+ * iterator costs about 2 us per period it steps through, whether or not
+ * the period yields an instance, and a rule such as FREQ=SECONDLY;BYHOUR=9
+ * or one no date satisfies would otherwise run for minutes.  So the
+ * iterator never runs past the end of the span (a COUNT rule is run
+ * without its COUNT, which yields the same instances in the same order,
+ * and stopped after COUNT of them); a rule without COUNT whose period has
+ * one length starts at its last period before the span; a rule with no BY
+ * parts is computed without libical (expand_plain()); and the periods the
+ * iterator steps through and the instances it yields are counted against
+ * CV_CALIN_STEPS_MAX for the whole file before they are taken.
+ */
+static int expand_rrule(ctx *x, int comp, icalproperty *p, const tval *ds, int64_t margin,
+			cands *out)
+{
+	struct icalrecurrencetype r = icalproperty_get_rrule(p);
+	int64_t last = cv_zone_to_wall(ds->zone, x->to) + margin, limit = last, first, start;
+	int64_t period = fixed_period(&r);
+
+	if (r.freq == ICAL_NO_RECURRENCE) {
+		Cv_calin_err_prop(x, comp, "RRULE", NULL, "RRULE cannot be parsed (no FREQ)");
+		return CV_EDATA;
+	}
+	/* RFC 5545 forbids COUNT with UNTIL; libical's iterator yields nothing for it. */
+	if (r.count > 0 && !icaltime_is_null_time(r.until))
+		return CV_OK;
+	/*
+	 * The iterator runs in floating time: it must never see a zone (with
+	 * one, libical asks ICU, whose tzdata is stale).  So UNTIL moves to
+	 * the wall clock of the DTSTART zone, and to the DTSTART's value type.
+	 */
+	if (!icaltime_is_null_time(r.until)) {
+		int64_t uw;
+		if (icaltime_is_utc(r.until))
+			uw = cv_zone_to_wall(ds->zone, wall_of(r.until));
+		else
+			uw = wall_of(r.until);
+		if (r.until.is_date && !ds->is_date)
+			uw += CV_DAY_SECONDS - 1; /* through the end of that day */
+		if (uw < limit)
+			limit = uw;
+	}
+	start = ds->wall;
+	first = cv_zone_to_wall(ds->zone, x->from) - margin;
+	if (period && no_by_parts(&r))
+		return expand_plain(x, comp, &r, start, first, limit, ds->is_date, out);
+	/*
+	 * A DAILY or WEEKLY rule without COUNT depends only on the phase of its
+	 * periods: it starts at its last period before the span, a whole number
+	 * of periods on (in floating time, so exact; the time of day and the
+	 * weekday stay DTSTART's).  icalrecur_iterator_set_start() is not used,
+	 * it loses the INTERVAL phase.  A sub-daily rule with BY parts is not
+	 * moved: from a start its BY parts do not select, libical's iterator
+	 * keeps the start's minutes and seconds for its first instances
+	 * (FREQ=SECONDLY;BYHOUR=20 from 19:55:30 begins at 20:55:30), which
+	 * is harmless only at DTSTART itself.
+	 */
+	if (r.count <= 0 && period && period % CV_DAY_SECONDS == 0 && start < first)
+		start += (first - start) / period * period;
+	if (limit < start)
+		return CV_OK;
+	/*
+	 * A sub-daily rule on a DATE: libical steps its own clock through the
+	 * day and repeats the date; step a DATE-TIME from midnight instead, and
+	 * keep the days its instances fall in.
+	 */
+	if (ds->is_date && period % CV_DAY_SECONDS)
+		return expand_iter(x, comp, r, start, limit, r.count, 0, 1, out);
+	return expand_iter(x, comp, r, start, limit, r.count, ds->is_date, ds->is_date, out);
 }
 
 static int excluded(const exset *ex, int64_t at, int64_t wall)

@@ -46,6 +46,21 @@ typedef struct scomp {
 	size_t begin;   /* its BEGIN sline */
 } scomp;
 
+/*
+ * An unknown TZID is reported once, at its first use, with how often the
+ * file uses it: a calendar that names one bad zone 20,000 times gets one
+ * line and one zone lookup, not 20,000 (issue 16).  At most
+ * CV_CALIN_BADZONES_MAX distinct names are tracked; beyond that each use
+ * is reported as met.
+ */
+#define CV_CALIN_BADZONES_MAX 1024
+
+struct badzone {
+	char *tzid;
+	size_t uses;
+	size_t diag; /* the index of its diagnostic in x->errs */
+};
+
 /* Reading one calendar file. */
 typedef struct ctx {
 	const char *path;
@@ -66,6 +81,8 @@ typedef struct ctx {
 	int mapped;             /* libical's tree matched the scan */
 	size_t ninstances;
 	size_t steps;           /* recurrence steps taken, all rules */
+	struct badzone *bad;    /* unknown TZIDs met, sorted by name */
+	size_t nbad, capbad;
 } ctx;
 
 /* A component of libical's tree, and its index in the scan. */
@@ -115,6 +132,8 @@ void Cv_calin_err_prop(ctx *x, int comp, const char *name, const char *needle,
 int Cv_calin_get_time(tval *out, ctx *x, int comp, icalproperty *p, struct icaltimetype t);
 /* Add a DURATION: days and weeks on the wall clock of `zone`, the rest exact. */
 int64_t Cv_calin_add_duration(const cv_zone *zone, int64_t wall, struct icaldurationtype d);
+/* Say how often each unknown TZID was used, in its one diagnostic; free the list. */
+void Cv_calin_finish_badzones(ctx *x);
 /*
  * The union of the counting instances (counts[i] != 0) of group[0..n) (the
  * VEVENTs of a file, the AVAILABLEs of a VAVAILABILITY) within the span,

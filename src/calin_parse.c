@@ -330,6 +330,7 @@ out:
 	if (root)
 		icalcomponent_free(root);
 	free(copy);
+	Cv_calin_finish_badzones(&x);
 	free(x.buf);
 	free(x.lines);
 	free(x.comps);

@@ -1,4 +1,6 @@
 /* error.c - result codes and the diagnostics list. */
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -106,6 +108,21 @@ void cv_errors_warn(cv_errors *errs, const cv_where *where, unsigned col_offset,
 	va_list ap;
 	va_start(ap, fmt);
 	cv_errors_addv(errs, CV_OK, where, col_offset, fmt, ap);
+	va_end(ap);
+}
+
+void Cv_errors_append(cv_errors *errs, size_t i, const char *fmt, ...)
+{
+	cv_error *e;
+	size_t used;
+	va_list ap;
+
+	if (!errs || i >= errs->kept.size)
+		return;
+	e = errs->kept.ptr[i];
+	used = strlen(e->message);
+	va_start(ap, fmt);
+	vsnprintf(e->message + used, sizeof(e->message) - used, fmt, ap);
 	va_end(ap);
 }
 

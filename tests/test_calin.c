@@ -656,6 +656,175 @@ static void test_roster_calendar_that_cannot_be_read_is_an_error(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
+/* ---------------------------------------------------------------------- */
+/* Costs bounded by the term (issue 16)                                      */
+
+/* One VEVENT (DTSTART line, extra lines) in a calendar, parsed over the 2027 span. */
+static int parse_event(cv_calin **out, cv_errors *errs, const char *dtstart, const char *rest)
+{
+	char text[4096];
+	snprintf(text, sizeof(text),
+		 "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\nBEGIN:VEVENT\r\n"
+		 "UID:x@t\r\nDTSTAMP:20270101T000000Z\r\n%s\r\n%sEND:VEVENT\r\nEND:VCALENDAR\r\n",
+		 dtstart, rest);
+	return cv_calin_parse(out, text, strlen(text), "t.ics", zone("UTC"), SPAN_2027, errs);
+}
+
+static cv_calin *event_ok(const char *dtstart, const char *rest)
+{
+	cv_errors *errs = NULL;
+	cv_calin *c = NULL;
+	int rc;
+
+	assert_int_equal(cv_errors_new(&errs), CV_OK);
+	rc = parse_event(&c, errs, dtstart, rest);
+	if (rc)
+		cv_errors_print(errs, stderr);
+	assert_int_equal(rc, CV_OK);
+	cv_errors_free(errs);
+	return c;
+}
+
+/*
+ * A rule without BY parts is computed, not stepped (FREQ=SECONDLY;COUNT=10^9
+ * costs nothing): the same instances as libical steps.
+ */
+static void test_plain_count_rule_is_computed_into_the_term(void **state)
+{
+	/* Every 10080 minutes (7 days) from Monday 2026-06-01 09:00Z, a 30-minute event. */
+	cv_calin *a = event_ok("DTSTART:20260601T090000Z",
+			       "DURATION:PT30M\r\nRRULE:FREQ=MINUTELY;INTERVAL=10080;COUNT=1000000000\r\n");
+	/* The same instances, stepped by libical as a weekly rule. */
+	cv_calin *b = event_ok("DTSTART:20260601T090000Z",
+			       "DURATION:PT30M\r\nRRULE:FREQ=WEEKLY;COUNT=1000000000;BYDAY=MO\r\n");
+	const cv_interval *va, *vb;
+	size_t na, nb, i;
+
+	(void)state;
+	va = cv_calin_busy(a, &na);
+	vb = cv_calin_busy(b, &nb);
+	assert_int_equal(na, 16); /* the Mondays from 2027-01-11 to 2027-04-26 */
+	assert_int_equal(na, nb);
+	for (i = 0; i < na; i++) {
+		assert_int_equal(va[i].start, vb[i].start);
+		assert_int_equal(va[i].end, vb[i].end);
+	}
+	assert_int_equal(va[0].start, test_utc(2027, 1, 11, 9, 0));
+	cv_calin_free(a);
+	cv_calin_free(b);
+}
+
+/* A COUNT rule whose last instance comes before the term adds nothing. */
+static void test_count_rule_ending_before_term_adds_nothing(void **state)
+{
+	cv_calin *c = event_ok("DTSTART:20200101T000000Z",
+			       "DURATION:PT1S\r\nRRULE:FREQ=SECONDLY;COUNT=100000000\r\n");
+	size_t n;
+
+	(void)state;
+	(void)cv_calin_busy(c, &n);
+	assert_int_equal(n, 0);
+	cv_calin_free(c);
+}
+
+/* A rule that must step every second of the term is refused at its RRULE, not run for minutes. */
+static void test_rule_stepping_past_the_cap_is_refused(void **state)
+{
+	cv_errors *errs = NULL;
+	cv_calin *c = NULL;
+	const cv_error *e;
+
+	(void)state;
+	assert_int_equal(cv_errors_new(&errs), CV_OK);
+	assert_int_equal(parse_event(&c, errs, "DTSTART:20270101T000000Z",
+				     "DURATION:PT1S\r\nRRULE:FREQ=SECONDLY;BYHOUR=9\r\n"),
+			 CV_EDATA);
+	assert_null(c);
+	e = cv_errors_get(errs, 0);
+	assert_non_null(e);
+	assert_int_equal(e->line, 9);
+	assert_non_null(strstr(e->message, "300000 steps"));
+	cv_errors_free(errs);
+}
+
+/* The same rule, ended by UNTIL two days into the span, is expanded: 09:00-10:00 each day. */
+static void test_sub_daily_rule_with_by_parts_within_the_cap(void **state)
+{
+	cv_calin *c = event_ok("DTSTART:20270109T090000Z",
+			       "DURATION:PT1S\r\nRRULE:FREQ=SECONDLY;BYHOUR=9;UNTIL=20270110T235959Z\r\n");
+	const cv_interval *v;
+	size_t n;
+
+	(void)state;
+	v = cv_calin_busy(c, &n);
+	assert_int_equal(n, 2);
+	assert_int_equal(v[0].start, test_utc(2027, 1, 9, 9, 0));
+	assert_int_equal(v[0].end, test_utc(2027, 1, 9, 10, 0));
+	assert_int_equal(v[1].start, test_utc(2027, 1, 10, 9, 0));
+	cv_calin_free(c);
+}
+
+/* COUNT with BY parts no date satisfies: libical would search for ever; it ends at the span. */
+static void test_count_rule_no_date_satisfies_ends(void **state)
+{
+	cv_calin *c = event_ok("DTSTART:20270401T000000Z",
+			       "DURATION:PT1M\r\nRRULE:FREQ=MINUTELY;BYMONTH=2;BYMONTHDAY=30;COUNT=5\r\n");
+	const cv_interval *v;
+	size_t n;
+
+	(void)state;
+	v = cv_calin_busy(c, &n); /* DTSTART itself only */
+	assert_int_equal(n, 1);
+	assert_int_equal(v[0].start, test_utc(2027, 4, 1, 0, 0));
+	cv_calin_free(c);
+}
+
+/* A sub-daily rule on a DATE makes busy the days its instances fall in (as libical read it). */
+static void test_sub_daily_rule_on_date_busies_days(void **state)
+{
+	cv_calin *c = event_ok("DTSTART;VALUE=DATE:20270301", "RRULE:FREQ=HOURLY;INTERVAL=25;COUNT=3\r\n");
+	const cv_interval *v;
+	size_t n;
+
+	(void)state;
+	v = cv_calin_busy(c, &n); /* hours 0, 25 and 50: 1, 2 and 3 March */
+	assert_int_equal(n, 1);
+	assert_int_equal(v[0].start, test_utc(2027, 3, 1, 0, 0));
+	assert_int_equal(v[0].end, test_utc(2027, 3, 4, 0, 0));
+	cv_calin_free(c);
+}
+
+/* 500 events naming one unknown zone: one diagnostic, at the first, with the count. */
+static void test_unknown_tzid_reported_once_with_count(void **state)
+{
+	size_t cap = 500 * 160 + 200, len = 0, i;
+	char *text = malloc(cap);
+	cv_errors *errs = NULL;
+	cv_calin *c = NULL;
+	const cv_error *e;
+
+	(void)state;
+	assert_non_null(text);
+	len += (size_t)snprintf(text + len, cap - len,
+				"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\n");
+	for (i = 0; i < 500; i++)
+		len += (size_t)snprintf(text + len, cap - len,
+					"BEGIN:VEVENT\r\nUID:e%zu@t\r\nDTSTART;TZID=Europe/Berln:"
+					"20270201T090000\r\nDURATION:PT1H\r\nEND:VEVENT\r\n", i);
+	len += (size_t)snprintf(text + len, cap - len, "END:VCALENDAR\r\n");
+	assert_int_equal(cv_errors_new(&errs), CV_OK);
+	assert_int_equal(cv_calin_parse(&c, text, len, "t.ics", zone("UTC"), SPAN_2027, errs),
+			 CV_EDATA);
+	assert_int_equal(cv_errors_count(errs), 1);
+	e = cv_errors_get(errs, 0);
+	assert_int_equal(e->line, 6);
+	assert_int_equal(e->column, 14);
+	assert_non_null(strstr(e->message, "did you mean Europe/Berlin?"));
+	assert_non_null(strstr(e->message, "used 500 times"));
+	cv_errors_free(errs);
+	free(text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -684,6 +853,13 @@ int main(void)
 		cmocka_unit_test(test_roster_missing_calendar_names_the_row),
 		cmocka_unit_test(test_grid_counts_calendar_availability),
 		cmocka_unit_test(test_roster_calendar_without_vavailability),
+		cmocka_unit_test(test_plain_count_rule_is_computed_into_the_term),
+		cmocka_unit_test(test_count_rule_ending_before_term_adds_nothing),
+		cmocka_unit_test(test_rule_stepping_past_the_cap_is_refused),
+		cmocka_unit_test(test_sub_daily_rule_with_by_parts_within_the_cap),
+		cmocka_unit_test(test_count_rule_no_date_satisfies_ends),
+		cmocka_unit_test(test_sub_daily_rule_on_date_busies_days),
+		cmocka_unit_test(test_unknown_tzid_reported_once_with_count),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	cv_tz_cleanup();

@@ -76,7 +76,18 @@ extern "C" {
 #define CV_CALIN_LINE_MAX 65536             /* bytes per unfolded content line */
 #define CV_CALIN_COMPONENTS_MAX 20000       /* components per file */
 #define CV_CALIN_INSTANCES_MAX 200000       /* expanded instances per file, within the span */
-#define CV_CALIN_STEPS_MAX 1000000          /* recurrence steps per file (COUNT rules step from DTSTART) */
+#define CV_CALIN_STEPS_MAX 300000           /* recurrence steps per file (see below) */
+/*
+ * A recurrence step is one period of a rule's FREQ (a second for SECONDLY
+ * ... a year for YEARLY, times INTERVAL) stepped through up to the end of
+ * the span, or one instance yielded there; the steps of all rules of a
+ * file count against CV_CALIN_STEPS_MAX, and a rule that could step past
+ * it is refused before a step is taken (libical costs about 2 us a step,
+ * so a file costs about a second at most).  Expansion never goes past
+ * the span: a rule without COUNT starts at its last period before the
+ * span, one without BY parts is computed rather than stepped, and one that
+ * ends before the span costs nothing.
+ */
 
 /* What one calendar file says about one student, within a UTC span. */
 typedef struct cv_calin cv_calin;
