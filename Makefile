@@ -12,6 +12,11 @@ PKGS      = libical icu-uc icu-i18n inih sqlite3
 WARN      = -std=c11 -Wall -Wextra -Werror
 ifeq ($(SAN),1)
 OPT       = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+else ifeq ($(SAN),fuzz)
+# The library as the libFuzzer harnesses link it (clang only): coverage for
+# the fuzzer, ASan and UBSan, every finding fatal.
+OPT       = -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer \
+	    -fno-sanitize-recover=all
 else
 OPT       = -O2 -g
 endif
@@ -25,19 +30,21 @@ LIB_SRC   = $(sort $(wildcard src/*.c))
 CLI_SRC   = $(sort $(wildcard src/cli/*.c))
 TEST_SRC  = $(sort $(wildcard tests/test_*.c))
 TZ_SRC    = $(sort $(wildcard tzdata-tests/*.c))
+FUZZ_SRC  = $(sort $(wildcard fuzz/fuzz_*.c))
 LIB_OBJ   = $(LIB_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ   = $(CLI_SRC:%.c=$(BUILD)/%.o)
 TEST_BIN  = $(TEST_SRC:%.c=$(BUILD)/%)
 TZ_BIN    = $(TZ_SRC:%.c=$(BUILD)/%)
+FUZZ_BIN  = $(FUZZ_SRC:fuzz/%.c=$(BUILD)/%)
 # Each compile also writes which headers it read (-MMD; -MP: a removed header
 # is no error), included below, so a changed header rebuilds exactly what uses it.
 DEPFLAGS  = -MMD -MP
-DEP_FILES = $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_BIN:=.d) $(TZ_BIN:=.d)
+DEP_FILES = $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_BIN:=.d) $(TZ_BIN:=.d) $(FUZZ_BIN:=.d)
 DEPS_OK   = build/.deps-build
 TDEPS_OK  = build/.deps-test
 
 .PHONY: all test unit-test tztest check-asan demo install uninstall clean bench deps test-deps \
-	check campus deb container
+	check campus deb container fuzz fuzzers fuzz-merge fuzz-seed
 
 # NO_DEPS=1: never run scripts/deps.sh.  For package builds (debian/rules):
 # Build-Depends already hold every dependency, and a build chroot has no root
@@ -53,11 +60,11 @@ all: $(BUILD)/convene $(BUILD)/libconvene.a
 # First build on a fresh machine: install (as root) or name the missing Debian
 # packages.  A test goal checks the test list (which holds the build list) at
 # once, so a fresh machine is told every missing package in one apt-get line.
-DEPS_SET  = $(if $(filter test unit-test tztest check,$(MAKECMDGOALS)),test,build)
+DEPS_SET  = $(if $(filter test unit-test tztest check fuzz fuzz-merge fuzz-seed,$(MAKECMDGOALS)),test,build)
 $(DEPS_OK):
 	@$(DEPS_SH) $(DEPS_SET)
 	@mkdir -p build && touch $@
-$(TDEPS_OK): $(DEPS_OK)
+$(TDEPS_OK): $(DEPS_OK) scripts/deps.sh
 	@$(DEPS_SH) test
 	@mkdir -p build && touch $@
 deps: ; @scripts/deps.sh build
@@ -91,13 +98,43 @@ $(BUILD)/tzdata-tests/%: tzdata-tests/%.c $(BUILD)/tzdata-tests/%.d $(BUILD)/lib
 	$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -MF $@.d -MT $@ -o $@ $< $(BUILD)/libconvene.a $(LIBS)
 	@touch $@
 
+$(BUILD)/fuzz_%: fuzz/fuzz_%.c $(BUILD)/fuzz_%.d $(BUILD)/libconvene.a | $(TDEPS_OK)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer $(DEPFLAGS) -MF $@.d -MT $@ -o $@ $< \
+		$(BUILD)/libconvene.a $(LIBS)
+	@touch $@
+
+# libFuzzer harnesses for every reader (fuzz/README.md), built with clang in
+# $(FUZZ_BUILD).  `make fuzz` runs each for FUZZ_SECS seconds (FUZZ_JOBS at a
+# time) from its corpus in fuzz/corpus/; `make fuzz-merge` folds what a run
+# found into that corpus, minimised, and `make fuzz-seed` the seeds of
+# fuzz/seeds.sh (tests/data, examples/).  `make test` runs each for FUZZ_TEST_SECS.
+FUZZ_CC        ?= clang-14
+FUZZ_BUILD     ?= $(BUILD)/fuzz
+FUZZ_SECS      ?= 60
+FUZZ_JOBS      ?= 1
+FUZZ_TEST_SECS ?= 20
+fuzzers: $(TDEPS_OK)
+	@$(MAKE) --no-print-directory BUILD=$(FUZZ_BUILD) CC=$(FUZZ_CC) SAN=fuzz \
+		$(FUZZ_SRC:fuzz/%.c=$(FUZZ_BUILD)/%)
+
+fuzz: fuzzers
+	@fuzz/run.sh -j $(FUZZ_JOBS) $(FUZZ_BUILD) $(FUZZ_SECS)
+
+fuzz-merge: fuzzers
+	@fuzz/run.sh --merge $(FUZZ_BUILD)
+
+fuzz-seed: all fuzzers
+	@fuzz/seeds.sh $(FUZZ_BUILD)/found && fuzz/run.sh --merge $(FUZZ_BUILD)
+
 # Everything: unit and integration tests on the -O2 build, the same under
 # ASan/UBSan, then the time-zone conformance suite.  The last line is
 # "N passed, N failed".
 test: $(TDEPS_OK)
 	@$(MAKE) --no-print-directory all $(TEST_BIN) $(TZ_BIN)
 	@$(MAKE) --no-print-directory BUILD=$(BUILD)/asan SAN=1 all $(TEST_BIN:$(BUILD)/%=$(BUILD)/asan/%)
-	@tests/run.sh $(BUILD) $(BUILD)/asan
+	@$(MAKE) --no-print-directory fuzzers
+	@FUZZ_BUILD=$(FUZZ_BUILD) FUZZ_SECS=$(FUZZ_TEST_SECS) tests/run.sh $(BUILD) $(BUILD)/asan
 
 # The tests of the -O2 build only (unit, integration, tzdata conformance), not
 # the ASan/UBSan rerun: what the Debian package runs at build time

@@ -1,6 +1,7 @@
 #!/bin/sh
 # Run every test and print one closing line "N passed, N failed".
 #   tests/run.sh BUILD [ASAN_BUILD]   unit + integration on each build, tzdata-tests once
+#                                     (and fuzz/run.sh once when FUZZ_BUILD is set)
 #   tests/run.sh --unit-only BUILD    cmocka unit tests only
 #   tests/run.sh --tz-only BUILD      the time-zone conformance suite only
 set -u
@@ -62,6 +63,11 @@ for build in "$@"; do
 		for s in tzdata-tests/*.sh; do
 			[ -f "$s" ] && run_script sh "$s" "$build"
 		done
+	fi
+	# The libFuzzer harnesses, once, when the Makefile built them (make test
+	# sets FUZZ_BUILD and FUZZ_SECS; make check, for the Debian package, does not).
+	if [ "$mode" = all ] && [ "$build" = "$first" ] && [ -n "${FUZZ_BUILD:-}" ]; then
+		run_script fuzz/run.sh -j "${FUZZ_JOBS:-2}" "$FUZZ_BUILD" "${FUZZ_SECS:-20}"
 	fi
 done
 echo "$passed passed, $failed failed"
