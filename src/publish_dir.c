@@ -612,6 +612,35 @@ static int split_dir(cv_publish *pub, const char *dir, cv_errors *errs)
 	return pub->staging ? CV_OK : CV_ENOMEM;
 }
 
+/* open() of the lock file failed with `err`: say why, a link in the way plainly. */
+static int lock_failed(const cv_publish *pub, int err, cv_errors *errs)
+{
+	struct stat st;
+	cv_where w = {pub->lockpath, 0, 0};
+
+	if (err == ELOOP && lstat(pub->lockpath, &st) == 0 && S_ISLNK(st.st_mode))
+		return cv_errors_add(errs, CV_ECANTCREAT, &w, 0,
+				     "is a symbolic link; the lock file is never opened through a "
+				     "link (remove it)");
+	return fail_errno(errs, CV_ECANTCREAT, pub->lockpath, "cannot open the lock file", err);
+}
+
+/* The lock file just opened must be a regular file.  Returns 0 or CV_ECANTCREAT. */
+static int check_lock(cv_publish *pub, cv_errors *errs)
+{
+	struct stat st;
+	cv_where w = {pub->lockpath, 0, 0};
+
+	if (fstat(pub->lockfd, &st) < 0)
+		return fail_errno(errs, CV_ECANTCREAT, pub->lockpath, "cannot open the lock file",
+				  errno);
+	if (!S_ISREG(st.st_mode))
+		return cv_errors_add(errs, CV_ECANTCREAT, &w, 0,
+				     "is not a regular file; convene locks only a file of its own "
+				     "(remove it)");
+	return CV_OK;
+}
+
 int cv_publish_open(cv_publish **out, const char *dir, cv_errors *errs)
 {
 	cv_publish *pub = calloc(1, sizeof(*pub));
@@ -624,12 +653,19 @@ int cv_publish_open(cv_publish **out, const char *dir, cv_errors *errs)
 	rc = split_dir(pub, dir, errs);
 	if (rc)
 		goto fail;
-	pub->lockfd = open(pub->lockpath, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	/*
+	 * Never through a link (a link planted at DIR.lock would make convene
+	 * create or lock a file wherever it points), never waiting on a FIFO,
+	 * and only a regular file.
+	 */
+	pub->lockfd = open(pub->lockpath,
+			   O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0644);
 	if (pub->lockfd < 0) {
-		rc = fail_errno(errs, CV_ECANTCREAT, pub->lockpath, "cannot create the lock file",
-				errno);
+		rc = lock_failed(pub, errno, errs);
 		goto fail;
 	}
+	if ((rc = check_lock(pub, errs)))
+		goto fail;
 	/* flock locks belong to the open file description: a second open() conflicts too. */
 	if (flock(pub->lockfd, LOCK_EX | LOCK_NB) < 0) {
 		cv_where w = {pub->lockpath, 0, 0};
@@ -682,12 +718,13 @@ int cv_publish_open_dry(cv_publish **out, const char *dir, cv_errors *errs)
 	 * (or one is only starting: its switch is atomic, so at worst this
 	 * report compares some files with the set before it and some after).
 	 */
-	pub->lockfd = open(pub->lockpath, O_RDONLY | O_CLOEXEC);
+	pub->lockfd = open(pub->lockpath, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	if (pub->lockfd < 0 && errno != ENOENT) {
-		rc = fail_errno(errs, CV_ECANTCREAT, pub->lockpath, "cannot open the lock file",
-				errno);
+		rc = lock_failed(pub, errno, errs);
 		goto fail;
 	}
+	if (pub->lockfd >= 0 && (rc = check_lock(pub, errs)))
+		goto fail;
 	/* Shared: dry runs do not exclude each other, a real run excludes them. */
 	if (pub->lockfd >= 0 && flock(pub->lockfd, LOCK_SH | LOCK_NB) < 0) {
 		cv_where w = {pub->lockpath, 0, 0};

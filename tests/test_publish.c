@@ -886,6 +886,38 @@ static void test_readers_never_see_a_mix_of_two_sets(void **state)
 	assert_string_equal(slurp(at(f, "out/a")), "60");
 }
 
+/* ---- the lock file (issue 16, 4) ---- */
+
+/* A symbolic link at DIR.lock is never followed: nothing is created where it points. */
+static void test_a_link_at_the_lock_is_refused_and_creates_nothing(void **state)
+{
+	fx *f = *state;
+	cv_publish *pub = NULL;
+	cv_errors *errs = NULL;
+
+	assert_int_equal(symlink(at(f, "elsewhere"), f->lock), 0);
+	assert_int_equal(cv_errors_new(&errs), CV_OK);
+	assert_int_equal(cv_publish_open(&pub, f->dir, errs), CV_ECANTCREAT);
+	assert_non_null(strstr(cv_errors_get(errs, 0)->message, "symbolic link"));
+	assert_string_equal(cv_errors_get(errs, 0)->file, f->lock);
+	assert_false(exists(at(f, "elsewhere")));
+	assert_int_equal(cv_publish_open_dry(&pub, f->dir, NULL), CV_ECANTCREAT);
+	assert_string_equal(listing(f->root), "out.lock");
+	cv_errors_free(errs);
+}
+
+/* A FIFO at DIR.lock is refused at once, by a real run and a dry run alike. */
+static void test_a_fifo_at_the_lock_is_refused_without_waiting(void **state)
+{
+	fx *f = *state;
+	cv_publish *pub = NULL;
+
+	assert_int_equal(mkfifo(f->lock, 0600), 0);
+	assert_int_equal(cv_publish_open(&pub, f->dir, NULL), CV_ECANTCREAT);
+	assert_int_equal(cv_publish_open_dry(&pub, f->dir, NULL), CV_ECANTCREAT);
+	assert_string_equal(listing(f->root), "out.lock");
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -923,6 +955,8 @@ int main(void)
 		T(test_parent_that_is_a_file_cannot_be_created),
 		T(test_parent_not_writable_cannot_be_created),
 		T(test_readers_never_see_a_mix_of_two_sets),
+		T(test_a_link_at_the_lock_is_refused_and_creates_nothing),
+		T(test_a_fifo_at_the_lock_is_refused_without_waiting),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
