@@ -297,7 +297,7 @@ static char *reader(char *str, int num, void *stream)
 		st->line_len -= 3;
 	}
 	if (st->line_len > CV_COURSE_LINE_MAX) {
-		cv_where w = {st->path, st->lineno, 0};
+		cv_where w = {st->path, st->lineno, CV_COURSE_LINE_MAX + 1}; /* the first byte too many */
 		cv_errors_add(st->errs, CV_EDATA, &w, 0, "line is longer than %d bytes",
 			      CV_COURSE_LINE_MAX);
 		fail(st, CV_EDATA);

@@ -57,8 +57,11 @@ size_t Cv_text_check(const char *s, size_t n, int allow_space_ctl, const char **
 				i++;
 				continue;
 			}
-			*what = c == '\t' ? "tab character" : c == '\n' || c == '\r'
-				? "line break" : "control character";
+			*what = c == '\t'   ? "tab character"
+				: c == '\r' ? "carriage return without a line feed (old Mac "
+					      "line ends? save the file with LF or CRLF line ends)"
+				: c == '\n' ? "line break"
+					    : "control character";
 			return i;
 		}
 		len = Cv_utf8_seq(u + i, n - i);

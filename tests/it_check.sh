@@ -72,7 +72,7 @@ check 65 bad_course_id.ini 1 2:8
 check 65 bad_course_id_long.ini 1 2:6
 check 65 bad_course_values.ini 6 7:21 8:12 17:22 18:19 21:7 22:9
 check 65 bad_course_utf8.ini 4 3:12 9:11 12:10 11
-check 65 bad_course_longline.ini 1 7
+check 65 bad_course_longline.ini 1 7:4097
 check 65 bad_course_utf16.ini 1 ""
 check 66 no_such_course.ini 1 ""
 

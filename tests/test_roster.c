@@ -345,7 +345,7 @@ static void test_control_characters_and_line_breaks(void **state)
 	EXPECT_AT(path, CV_EDATA,
 		  {2, 8, "line break"},
 		  {4, 7, "tab character"},
-		  {5, 10, "line break"},
+		  {5, 10, "carriage return without a line feed"},
 		  {6, 4, "control character"},
 		  {7, 6, "Unicode line or paragraph separator"},
 		  {8, 4, "bidirectional control character"},
