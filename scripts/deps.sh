@@ -3,7 +3,7 @@
 # Usage: scripts/deps.sh build|test|bench|deb
 set -u
 build="gcc make pkg-config libical-dev libicu-dev libinih-dev libsqlite3-dev libmicrohttpd-dev tzdata"
-test="$build libcmocka-dev python3 python3-icalendar python3-recurring-ical-events python3-yaml coinor-cbc groff-base strace"
+test="$build libcmocka-dev python3 python3-icalendar python3-recurring-ical-events python3-yaml coinor-cbc groff-base strace clang-14 libclang-rt-14-dev valgrind time"
 bench="$build coinor-cbc python3 time nodejs"
 deb="$test dpkg-dev debhelper devscripts lintian fakeroot git"
 case "${1:-build}" in
