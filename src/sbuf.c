@@ -29,15 +29,27 @@ void Cv_sb_str(sbuf *b, const char *s)
 void Cv_sb_printf(sbuf *b, const char *fmt, ...)
 {
 	char tmp[CV_SB_PRINTF_MAX];
-	va_list ap;
+	va_list ap, again;
 	int n;
 
 	va_start(ap, fmt);
+	va_copy(again, ap);
 	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		return;
-	Cv_sb_add(b, tmp, (size_t)n < sizeof(tmp) ? (size_t)n : sizeof(tmp) - 1);
+	if (n < 0) {
+		b->oom = 1; /* no output to give: fail loudly rather than drop it */
+	} else if ((size_t)n < sizeof(tmp)) {
+		Cv_sb_add(b, tmp, (size_t)n);
+	} else if (!b->oom) {
+		/* Longer than the stack buffer: formatted again, straight into b. */
+		if (Cv_array_ensure(b->p, b->cap, b->len + (size_t)n + 1)) {
+			b->oom = 1;
+		} else {
+			vsnprintf(b->p + b->len, (size_t)n + 1, fmt, again);
+			b->len += (size_t)n;
+		}
+	}
+	va_end(again);
 }
 
 static int is_blank(char c)

@@ -18,7 +18,12 @@ typedef struct sbuf {
 void Cv_sb_add(sbuf *b, const char *s, size_t n);
 /* Append a NUL-terminated string. */
 void Cv_sb_str(sbuf *b, const char *s);
-/* Append printf output; one call writes at most CV_SB_PRINTF_MAX - 1 bytes. */
+/*
+ * Append printf output, of any length: up to CV_SB_PRINTF_MAX - 1 bytes it
+ * is formatted on the stack, longer output is formatted again into the
+ * buffer (it was cut there once, and a SEQUENCE ledger line with a long
+ * UID lost its number; found by fuzz/fuzz_published.c).
+ */
 #define CV_SB_PRINTF_MAX 512
 void Cv_sb_printf(sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

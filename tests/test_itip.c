@@ -855,6 +855,37 @@ static int teardown(void **state)
 	return 0;
 }
 
+/*
+ * A UID longer than the formatter's stack buffer keeps its SEQUENCE in the
+ * text form: the line was once cut at 511 bytes, tab and number lost, and
+ * the next run read the ledger without it (fuzz/fuzz_published.c found it).
+ */
+static void test_ledger_keeps_a_long_uid(void **state)
+{
+	char uid[700], line[800], *text = NULL, *again = NULL;
+	cv_itip_ledger *l = NULL, *r = NULL;
+	size_t len = 0, len2 = 0;
+	int seq = 0;
+
+	(void)state;
+	memset(uid, 'u', sizeof(uid) - 1);
+	uid[sizeof(uid) - 1] = '\0';
+	snprintf(line, sizeof(line), "%s\t5\n", uid);
+	assert_int_equal(cv_itip_ledger_new(&l, line, strlen(line)), CV_OK);
+	assert_int_equal(cv_itip_ledger_format(&text, &len, l), CV_OK);
+	assert_non_null(strstr(text, line));
+	assert_int_equal(cv_itip_ledger_new(&r, text, len), CV_OK);
+	assert_int_equal(Cv_itip_ledger_get(&seq, r, uid), CV_OK);
+	assert_int_equal(seq, 5);
+	assert_int_equal(cv_itip_ledger_format(&again, &len2, r), CV_OK);
+	assert_int_equal(len, len2);
+	assert_memory_equal(text, again, len);
+	free(text);
+	free(again);
+	cv_itip_ledger_free(l);
+	cv_itip_ledger_free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -871,6 +902,7 @@ int main(void)
 		cmocka_unit_test(test_organizer_added_when_missing),
 		cmocka_unit_test(test_bad_calendars_refused),
 		cmocka_unit_test(test_recipients_list),
+		cmocka_unit_test(test_ledger_keeps_a_long_uid),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, teardown);
 	icaltimezone_free_builtin_timezones();
