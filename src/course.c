@@ -38,6 +38,7 @@ enum key {
 	K_ID, K_TITLE, K_TIMEZONE, K_START, K_END, K_HOLIDAYS, K_ROSTER, K_CALENDARS,
 	K_UID_DOMAIN, K_JOIN_URL, K_ENROL, K_ANSWERS,
 	K_MODE, K_COUNT, K_DURATION, K_GRANULARITY, K_WINDOW, K_MIN_GAP, K_OBJECTIVE,
+	K_MIN_SHARE, K_CAPACITY, K_EVERY, K_FIRST,
 	K_URL, K_AVAILABLE_AFTER,
 	K_TASK, K_DUE,
 	K_NKEYS
@@ -67,6 +68,10 @@ static const struct keydef {
 	[K_WINDOW] = {"window", SEC_SESSIONS, 1},
 	[K_MIN_GAP] = {"min-gap", SEC_SESSIONS, 0},
 	[K_OBJECTIVE] = {"objective", SEC_SESSIONS, 0},
+	[K_MIN_SHARE] = {"min-share", SEC_SESSIONS, 0},
+	[K_CAPACITY] = {"capacity", SEC_SESSIONS, 0},
+	[K_EVERY] = {"every", SEC_SESSIONS, 0},
+	[K_FIRST] = {"first", SEC_SESSIONS, 0},
 	[K_URL] = {"url", SEC_RECORDING, 0},
 	[K_AVAILABLE_AFTER] = {"available-after", SEC_RECORDING, 0},
 	[K_TASK] = {"task", SEC_ALTERNATIVE, 0},
@@ -99,6 +104,7 @@ typedef struct state {
 	cv_course *c;
 	cv_errors *errs;
 	int failed;           /* CV_EDATA or CV_ENOMEM once anything went wrong */
+	unsigned nlengths;    /* session lengths the duration key listed (0: one) */
 } state;
 
 static void fail(state *st, int code)
@@ -451,6 +457,58 @@ static void set_duration(state *st, const cv_where *w, const char *v, unsigned *
 	*out = m;
 }
 
+/* "60m", or a series' lengths one per session: "90m, 60m". */
+static void set_durations(state *st, const cv_where *w, const char *v)
+{
+	cv_course *c = st->c;
+	const char *p = v;
+	unsigned n = 0, i, longest = 0, same = 1;
+
+	if (!strchr(v, ',')) {
+		set_duration(st, w, v, &c->duration);
+		return;
+	}
+	for (;;) {
+		const char *comma = strchr(p, ',');
+		size_t len = comma ? (size_t)(comma - p) : strlen(p);
+		char one[64];
+		cv_where at = *w;
+		unsigned m;
+		while (len && (*p == ' ' || *p == '\t')) {
+			p++;
+			len--;
+		}
+		at.column = w->column + (unsigned)(p - v);
+		if (n == CV_COUNT_MAX) {
+			cv_errors_add(st->errs, CV_EDATA, &at, 0,
+				      "at most %d session lengths (one per session of the series)",
+				      CV_COUNT_MAX);
+			fail(st, CV_EDATA);
+			return;
+		}
+		if (len >= sizeof(one))
+			len = sizeof(one) - 1;
+		memcpy(one, p, len);
+		one[len] = '\0';
+		if (cv_duration_parse(&m, one, &at, st->errs)) {
+			fail(st, CV_EDATA);
+			return;
+		}
+		c->durations[n++] = m;
+		if (!comma)
+			break;
+		p = comma + 1;
+	}
+	for (i = 0; i < n; i++) {
+		if (c->durations[i] > longest)
+			longest = c->durations[i];
+		same &= c->durations[i] == c->durations[0];
+	}
+	c->duration = longest;
+	c->ndurations = same ? 0 : n; /* one length written n times is just that length */
+	st->nlengths = n;
+}
+
 /* One of a fixed set of words; returns its index or -1 after reporting. */
 static int set_word(state *st, const cv_where *w, const char *v, const char *key,
 		    const char *const *words)
@@ -464,9 +522,12 @@ static int set_word(state *st, const cv_where *w, const char *v, const char *key
 	if (near)
 		cv_errors_add(st->errs, CV_EDATA, w, 0, "unknown %s \"%s\"; did you mean %s?", key, v,
 			      near);
-	else
+	else if (!words[2])
 		cv_errors_add(st->errs, CV_EDATA, w, 0, "unknown %s \"%s\"; use %s or %s", key, v,
 			      words[0], words[1]);
+	else
+		cv_errors_add(st->errs, CV_EDATA, w, 0, "unknown %s \"%s\"; use %s, %s or %s", key,
+			      v, words[0], words[1], words[2]);
 	fail(st, CV_EDATA);
 	return -1;
 }
@@ -489,9 +550,66 @@ static void set_date(state *st, const cv_where *w, const char *v, int32_t *out)
 	*out = d;
 }
 
+/* "2w": sessions every N-th week, 1 <= N <= CV_EVERY_MAX. */
+static void set_every(state *st, const cv_where *w, const char *v)
+{
+	unsigned long n = 0;
+	size_t i = 0;
+
+	while (v[i] >= '0' && v[i] <= '9' && n <= CV_EVERY_MAX)
+		n = n * 10 + (unsigned long)(v[i++] - '0');
+	while (v[i] >= '0' && v[i] <= '9')
+		i++;
+	if (!i || v[i] != 'w' || v[i + 1]) {
+		cv_errors_add(st->errs, CV_EDATA, w, (unsigned)(i && v[i] != 'w' ? i : 0),
+			      "every must be a whole number of weeks like 2w (a week of live session, "
+			      "a week of work on one's own), got \"%s\"", v);
+		fail(st, CV_EDATA);
+	} else if (n < 1) {
+		cv_errors_add(st->errs, CV_EDATA, w, 0,
+			      "every must be at least 1w (sessions every week), got %s", v);
+		fail(st, CV_EDATA);
+	} else if (n > CV_EVERY_MAX) {
+		cv_errors_add(st->errs, CV_EDATA, w, 0,
+			      "every can be at most %uw (CV_EVERY_MAX: a session a year), got %s",
+			      CV_EVERY_MAX, v);
+		fail(st, CV_EDATA);
+	} else {
+		st->c->every = (unsigned)n;
+	}
+}
+
+/* "50%": a whole percentage from 1 to 100. */
+static void set_share(state *st, const cv_where *w, const char *v, unsigned *out)
+{
+	char digits[16];
+	size_t n = 0, i = 0;
+	unsigned pct;
+
+	while (v[i] >= '0' && v[i] <= '9' && n + 1 < sizeof(digits))
+		digits[n++] = v[i++];
+	digits[n] = '\0';
+	while (v[i] == ' ' || v[i] == '\t')
+		i++;
+	if (!n || v[i] != '%' || v[i + 1] || parse_uint(&pct, digits)) {
+		cv_errors_add(st->errs, CV_EDATA, w, (unsigned)(n && v[i] != '%' ? i : 0),
+			      "min-share must be a whole percentage like 50%%, got \"%s\"", v);
+		fail(st, CV_EDATA);
+		return;
+	}
+	if (pct < 1 || pct > 100) {
+		cv_errors_add(st->errs, CV_EDATA, w, 0,
+			      "min-share must be from 1%% to 100%% of the occurrences a student is "
+			      "expected at, got %u%%", pct);
+		fail(st, CV_EDATA);
+		return;
+	}
+	*out = pct;
+}
+
 static void set_value(state *st, int k, const cv_where *w, const char *v)
 {
-	static const char *const modes[] = {"sections", "series", NULL};
+	static const char *const modes[] = {"sections", "series", "rotation", NULL};
 	static const char *const objectives[] = {"attendance", "reach", NULL};
 	static const char *const enrols[] = {"roster", "open", NULL};
 	cv_course *c = st->c;
@@ -570,7 +688,7 @@ static void set_value(state *st, int k, const cv_where *w, const char *v)
 	case K_MODE:
 		r = set_word(st, w, v, "mode", modes);
 		if (r >= 0)
-			c->mode = r ? CV_MODE_SERIES : CV_MODE_SECTIONS;
+			c->mode = r == 2 ? CV_MODE_ROTATION : r ? CV_MODE_SERIES : CV_MODE_SECTIONS;
 		break;
 	case K_COUNT: {
 		unsigned n;
@@ -581,8 +699,9 @@ static void set_value(state *st, int k, const cv_where *w, const char *v)
 			fail(st, CV_EDATA);
 		} else if (n < 1 || n > CV_COUNT_MAX) {
 			cv_errors_add(st->errs, CV_EDATA, w, 0,
-				      "count must be from 1 to %d sessions a week, got %u",
-				      CV_COUNT_MAX, n);
+				      "count must be from 1 to %d sessions a week (CV_COUNT_MAX: proving a "
+				      "plan optimal grows steeply with the count; for more students "
+				      "per time raise capacity), got %u", CV_COUNT_MAX, n);
 			fail(st, CV_EDATA);
 		} else {
 			c->count = n;
@@ -590,7 +709,7 @@ static void set_value(state *st, int k, const cv_where *w, const char *v)
 		break;
 	}
 	case K_DURATION:
-		set_duration(st, w, v, &c->duration);
+		set_durations(st, w, v);
 		break;
 	case K_GRANULARITY:
 		set_duration(st, w, v, &c->granularity);
@@ -612,6 +731,24 @@ static void set_value(state *st, int k, const cv_where *w, const char *v)
 		r = set_word(st, w, v, "objective", objectives);
 		if (r >= 0)
 			c->objective = r ? CV_OBJECTIVE_REACH : CV_OBJECTIVE_ATTENDANCE;
+		break;
+	case K_MIN_SHARE:
+		set_share(st, w, v, &c->min_share);
+		break;
+	case K_CAPACITY:
+		if (parse_uint(&c->capacity, v) || c->capacity < 1 || c->capacity > CV_CAPACITY_MAX) {
+			cv_errors_add(st->errs, CV_EDATA, w, 0,
+				      "capacity must be a whole number of students from 1 to %d, got \"%s\"",
+				      CV_CAPACITY_MAX, v);
+			fail(st, CV_EDATA);
+			c->capacity = 0;
+		}
+		break;
+	case K_EVERY:
+		set_every(st, w, v);
+		break;
+	case K_FIRST:
+		set_date(st, w, v, &c->first);
 		break;
 	case K_URL:
 		if (!check_url(st, w, v))
@@ -795,6 +932,12 @@ static void mark_windows(uint8_t *open, const cv_window *w, size_t n)
 
 size_t cv_course_candidates(uint16_t *out, unsigned *longest, const cv_course *c)
 {
+	return cv_course_candidates_for(out, longest, c, c->duration);
+}
+
+size_t cv_course_candidates_for(uint16_t *out, unsigned *longest, const cv_course *c,
+				unsigned duration)
+{
 	uint8_t open[CV_WEEK_MINUTES]; /* 10 KB: on the stack, so counting cannot fail */
 	unsigned t, m, run = 0, best = 0, first_run = 0;
 	size_t n = 0;
@@ -814,10 +957,10 @@ size_t cv_course_candidates(uint16_t *out, unsigned *longest, const cv_course *c
 	if (longest)
 		*longest = best;
 	for (t = 0; c->granularity && t < CV_WEEK_MINUTES; t += c->granularity) {
-		for (m = 0; m < c->duration && m < CV_WEEK_MINUTES; m++)
+		for (m = 0; m < duration && m < CV_WEEK_MINUTES; m++)
 			if (!open[(t + m) % CV_WEEK_MINUTES])
 				break;
-		if (m == c->duration && c->duration <= CV_WEEK_MINUTES) {
+		if (m == duration && duration <= CV_WEEK_MINUTES) {
 			if (out)
 				out[n] = (uint16_t)t;
 			n++;
@@ -909,6 +1052,53 @@ static void finish(state *st)
 		w.line = st->key_line[K_MIN_GAP];
 		w.column = st->key_col[K_MIN_GAP];
 		cv_errors_add(st->errs, CV_EDATA, &w, 0, "min-gap cannot be longer than a week");
+		fail(st, CV_EDATA);
+	}
+	if (st->key_ok[K_CAPACITY] && st->key_ok[K_MODE] && c->mode != CV_MODE_SECTIONS) {
+		w.line = st->key_line[K_CAPACITY];
+		w.column = st->key_col[K_CAPACITY];
+		cv_errors_add(st->errs, CV_EDATA, &w, 0,
+			      "capacity limits the students of one section (mode = sections); in %s "
+			      "mode every student is expected at every session (mode, line %u)",
+			      c->mode == CV_MODE_SERIES ? "series" : "rotation", st->key_line[K_MODE]);
+		fail(st, CV_EDATA);
+	}
+	if (st->key_ok[K_DURATION] && st->nlengths &&
+	    ((c->mode != CV_MODE_SERIES && c->ndurations) ||
+	     (c->mode == CV_MODE_SERIES && st->key_ok[K_COUNT] && st->nlengths != c->count))) {
+		w.line = st->key_line[K_DURATION];
+		w.column = st->key_col[K_DURATION];
+		if (c->mode != CV_MODE_SERIES)
+			cv_errors_add(st->errs, CV_EDATA, &w, 0,
+				      "a length per session is for mode = series (a lecture and a "
+				      "discussion); %s sessions all last the same: give one duration",
+				      c->mode == CV_MODE_ROTATION ? "rotating" : "sections'");
+		else
+			cv_errors_add(st->errs, CV_EDATA, &w, 0,
+				      "%u session lengths for count = %u (line %u): give one length per "
+				      "session", st->nlengths, c->count, st->key_line[K_COUNT]);
+		fail(st, CV_EDATA);
+	}
+	if (st->key_ok[K_FIRST] && st->key_ok[K_START] && st->key_ok[K_END] &&
+	    (c->first < c->start || c->first > c->end)) {
+		char a[16], b[16], x[16];
+		w.line = st->key_line[K_FIRST];
+		w.column = st->key_col[K_FIRST];
+		cv_date_format(x, sizeof(x), c->first);
+		cv_date_format(a, sizeof(a), c->start);
+		cv_date_format(b, sizeof(b), c->end);
+		cv_errors_add(st->errs, CV_EDATA, &w, 0,
+			      "first (%s) must be a day of the term, %s to %s", x, a, b);
+		fail(st, CV_EDATA);
+	}
+	if (st->key_ok[K_MODE] && st->key_ok[K_COUNT] && c->mode == CV_MODE_ROTATION &&
+	    c->count < 2) {
+		w.line = st->key_line[K_COUNT];
+		w.column = st->key_col[K_COUNT];
+		cv_errors_add(st->errs, CV_EDATA, &w, 0,
+			      "rotation needs count from 2 to %d: the slots the weekly session "
+			      "rotates through (mode, line %u); for one fixed time use mode = sections",
+			      CV_COUNT_MAX, st->key_line[K_MODE]);
 		fail(st, CV_EDATA);
 	}
 	if (st->key_ok[K_DUE] && c->alternative_due < c->recording_after) {

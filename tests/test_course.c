@@ -436,12 +436,61 @@ static void test_bad_session_values(void **state)
 {
 	(void)state;
 	EXPECT("bad_course_sessions.ini", CV_EDATA,
-	       {9, 8, "unknown mode \"seminar\"; use sections or series"},
+	       {9, 8, "unknown mode \"seminar\"; use sections, series or rotation"},
 	       {10, 9, "from 1 to 7"},
 	       {11, 14, "unknown duration unit 'x'"},
 	       {15, 13, "unknown objective \"reachh\"; did you mean reach?"},
 	       {12, 15, "granularity must divide a day"},
 	       {14, 11, "min-gap cannot be longer than a week"});
+}
+
+/* The keys of the course patterns: cadence, min-share, capacity, a length per series session. */
+static void test_pattern_keys(void **state)
+{
+	cv_course *c = load_ok("course_patterns.ini");
+	(void)state;
+	assert_int_equal(c->mode, CV_MODE_SERIES);
+	assert_int_equal(c->ndurations, 3);
+	assert_int_equal(c->durations[0], 90);
+	assert_int_equal(c->durations[1], 60);
+	assert_int_equal(c->durations[2], 90);
+	assert_int_equal(c->duration, 90); /* the longest */
+	assert_int_equal(c->min_share, 50);
+	assert_int_equal(c->capacity, 0);
+	assert_int_equal(c->every, 2);
+	assert_int_equal(c->first, cv_days_from_civil(2027, 1, 20));
+	cv_course_free(c);
+	c = load_ok("course_capacity.ini");
+	assert_int_equal(c->mode, CV_MODE_SECTIONS);
+	assert_int_equal(c->capacity, 150);
+	assert_int_equal(c->min_share, 100);
+	assert_int_equal(c->ndurations, 0); /* one length, written twice */
+	assert_int_equal(c->duration, 60);
+	assert_int_equal(c->every, 0);      /* not given: every week */
+	cv_course_free(c);
+}
+
+/* Every new key's mistakes, each at its value; nothing is loaded. */
+static void test_bad_pattern_keys(void **state)
+{
+	(void)state;
+	EXPECT("bad_course_patterns.ini", CV_EDATA,
+	       {13, 12, "capacity must be a whole number of students from 1 to 1000000, got \"-1\""},
+	       {14, 13, "min-share must be from 1% to 100%"},
+	       {15, 9, "every must be at least 1w"},
+	       {11, 12, "a length per session is for mode = series"},
+	       {16, 9, "first (2027-05-03) must be a day of the term, 2027-01-11 to 2027-04-30"},
+	       {10, 9, "rotation needs count from 2 to 7"});
+	EXPECT("bad_course_patterns2.ini", CV_EDATA,
+	       {14, 13, "min-share must be a whole percentage like 50%, got \"half\""},
+	       {15, 11, "every must be a whole number of weeks like 2w"},
+	       {13, 12, "capacity limits the students of one section (mode = sections); in series"},
+	       {11, 12, "3 session lengths for count = 2 (line 10)"});
+	EXPECT("bad_course_patterns3.ini", CV_EDATA,
+	       {10, 18, "unknown duration unit 'x'"},
+	       {12, 12, "capacity must be a whole number of students from 1 to 1000000"},
+	       {13, 13, "min-share must be from 1% to 100%"},
+	       {14, 9, "every can be at most 52w (CV_EVERY_MAX"});
 }
 
 static void test_zero_count_duration_granularity(void **state)
@@ -564,6 +613,8 @@ int main(void)
 		cmocka_unit_test(test_end_before_start),
 		cmocka_unit_test(test_term_too_long),
 		cmocka_unit_test(test_bad_session_values),
+		cmocka_unit_test(test_pattern_keys),
+		cmocka_unit_test(test_bad_pattern_keys),
 		cmocka_unit_test(test_zero_count_duration_granularity),
 		cmocka_unit_test(test_bad_keys_and_sections),
 		cmocka_unit_test(test_missing_required_keys),

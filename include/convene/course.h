@@ -16,7 +16,8 @@ extern "C" {
 
 typedef enum cv_mode {
 	CV_MODE_SECTIONS = 0, /* the same session offered `count` times; each student attends one */
-	CV_MODE_SERIES = 1    /* `count` different sessions a week; everyone is expected at all */
+	CV_MODE_SERIES = 1,   /* `count` different sessions a week; everyone is expected at all */
+	CV_MODE_ROTATION = 2  /* one session a week, its time rotating through `count` slots */
 } cv_mode;
 
 typedef enum cv_objective {
@@ -40,6 +41,8 @@ typedef enum cv_enrol {
 #define CV_COURSE_ID_MAX 64
 #define CV_COUNT_MAX 7                /* sessions or sections a week */
 #define CV_TERM_DAYS_MAX 731          /* two years */
+#define CV_CAPACITY_MAX 1000000       /* students live in one section */
+#define CV_EVERY_MAX 52               /* weeks between sessions (every = 52w: once a year) */
 
 /*
  * The uid-domain when the course file gives none.  ".invalid" is reserved
@@ -65,12 +68,24 @@ typedef struct cv_course {
 
 	cv_mode mode;
 	unsigned count;          /* 1..CV_COUNT_MAX */
-	unsigned duration;       /* minutes, > 0 */
+	unsigned duration;       /* minutes, > 0; with `durations`, the longest of them */
+	unsigned durations[CV_COUNT_MAX]; /* series with sessions of different lengths: one
+				  * per session ("duration = 90m, 60m"), else unused */
+	unsigned ndurations;     /* 0 (every session lasts `duration`) or count */
 	unsigned granularity;    /* minutes, > 0, divides 1440 */
 	cv_window *windows;      /* when the instructor can teach, home zone */
 	size_t nwindows;
 	unsigned min_gap;        /* minutes */
 	cv_objective objective;
+	unsigned min_share;      /* percent, 1..100: reach counts a student who attends at least
+				  * this share of the occurrences they are expected at; 0: at
+				  * least one (the default) */
+	unsigned capacity;       /* sections: at most this many students attend one section
+				  * live; 0: no limit (the default) */
+	unsigned every;          /* weeks: sessions only every N-th week from `first`;
+				  * 0 or 1: every week */
+	int32_t first;           /* a day of the first week with sessions (home zone); a day
+				  * outside the term (0 included) means the term's first week */
 
 	char *recording_url;     /* NULL when absent */
 	unsigned recording_after; /* minutes after the session ends */
@@ -113,6 +128,9 @@ void cv_course_free(cv_course *course);
  * NULL).  Returns how many there are; it cannot fail (no allocation).
  */
 size_t cv_course_candidates(uint16_t *out, unsigned *longest, const cv_course *course);
+/* The same for sessions of `duration` minutes (a series with several lengths). */
+size_t cv_course_candidates_for(uint16_t *out, unsigned *longest, const cv_course *course,
+				unsigned duration);
 
 #ifdef __cplusplus
 }
