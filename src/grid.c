@@ -24,7 +24,12 @@ struct cv_grid {
 
 	size_t ncand;
 	uint16_t *week_minute;   /* per candidate: minutes from Monday 00:00 */
+	uint16_t *duration;      /* per candidate: minutes (series may mix lengths) */
 	size_t nweeks;
+	size_t nphase;           /* rotation: the slots a session rotates through; else 1 */
+	int8_t *week_phase;      /* per week: its phase, or -1 when it has no sessions (cadence) */
+	size_t rowlen;           /* bytes of a group's attend (and preferred) row: ncand
+				  * counts over the term, then with phases ncand for each phase */
 	int32_t monday0;         /* home-zone day number of week 0's Monday */
 	int64_t *occ;            /* ncand * nweeks UTC starts, NO_OCCURRENCE when none */
 	int64_t *occ_by_week;    /* the same transposed, nweeks * ncand: counting walks a
@@ -44,35 +49,109 @@ struct cv_grid {
 	size_t *base_rep;        /* per base: a roster student of it */
 	size_t *base_start;      /* per base, into by_base[]; nbase + 1 entries */
 	size_t *by_base;         /* the definitions ordered by base */
-	uint8_t *attend;         /* ngroups * ncand */
-	uint8_t *preferred;      /* ngroups * ncand */
+	uint8_t *attend;         /* ngroups * rowlen */
+	uint8_t *preferred;      /* ngroups * rowlen */
 	unsigned threads;        /* workers for the walks over the definitions */
 };
 
 /* ---- candidates ---- */
 
+/* The session lengths of a course, distinct, in the order the course gives them. */
+static size_t course_lengths(unsigned *out, const cv_course *c)
+{
+	size_t n = 0, i, j;
+
+	if (!c->ndurations) {
+		out[0] = c->duration;
+		return 1;
+	}
+	for (i = 0; i < c->ndurations; i++) {
+		for (j = 0; j < n && out[j] != c->durations[i]; j++)
+			;
+		if (j == n)
+			out[n++] = c->durations[i];
+	}
+	return n;
+}
+
+/* Candidates in home-week order, a start with several lengths shortest first. */
 static int build_candidates(cv_grid *g)
 {
 	const cv_course *c = g->course;
+	size_t per = CV_CANDIDATES_MAX / c->granularity + 1, nlen, l, i;
+	unsigned len[CV_COUNT_MAX];
+	uint16_t *starts;
 
-	g->week_minute = malloc(sizeof(*g->week_minute) * (CV_CANDIDATES_MAX / c->granularity + 1));
-	if (!g->week_minute)
+	nlen = course_lengths(len, c);
+	g->week_minute = malloc(sizeof(*g->week_minute) * per * nlen);
+	g->duration = malloc(sizeof(*g->duration) * per * nlen);
+	starts = malloc(sizeof(*starts) * per);
+	if (!g->week_minute || !g->duration || !starts) {
+		free(starts);
 		return CV_ENOMEM;
-	g->ncand = cv_course_candidates(g->week_minute, NULL, c);
+	}
+	g->ncand = 0;
+	for (l = 0; l < nlen; l++) {
+		size_t n = cv_course_candidates_for(starts, NULL, c, len[l]);
+		for (i = 0; i < n; i++) {
+			size_t at = g->ncand++;
+			/* insertion keeps (start, length) order; lists are short and nearly sorted */
+			while (at > 0 && (g->week_minute[at - 1] > starts[i] ||
+					  (g->week_minute[at - 1] == starts[i] &&
+					   g->duration[at - 1] > len[l]))) {
+				g->week_minute[at] = g->week_minute[at - 1];
+				g->duration[at] = g->duration[at - 1];
+				at--;
+			}
+			g->week_minute[at] = starts[i];
+			g->duration[at] = (uint16_t)len[l];
+		}
+	}
+	free(starts);
 	return CV_OK;
 }
 
 /* ---- occurrences ---- */
 
+/*
+ * Which weeks have sessions, and in rotation which slot each serves: with
+ * `every = N`, the weeks N apart from the one holding `first`; the k slots
+ * of a rotation take those weeks in turn.  A holiday takes a day out of a
+ * week but not the week out of the turn, so each slot keeps its weeks
+ * whatever the holidays (DESIGN.md "Objective").
+ */
+static int build_phases(cv_grid *g)
+{
+	const cv_course *c = g->course;
+	unsigned every = c->every > 1 ? c->every : 1;
+	int32_t first = c->first >= c->start && c->first <= c->end ? c->first : c->start;
+	size_t first_week = (size_t)((first - g->monday0) / 7), w;
+
+	g->nphase = c->mode == CV_MODE_ROTATION && c->count > 1 ? c->count : 1;
+	g->rowlen = g->ncand * (g->nphase > 1 ? g->nphase + 1 : 1);
+	g->week_phase = malloc(g->nweeks + 1);
+	if (!g->week_phase)
+		return CV_ENOMEM;
+	for (w = 0; w < g->nweeks; w++) {
+		size_t turn = (w - first_week) / every;
+		g->week_phase[w] = (int8_t)(w < first_week || (w - first_week) % every
+						    ? -1 : (int)(turn % g->nphase));
+	}
+	return CV_OK;
+}
+
 static int build_occurrences(cv_grid *g)
 {
 	const cv_course *c = g->course;
 	size_t i, w;
+	int rc;
 
 	g->monday0 = c->start - (int32_t)cv_weekday(c->start);
 	g->nweeks = (size_t)((c->end - g->monday0) / 7 + 1);
 	if (g->nweeks > CV_WEEKS_MAX)
 		g->nweeks = CV_WEEKS_MAX; /* the course loader refuses longer terms */
+	if ((rc = build_phases(g)))
+		return rc;
 	g->occ = malloc(sizeof(*g->occ) * (g->ncand * g->nweeks + 1));
 	g->occ_count = calloc(g->ncand + 1, sizeof(*g->occ_count));
 	g->occ_by_week = malloc(sizeof(*g->occ_by_week) * (g->ncand * g->nweeks + 1));
@@ -84,7 +163,7 @@ static int build_occurrences(cv_grid *g)
 		for (w = 0; w < g->nweeks; w++) {
 			int32_t date = g->monday0 + (int32_t)(7 * w + day);
 			int64_t *slot = &g->occ[i * g->nweeks + w];
-			if (date < c->start || date > c->end ||
+			if (date < c->start || date > c->end || g->week_phase[w] < 0 ||
 			    cv_dates_contain(c->holidays, c->nholidays, date)) {
 				*slot = NO_OCCURRENCE;
 				continue;
@@ -232,6 +311,17 @@ static void table_free(index_table *t)
 	free(t->hash);
 }
 
+/* Add `by` (1 or -1, modulo 256) to a row's count of candidate i, and with
+ * phases to that of week w's phase. */
+static inline void count_in(uint8_t *row, const cv_grid *g, size_t i, size_t w, int by)
+{
+	row[i] = (uint8_t)(row[i] + by);
+	if (g->nphase > 1) {
+		size_t at = (size_t)(1 + g->week_phase[w]) * g->ncand + i;
+		row[at] = (uint8_t)(row[at] + by);
+	}
+}
+
 /*
  * Which occurrences availability `a` can attend, week by week, for the
  * candidates cands[0..ncands) (NULL: every candidate, ncands = ncand): the
@@ -245,7 +335,6 @@ static void table_free(index_table *t)
 static int count_weeks(uint8_t *attend, uint8_t *preferred, uint64_t *bits, const cv_grid *g,
 		       const cv_avail *a, const size_t *cands, size_t ncands)
 {
-	int64_t span = (int64_t)g->course->duration * CV_MINUTE_SECONDS;
 	int64_t from = ((int64_t)g->monday0 - 2) * CV_DAY_SECONDS;
 	int64_t to = ((int64_t)g->monday0 + 7 * (int64_t)g->nweeks + 2) * CV_DAY_SECONDS;
 	size_t wpw = (ncands + 63) / 64;
@@ -269,11 +358,12 @@ static int count_weeks(uint8_t *attend, uint8_t *preferred, uint64_t *bits, cons
 		size_t at[2] = {0, 0};
 		const int64_t *week = g->occ_by_week + w * g->ncand;
 		for (j = 0; j < ncands; j++) {
-			int64_t s;
+			int64_t s, span;
 			i = cands ? cands[j] : j;
 			s = week[i];
 			if (s == NO_OCCURRENCE)
 				continue;
+			span = (int64_t)g->duration[i] * CV_MINUTE_SECONDS;
 			for (pref = 0; pref < 2; pref++) {
 				while (at[pref] > 0 && iv[pref][at[pref] - 1].end > s)
 					at[pref]--;
@@ -283,9 +373,9 @@ static int count_weeks(uint8_t *attend, uint8_t *preferred, uint64_t *bits, cons
 				    iv[pref][at[pref]].end < s + span)
 					break;
 				if (pref && preferred)
-					preferred[i]++;
+					count_in(preferred, g, i, w, 1);
 				else if (!pref && attend)
-					attend[i]++;
+					count_in(attend, g, i, w, 1);
 				if (bits)
 					bits[((size_t)pref * g->nweeks + w) * wpw + j / 64] |= 1ULL << (j % 64);
 			}
@@ -345,7 +435,7 @@ static void take_away(uint8_t *attend, uint8_t *preferred, uint64_t *bits, clear
 {
 	const cv_zone *zone = cv_avail_zone(a);
 	const cv_daterange *away;
-	int64_t span = (int64_t)g->course->duration * CV_MINUTE_SECONDS;
+	int64_t longest = (int64_t)g->course->duration * CV_MINUTE_SECONDS;
 	size_t wpw = (ncands + 63) / 64, n, i, j, c;
 	int pref;
 
@@ -364,7 +454,7 @@ static void take_away(uint8_t *attend, uint8_t *preferred, uint64_t *bits, clear
 		lo = cv_zone_to_utc(zone, (int64_t)first * CV_DAY_SECONDS);
 		hi = cv_zone_to_utc(zone, ((int64_t)last + 1) * CV_DAY_SECONDS);
 		/* A week's occurrences lie within a day of its Monday..Sunday. */
-		w_lo = (lo - span) / CV_DAY_SECONDS - g->monday0 - 8;
+		w_lo = (lo - longest) / CV_DAY_SECONDS - g->monday0 - 8;
 		w_hi = hi / CV_DAY_SECONDS - g->monday0 + 1;
 
 		w_lo = w_lo < 0 ? 0 : w_lo / 7;
@@ -377,7 +467,8 @@ static void take_away(uint8_t *attend, uint8_t *preferred, uint64_t *bits, clear
 				int64_t s;
 				c = cands ? cands[j] : j;
 				s = week[c];
-				if (s == NO_OCCURRENCE || s >= hi || s + span <= lo)
+				if (s == NO_OCCURRENCE || s >= hi ||
+				    s + (int64_t)g->duration[c] * CV_MINUTE_SECONDS <= lo)
 					continue;
 				for (pref = 0; pref < 2; pref++) {
 					size_t word = ((size_t)pref * g->nweeks + (size_t)w) * wpw + j / 64;
@@ -388,9 +479,9 @@ static void take_away(uint8_t *attend, uint8_t *preferred, uint64_t *bits, clear
 					if (undo)
 						undo[(*nundo)++] = (cleared){word, mask};
 					if (pref && preferred)
-						preferred[c]--;
+						count_in(preferred, g, c, (size_t)w, -1);
 					else if (!pref && attend)
-						attend[c]--;
+						count_in(attend, g, c, (size_t)w, -1);
 				}
 			}
 		}
@@ -422,7 +513,7 @@ static size_t intern(index_table *t, size_t *rep, size_t *count, const cv_roster
  */
 static int grow_groups(cv_grid *g, size_t *cap)
 {
-	size_t row = g->ncand ? g->ncand : 1, cr = *cap, ca = *cap, cp = *cap;
+	size_t row = g->rowlen ? g->rowlen : 1, cr = *cap, ca = *cap, cp = *cap;
 
 	g->rep = Cv_array_grow(g->rep, &cr, *cap + 1, sizeof(*g->rep));
 	if (cr == *cap)
@@ -438,13 +529,13 @@ static int grow_groups(cv_grid *g, size_t *cap)
 /* Find or add a group with this row; rows grow by doubling. */
 static uint64_t row_hash(const cv_grid *g, const uint8_t *ra, const uint8_t *rp)
 {
-	return hash_words(hash_words(1469598103934665603ULL, ra, g->ncand), rp, g->ncand);
+	return hash_words(hash_words(1469598103934665603ULL, ra, g->rowlen), rp, g->rowlen);
 }
 
 static int intern_row(size_t *out, cv_grid *g, index_table *t, size_t *cap, const uint8_t *ra,
 		      const uint8_t *rp, uint64_t h, size_t rep)
 {
-	size_t nc = g->ncand;
+	size_t nc = g->rowlen;
 	size_t k = h & t->mask;
 
 	for (;; k = (k + 1) & t->mask) {
@@ -502,7 +593,7 @@ static void walker_free(walker *w)
 
 static int walker_init(walker *w, const cv_grid *g, size_t ncands, int rows)
 {
-	size_t nc = g->ncand, nwords = 2 * g->nweeks * ((ncands + 63) / 64);
+	size_t nc = g->rowlen, nwords = 2 * g->nweeks * ((ncands + 63) / 64);
 
 	w->base_row = rows ? malloc(2 * nc + 2) : NULL;
 	w->row = rows ? malloc(2 * nc + 2) : NULL;
@@ -537,7 +628,7 @@ static int walk_base(const cv_grid *g, piece p, const size_t *cands, size_t ncan
 {
 	const cv_roster *r = g->roster;
 	const cv_avail *a = r->students[g->base_rep[p.b]].avail;
-	size_t nc = g->ncand, nwords = 2 * g->nweeks * ((ncands + 63) / 64), d, u, naway;
+	size_t nc = g->rowlen, nwords = 2 * g->nweeks * ((ncands + 63) / 64), d, u, naway;
 	size_t need_bits = !rows;
 	cv_avail *copy = NULL;
 	int rc;
@@ -668,14 +759,14 @@ static void warm_zones(const cv_grid *g)
 typedef struct grouping {
 	cv_grid *g;
 	size_t lo;
-	uint8_t *rows;      /* PIECE_MAX * 2 * ncand */
+	uint8_t *rows;      /* PIECE_MAX * 2 * rowlen */
 	uint64_t *hash;     /* PIECE_MAX */
 } grouping;
 
 static int keep_row(void *ctx, size_t def, size_t at, const uint8_t *row, const uint64_t *bits)
 {
 	grouping *x = ctx;
-	size_t nc = x->g->ncand, i = at - x->lo;
+	size_t nc = x->g->rowlen, i = at - x->lo;
 	(void)def;
 	(void)bits;
 	memcpy(x->rows + i * 2 * nc, row, 2 * nc);
@@ -691,9 +782,9 @@ static int keep_row(void *ctx, size_t def, size_t at, const uint8_t *row, const 
  */
 static int make_groups(cv_grid *g, size_t *group_of_def)
 {
-	grouping x = {g, 0, malloc(PIECE_MAX * 2 * g->ncand + 1), malloc(sizeof(uint64_t) * PIECE_MAX)};
+	grouping x = {g, 0, malloc(PIECE_MAX * 2 * g->rowlen + 1), malloc(sizeof(uint64_t) * PIECE_MAX)};
 	index_table rows = {0};
-	size_t np = 0, i = 0, cap = 0, nc = g->ncand;
+	size_t np = 0, i = 0, cap = 0, nc = g->rowlen;
 	piece *p = pieces_new(&np, g);
 	int rc = CV_ENOMEM;
 
@@ -705,7 +796,7 @@ static int make_groups(cv_grid *g, size_t *group_of_def)
 		while (end < np && p[end].hi - p[i].lo <= PIECE_MAX)
 			end++;
 		x.lo = p[i].lo;
-		if ((rc = walk_pieces(g, p, i, end, NULL, nc, 1, keep_row, &x)))
+		if ((rc = walk_pieces(g, p, i, end, NULL, g->ncand, 1, keep_row, &x)))
 			goto out;
 		for (d = p[i].lo; d < p[end - 1].hi; d++) {
 			size_t k = d - x.lo, def = g->by_base[d];
@@ -845,6 +936,8 @@ void cv_grid_free(cv_grid *g)
 	if (!g)
 		return;
 	free(g->week_minute);
+	free(g->duration);
+	free(g->week_phase);
 	free(g->occ);
 	free(g->occ_by_week);
 	free(g->occ_count);
@@ -901,7 +994,10 @@ unsigned cv_grid_week_minute(const cv_grid *g, size_t c)
 
 int cv_grid_compatible(const cv_grid *g, size_t a, size_t b)
 {
-	return Cv_week_apart(g->week_minute[a], g->week_minute[b], (int32_t)g->course->duration,
+	if (g->duration[a] != g->duration[b])
+		return Cv_week_apart2(g->week_minute[a], g->duration[a], g->week_minute[b],
+				      g->duration[b], (int32_t)g->course->min_gap);
+	return Cv_week_apart(g->week_minute[a], g->week_minute[b], (int32_t)g->duration[a],
 			     (int32_t)g->course->min_gap);
 }
 
@@ -950,22 +1046,50 @@ size_t cv_grid_student_group(const cv_grid *g, size_t student)
 
 unsigned cv_grid_attend(const cv_grid *g, size_t k, size_t c)
 {
-	return g->attend[k * g->ncand + c];
+	return g->attend[k * g->rowlen + c];
 }
 
 const uint8_t *cv_grid_attend_row(const cv_grid *g, size_t k)
 {
-	return g->attend + k * g->ncand;
+	return g->attend + k * g->rowlen;
 }
 
 const uint8_t *cv_grid_preferred_row(const cv_grid *g, size_t k)
 {
-	return g->preferred + k * g->ncand;
+	return g->preferred + k * g->rowlen;
 }
 
 unsigned cv_grid_preferred(const cv_grid *g, size_t k, size_t c)
 {
-	return g->preferred[k * g->ncand + c];
+	return g->preferred[k * g->rowlen + c];
+}
+
+size_t cv_grid_phases(const cv_grid *g)
+{
+	return g->nphase;
+}
+
+int cv_grid_week_phase(unsigned *out, const cv_grid *g, size_t week)
+{
+	if (week >= g->nweeks || g->week_phase[week] < 0)
+		return CV_ENOTFOUND;
+	*out = (unsigned)g->week_phase[week];
+	return CV_OK;
+}
+
+const uint8_t *cv_grid_attend_phase_row(const cv_grid *g, size_t k, size_t phase)
+{
+	return g->attend + k * g->rowlen + (g->nphase > 1 ? (1 + phase) * g->ncand : 0);
+}
+
+const uint8_t *cv_grid_preferred_phase_row(const cv_grid *g, size_t k, size_t phase)
+{
+	return g->preferred + k * g->rowlen + (g->nphase > 1 ? (1 + phase) * g->ncand : 0);
+}
+
+unsigned cv_grid_duration(const cv_grid *g, size_t c)
+{
+	return g->duration[c];
 }
 
 /* cv_grid_definition_weeks()'s visit: the bitsets, week-major, into the
@@ -1022,7 +1146,7 @@ int cv_grid_definition_weeks(uint64_t **out, const cv_grid *g, const size_t *can
 int Cv_grid_attend_weeks(uint64_t out[CV_WEEK_WORDS], const cv_grid *g, size_t k, size_t c)
 {
 	const cv_avail *a = g->roster->students[g->rep[k]].avail;
-	int64_t span = (int64_t)g->course->duration * CV_MINUTE_SECONDS;
+	int64_t span = (int64_t)g->duration[c] * CV_MINUTE_SECONDS;
 	cv_interval *iv = NULL;
 	size_t n = 0, w;
 

@@ -24,6 +24,15 @@ static inline int Cv_week_apart(int32_t a, int32_t b, int32_t duration, int32_t 
 	return (delta - duration >= gap) & (CV_WEEK_MINUTES - delta - duration >= gap);
 }
 
+/* The same for sessions of two lengths: a of `da` minutes, b of `db`. */
+static inline int Cv_week_apart2(int32_t a, int32_t da, int32_t b, int32_t db, int32_t gap)
+{
+	int32_t delta = b - a;
+	if (delta < 0)
+		delta += CV_WEEK_MINUTES;
+	return (delta - da >= gap) & (CV_WEEK_MINUTES - delta - db >= gap);
+}
+
 /*
  * Which weeks the group can attend the candidate: CV_WEEK_WORDS words, bit
  * w = week w, recomputed from a member's availability over the term (not

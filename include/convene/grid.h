@@ -59,6 +59,10 @@ cv_slot cv_grid_slot(const cv_grid *grid, size_t candidate);
 /* The candidate index of a slot: 0 with *out set, or CV_ENOTFOUND when the
  * slot is not a candidate. */
 int cv_grid_find(size_t *out, const cv_grid *grid, cv_slot slot);
+/* Minutes a session at the candidate lasts.  A series whose sessions have
+ * different lengths ("duration = 90m, 60m") has a candidate for every start
+ * and length that fits a window, in home-week order, the shorter first. */
+unsigned cv_grid_duration(const cv_grid *grid, size_t candidate);
 /* Minutes from Monday 00:00 of the home week to the candidate's start. */
 unsigned cv_grid_week_minute(const cv_grid *grid, size_t candidate);
 /* 1 if two candidates are min-gap apart on the home week taken as a cycle. */
@@ -72,7 +76,18 @@ int cv_grid_occurrence(int64_t *out, const cv_grid *grid, size_t candidate, size
 /* Number of occurrences of the candidate in the term. */
 unsigned cv_grid_occurrence_count(const cv_grid *grid, size_t candidate);
 
-/* Groups of students with identical rows. */
+/*
+ * Cadence and rotation (DESIGN.md "Objective").  With `every = N` only every
+ * N-th week from `first` has sessions: the others have no occurrence.  In
+ * rotation the weeks with sessions take the `count` slots in turn; such a
+ * week's phase is its slot's number.  cv_grid_phases() is `count` in
+ * rotation and 1 otherwise; cv_grid_week_phase() gives 0 with *out set, or
+ * CV_ENOTFOUND for a week without sessions or outside the term.
+ */
+size_t cv_grid_phases(const cv_grid *grid);
+int cv_grid_week_phase(unsigned *out, const cv_grid *grid, size_t week);
+
+/* Groups of students with identical rows (in rotation, identical in every phase). */
 size_t cv_grid_groups(const cv_grid *grid);
 /* Sum of the members' weights. */
 uint64_t cv_grid_group_weight(const cv_grid *grid, size_t group);
@@ -106,6 +121,10 @@ unsigned cv_grid_preferred(const cv_grid *grid, size_t group, size_t candidate);
  * For loops over every candidate of every group. */
 const uint8_t *cv_grid_attend_row(const cv_grid *grid, size_t group);
 const uint8_t *cv_grid_preferred_row(const cv_grid *grid, size_t group);
+/* The same counted over the weeks of one phase only (with one phase, the
+ * rows above); borrowed. */
+const uint8_t *cv_grid_attend_phase_row(const cv_grid *grid, size_t group, size_t phase);
+const uint8_t *cv_grid_preferred_phase_row(const cv_grid *grid, size_t group, size_t phase);
 #ifdef __cplusplus
 }
 #endif
