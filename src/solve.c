@@ -16,6 +16,7 @@
 
 #include "convene/solve.h"
 #include "grid_int.h"
+#include "solve_ext_int.h"
 #include "solve_int.h"
 
 /* An objective value in the order it is compared (attendance or reach first). */
@@ -1062,6 +1063,10 @@ void cv_evaluate(cv_score *out, const cv_grid *g, const size_t *slots, size_t n)
 	gstate *st;
 	val v;
 
+	if (Cv_ext_applies(g)) {
+		Cv_ext_evaluate(out, g, slots, n);
+		return;
+	}
 	init_search(&s, g);
 	st = calloc(s.ng + 1, sizeof(*st));
 	if (!st) {
@@ -1248,6 +1253,9 @@ int Cv_solve_top_tuned(cv_solution *out, size_t *nout, size_t max, const cv_grid
 	val base;
 	int rc;
 
+	/* capacity, min-share, rotation and series of several lengths: solve_ext_int.h */
+	if (Cv_ext_applies(g))
+		return Cv_ext_solve_top(out, nout, max, g, options);
 	init_search(&s, g);
 	if (s.n == 0)
 		return CV_ENOSLOT;
