@@ -667,11 +667,33 @@ static const char *student_label(const cv_student *st)
 	return st->name && *st->name ? st->name : st->id;
 }
 
-/* "<title>: section N" or "<title>: session N". */
+/* What a session is called: a section, a session of a series, or one of
+ * the times a rotating session takes ("time 2 of 3"). */
+static const char *session_word(const cv_course *c)
+{
+	return c->mode == CV_MODE_SERIES ? "session" : c->mode == CV_MODE_ROTATION ? "time" : "section";
+}
+
+/* "<title>: section N", "<title>: session N" or "<title>: session, time N of K". */
 static void session_summary(sbuf *b, const cv_plan *p, const cv_session *s)
 {
 	sb_text(b, course_title(p->course), 0);
-	Cv_sb_printf(b, ": %s %u", p->course->mode == CV_MODE_SERIES ? "session" : "section", s->index);
+	if (p->course->mode == CV_MODE_ROTATION)
+		Cv_sb_printf(b, ": session, time %u of %zu", s->index, p->nsessions);
+	else
+		Cv_sb_printf(b, ": %s %u", session_word(p->course), s->index);
+}
+
+/*
+ * Weeks between a session's occurrences: 1, `every` with a cadence, and in
+ * rotation times the slots it rotates through (each takes every k-th week
+ * with sessions).
+ */
+static unsigned session_interval(const cv_plan *p)
+{
+	const cv_course *c = p->course;
+	unsigned every = c->every > 1 ? c->every : 1;
+	return c->mode == CV_MODE_ROTATION ? every * (unsigned)p->nsessions : every;
 }
 
 /* The home-zone wall time of a session on home date `day`. */
@@ -697,13 +719,15 @@ static int64_t rrule_until(const cv_zone *zone, int32_t day, int64_t last)
 }
 
 /*
- * How a session's occurrences sit on its weekly lattice: the weeks of the
- * first occurrence's home date plus multiples of 7 days, at the session's
- * wall time.  Occurrences off it (a plan built by hand, or a zone without a
- * VTIMEZONE) become RDATEs, lattice weeks without one EXDATEs, so the
- * expansion is always exact.
+ * How a session's occurrences sit on its lattice: the first occurrence's
+ * home date plus multiples of 7 days (of 7 N days when it meets every N-th
+ * week: cadence, rotation), at the session's wall time.  Occurrences off it
+ * (a plan built by hand, or a zone without a VTIMEZONE) become RDATEs,
+ * lattice steps without one EXDATEs, so the expansion is always exact; the
+ * weeks between steps get nothing.
  */
 typedef struct lattice {
+	int32_t step;        /* days between lattice dates */
 	int on;              /* the first occurrence is on it, in a zone with a VTIMEZONE */
 	unsigned char *hit;  /* per lattice week: an occurrence sits on it */
 	size_t weeks;        /* room in hit */
@@ -722,14 +746,15 @@ static int lattice_init(lattice *l, ics *w, const cv_session *s)
 	size_t i;
 
 	memset(l, 0, sizeof(*l));
+	l->step = CV_WEEK_DAYS * (int32_t)session_interval(w->plan);
 	l->weeks = 1;
 	l->on = zu && zu->vtz && cv_zone_to_utc(zone, session_wall(s, o[0].date)) == o[0].start;
 	if (!l->on)
 		return CV_OK;
 	for (i = 0; i < s->noccurrences; i++) {
 		int32_t d = o[i].date - o[0].date;
-		if (d >= 0 && d % CV_WEEK_DAYS == 0 && (size_t)d / CV_WEEK_DAYS + 1 > l->weeks)
-			l->weeks = (size_t)d / CV_WEEK_DAYS + 1;
+		if (d >= 0 && d % l->step == 0 && (size_t)(d / l->step) + 1 > l->weeks)
+			l->weeks = (size_t)(d / l->step) + 1;
 	}
 	l->hit = calloc(l->weeks, 1);
 	return l->hit ? CV_OK : CV_ENOMEM;
@@ -750,8 +775,8 @@ static void session_dates(ics *w, icalcomponent *ev, const cv_session *s, lattic
 	put_duration(w, ev, s->duration);
 	for (i = 0; i < s->noccurrences; i++) {
 		int32_t d = o[i].date - o[0].date;
-		size_t k = d >= 0 ? (size_t)d / CV_WEEK_DAYS : 0;
-		if (l->on && d >= 0 && d % CV_WEEK_DAYS == 0 && !l->hit[k] &&
+		size_t k = d >= 0 ? (size_t)(d / l->step) : 0;
+		if (l->on && d >= 0 && d % l->step == 0 && !l->hit[k] &&
 		    (i == 0 || cv_zone_to_utc(zone, session_wall(s, o[i].date)) == o[i].start)) {
 			l->hit[k] = 1;
 			if (k > l->last) {
@@ -765,7 +790,8 @@ static void session_dates(ics *w, icalcomponent *ev, const cv_session *s, lattic
 	}
 }
 
-/* The weekly RRULE up to the last week hit, and an EXDATE for every week before it without an occurrence. */
+/* The weekly RRULE (INTERVAL=N every N-th week) up to the last step hit, and
+ * an EXDATE for every step before it without an occurrence. */
 static void session_rule(ics *w, icalcomponent *ev, const cv_session *s, lattice *l)
 {
 	const cv_zone *zone = w->plan->course->zone;
@@ -777,12 +803,13 @@ static void session_rule(ics *w, icalcomponent *ev, const cv_session *s, lattice
 		return;
 	icalrecurrencetype_clear(&r);
 	r.freq = ICAL_WEEKLY_RECURRENCE;
-	r.until = utc_time(rrule_until(zone, first + CV_WEEK_DAYS * (int32_t)l->last, l->last_start));
+	r.interval = (short)(l->step / CV_WEEK_DAYS);
+	r.until = utc_time(rrule_until(zone, first + l->step * (int32_t)l->last, l->last_start));
 	add_prop(w, ev, icalproperty_new_rrule(r));
 	for (i = 1; i < l->last; i++) {
 		if (!l->hit[i]) {
 			put_wall(w, ev, ICAL_EXDATE_PROPERTY, zone,
-				 session_wall(s, first + CV_WEEK_DAYS * (int32_t)i));
+				 session_wall(s, first + l->step * (int32_t)i));
 			l->holes++;
 		}
 	}
@@ -796,9 +823,10 @@ static void session_when(sbuf *b, const cv_plan *p, const cv_session *s, const l
 	size_t i, shown = 0;
 
 	sb_text(b, course_title(p->course), 0);
-	Cv_sb_printf(b, ", %s %u of %zu: every %s at %02u:%02u (%s), %u minutes, %zu times",
-		     p->course->mode == CV_MODE_SERIES ? "session" : "section", s->index,
-		     p->nsessions, cv_weekday_name(s->slot.weekday),
+	Cv_sb_printf(b, ", %s %u of %zu: every ", session_word(p->course), s->index, p->nsessions);
+	if (l->step > CV_WEEK_DAYS)
+		Cv_sb_printf(b, "%d weeks on ", (int)(l->step / CV_WEEK_DAYS));
+	Cv_sb_printf(b, "%s at %02u:%02u (%s), %u minutes, %zu times", cv_weekday_name(s->slot.weekday),
 		     (unsigned)(s->slot.start / CV_HOUR_MINUTES),
 		     (unsigned)(s->slot.start % CV_HOUR_MINUTES), cv_zone_name(p->course->zone), s->duration, s->noccurrences);
 	cv_date_format(date, sizeof(date), o[0].date);
@@ -811,7 +839,7 @@ static void session_when(sbuf *b, const cv_plan *p, const cv_session *s, const l
 	for (i = 1; i < l->last; i++) {
 		if (l->hit[i])
 			continue;
-		cv_date_format(date, sizeof(date), o[0].date + CV_WEEK_DAYS * (int32_t)i);
+		cv_date_format(date, sizeof(date), o[0].date + l->step * (int32_t)i);
 		Cv_sb_printf(b, "%s %s", shown++ ? "," : "", date);
 	}
 	Cv_sb_printf(b, ".\n");
@@ -902,6 +930,7 @@ static const char *miss_word(cv_miss m)
 	case CV_MISS_BUSY: return "busy";
 	case CV_MISS_CLOCKS: return "clock change";
 	case CV_MISS_HOURS: return "outside their hours";
+	case CV_MISS_FULL: return "section full";
 	case CV_MISS_NONE: break;
 	}
 	return "?";
@@ -946,8 +975,7 @@ static void week_text(sbuf *b, int32_t *monday, const cv_plan *p, unsigned week)
 				     cv_weekday_name(s->slot.weekday), date,
 				     (unsigned)(s->slot.start / CV_HOUR_MINUTES),
 				     (unsigned)(s->slot.start % CV_HOUR_MINUTES),
-				     p->course->mode == CV_MODE_SERIES ? "session" : "section",
-				     s->index, o->nabsent);
+				     session_word(p->course), s->index, o->nabsent);
 			absent_names(b, p, o);
 			Cv_sb_printf(b, ".\n");
 		}

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "convene/plan.h"
+#include "solve_ext_int.h"
 
 /* cv_absence keeps roster indices in 32 bits. */
 _Static_assert(CV_ROSTER_ROWS_MAX <= UINT32_MAX, "roster indices fit cv_absence.student");
@@ -21,6 +22,7 @@ const char *cv_miss_text(cv_miss miss)
 	case CV_MISS_BUSY: return "your calendar is busy then";
 	case CV_MISS_CLOCKS: return "a clock change moves the session out of your hours";
 	case CV_MISS_HOURS: return "the session is outside your hours";
+	case CV_MISS_FULL: return "the section is full: you follow its recording";
 	}
 	return "unknown";
 }
@@ -65,13 +67,17 @@ static int build_sessions(cv_plan *p, const cv_grid *g)
 		s->index = (unsigned)i + 1;
 		s->candidate = sol->slots[i];
 		s->slot = cv_grid_slot(g, s->candidate);
-		s->duration = p->course->duration;
+		s->duration = cv_grid_duration(g, s->candidate);
 		s->occurrences = calloc(nweeks + 1, sizeof(*s->occurrences));
 		if (!s->occurrences)
 			return CV_ENOMEM;
 		for (w = 0; w < nweeks; w++) {
 			cv_occurrence *o = &s->occurrences[s->noccurrences];
+			unsigned phase;
 			if (cv_grid_occurrence(&o->start, g, s->candidate, w))
+				continue;
+			/* rotation: slot i serves the weeks of phase i */
+			if (cv_grid_phases(g) > 1 && (cv_grid_week_phase(&phase, g, w) || phase != i))
 				continue;
 			o->end = o->start + (int64_t)s->duration * CV_MINUTE_SECONDS;
 			o->date = cv_day_of(cv_zone_to_wall(p->course->zone, o->start));
@@ -100,6 +106,43 @@ static int assigned_section(const cv_plan *p, const cv_grid *g, size_t group)
 		}
 	}
 	return best;
+}
+
+/* Sections with capacity or min-share: who is in which section, and with
+ * capacity who is live (the search's own assignment); NULL otherwise. */
+typedef struct assignment {
+	size_t *section;  /* per roster student: index into the plan's sessions */
+	uint8_t *live;    /* per roster student, with capacity only */
+} assignment;
+
+static int assign_sections(assignment *as, const cv_plan *p, const cv_grid *g, const size_t *cands)
+{
+	const cv_course *c = p->course;
+	uint8_t *live;
+	int rc;
+
+	if (c->mode != CV_MODE_SECTIONS || !p->nsessions || (!c->capacity && !c->min_share))
+		return CV_OK;
+	as->section = malloc(sizeof(*as->section) * (p->nstudents + 1));
+	live = malloc(p->nstudents + 1);
+	if (!as->section || !live) {
+		free(live);
+		return CV_ENOMEM;
+	}
+	rc = Cv_capacity_assign(as->section, live, g, cands, p->nsessions);
+	if (c->capacity && !rc)
+		as->live = live;
+	else
+		free(live);
+	return rc;
+}
+
+/* Which expects array student i (definition d) uses. */
+static size_t expect_slot(const cv_plan *p, const assignment *as, size_t i, size_t d)
+{
+	if (!as->live)
+		return d;
+	return (d * (p->nsessions ? p->nsessions : 1) + as->section[i]) * 2 + as->live[i];
 }
 
 static int32_t relative_offset(const cv_zone *student, const cv_zone *home, int64_t t)
@@ -230,17 +273,18 @@ static int attends(const uint64_t *weeks, size_t nsessions, size_t d, size_t i, 
 /* Fill the plan of student idx, of availability definition d, whose expects
  * array (owned by the plan) is stored at p->expect_arrays[d]. */
 static int build_student(cv_plan *p, const cv_grid *g, const uint64_t *weeks, size_t idx,
-			 size_t d)
+			 size_t d, const assignment *as)
 {
 	const cv_student *st = &p->roster->students[idx];
 	cv_student_plan *sp = &p->students[idx];
 	cv_expect *ex;
 	size_t total = 0, i, j, first, last;
+	int full = as->live && !as->live[idx];
 
 	sp->student = idx;
-	sp->section = p->course->mode == CV_MODE_SERIES
-			      ? -1
-			      : assigned_section(p, g, cv_grid_student_group(g, idx));
+	sp->section = p->course->mode != CV_MODE_SECTIONS ? -1
+		      : as->section ? (int)as->section[idx]
+				    : assigned_section(p, g, cv_grid_student_group(g, idx));
 	first = sp->section < 0 ? 0 : (size_t)sp->section;
 	last = sp->section < 0 ? p->nsessions : first + 1;
 	for (i = first; i < last; i++)
@@ -248,7 +292,7 @@ static int build_student(cv_plan *p, const cv_grid *g, const uint64_t *weeks, si
 	ex = calloc(total + 1, sizeof(*ex));
 	if (!ex)
 		return CV_ENOMEM;
-	p->expect_arrays[d] = ex;
+	p->expect_arrays[expect_slot(p, as, idx, d)] = ex;
 	sp->expects = ex;
 	for (i = first; i < last; i++) {
 		const cv_session *s = &p->sessions[i];
@@ -257,7 +301,9 @@ static int build_student(cv_plan *p, const cv_grid *g, const uint64_t *weeks, si
 			const cv_occurrence *o = &s->occurrences[j];
 			e->session = (unsigned)i;
 			e->occurrence = (unsigned)j;
-			if (attends(weeks, p->nsessions, d, i, 0, o->week)) {
+			if (full && attends(weeks, p->nsessions, d, i, 0, o->week)) {
+				e->miss = CV_MISS_FULL; /* capacity: could be live, is not */
+			} else if (attends(weeks, p->nsessions, d, i, 0, o->week)) {
 				e->miss = CV_MISS_NONE;
 				e->preferred = attends(weeks, p->nsessions, d, i, 1, o->week);
 				sp->nlive++;
@@ -267,7 +313,7 @@ static int build_student(cv_plan *p, const cv_grid *g, const uint64_t *weeks, si
 		}
 	}
 	for (i = 0; i < sp->nexpects; i++)
-		if (ex[i].miss != CV_MISS_NONE)
+		if (ex[i].miss != CV_MISS_NONE && ex[i].miss != CV_MISS_FULL)
 			explain(&ex[i], p, st, ex, sp->nexpects);
 	if (sp->section < 0)
 		sort_expects(p, ex, sp->nexpects);
@@ -277,38 +323,50 @@ static int build_student(cv_plan *p, const cv_grid *g, const uint64_t *weeks, si
 /*
  * Students with the same availability definition share one expects array:
  * the work and the memory follow the distinct definitions, not the roster.
- * Which weeks each definition attends comes from the grid, computed as its
- * counts were (so the plan never disagrees with what was optimised).
+ * With capacity two of them may differ in section and in being live, so
+ * they share one per definition, section and live.  Which weeks each
+ * definition attends comes from the grid, computed as its counts were (so
+ * the plan never disagrees with what was optimised).
  */
 static int build_students(cv_plan *p, const cv_grid *g)
 {
-	size_t ndef = cv_grid_definitions(g), i;
-	size_t *first = malloc(sizeof(size_t) * (ndef + 1));
+	size_t ndef = cv_grid_definitions(g), i, nslot;
+	size_t *first = NULL;
 	size_t *cands = malloc(sizeof(size_t) * (p->nsessions + 1));
 	uint64_t *weeks = NULL;
+	assignment as = {NULL, NULL};
 	int rc = CV_ENOMEM;
 
-	p->expect_arrays = calloc(ndef + 1, sizeof(*p->expect_arrays));
-	if (!first || !cands || !p->expect_arrays)
+	if (!cands)
 		goto out;
-	p->nexpect_arrays = ndef;
 	for (i = 0; i < p->nsessions; i++)
 		cands[i] = p->sessions[i].candidate;
+	if ((rc = assign_sections(&as, p, g, cands)))
+		goto out;
+	rc = CV_ENOMEM;
+	nslot = as.live ? ndef * 2 * (p->nsessions ? p->nsessions : 1) : ndef;
+	first = malloc(sizeof(size_t) * (nslot + 1));
+	p->expect_arrays = calloc(nslot + 1, sizeof(*p->expect_arrays));
+	if (!first || !p->expect_arrays)
+		goto out;
+	p->nexpect_arrays = nslot;
 	if ((rc = cv_grid_definition_weeks(&weeks, g, cands, p->nsessions)))
 		goto out;
-	for (i = 0; i < ndef; i++)
+	for (i = 0; i < nslot; i++)
 		first[i] = (size_t)-1;
 	for (i = 0; !rc && i < p->nstudents; i++) {
-		size_t d = cv_grid_student_definition(g, i);
-		if (first[d] == (size_t)-1) {
-			first[d] = i;
-			rc = build_student(p, g, weeks, i, d);
+		size_t d = cv_grid_student_definition(g, i), at = expect_slot(p, &as, i, d);
+		if (first[at] == (size_t)-1) {
+			first[at] = i;
+			rc = build_student(p, g, weeks, i, d, &as);
 		} else {
-			p->students[i] = p->students[first[d]];
+			p->students[i] = p->students[first[at]];
 			p->students[i].student = i;
 		}
 	}
 out:
+	free(as.section);
+	free(as.live);
 	free(weeks);
 	free(cands);
 	free(first);

@@ -41,7 +41,53 @@ static void json_string(FILE *f, const char *s)
 
 static const char *mode_name(cv_mode m)
 {
-	return m == CV_MODE_SERIES ? "series" : "sections";
+	return m == CV_MODE_SERIES ? "series" : m == CV_MODE_ROTATION ? "rotation" : "sections";
+}
+
+/* Students of a session who attend it live (at least once). */
+static size_t session_live(const cv_plan *p, const cv_session *s)
+{
+	size_t i, n = 0;
+	for (i = 0; i < s->nstudents; i++)
+		n += s->students[i] < p->nstudents && p->students[s->students[i]].nlive > 0;
+	return n;
+}
+
+/* Whether the course uses a key of the course patterns (their lines are
+ * only written then, so other courses' output stays as it was). */
+static int uses_patterns(const cv_course *c)
+{
+	return c->mode == CV_MODE_ROTATION || c->every > 1 ||
+	       (c->first >= c->start && c->first <= c->end) || c->min_share || c->capacity ||
+	       c->ndurations;
+}
+
+/* The first day of the first week with sessions, for the reports. */
+static int32_t first_week_day(const cv_course *c)
+{
+	return c->first >= c->start && c->first <= c->end ? c->first : c->start;
+}
+
+/* The JSON keys of the course patterns the course uses. */
+static void json_patterns(FILE *f, const cv_course *c)
+{
+	char d[16];
+	size_t i;
+
+	if (c->every > 1 || (c->first >= c->start && c->first <= c->end)) {
+		cv_date_format(d, sizeof(d), first_week_day(c));
+		fprintf(f, ", \"every\": %u, \"first\": \"%s\"", c->every > 1 ? c->every : 1, d);
+	}
+	if (c->min_share)
+		fprintf(f, ", \"min_share\": %u", c->min_share);
+	if (c->capacity)
+		fprintf(f, ", \"capacity\": %u", c->capacity);
+	if (c->ndurations) {
+		fputs(", \"durations\": [", f);
+		for (i = 0; i < c->ndurations; i++)
+			fprintf(f, "%s%u", i ? ", " : "", c->durations[i]);
+		fputs("]", f);
+	}
 }
 
 static void json_score(FILE *f, const char *key, const cv_score *s)
@@ -123,8 +169,10 @@ int cv_report_json(FILE *f, const cv_plan *p)
 	json_string(f, c->title);
 	fputs(", \"timezone\": ", f);
 	json_string(f, cv_zone_name(c->zone));
-	fprintf(f, ", \"mode\": \"%s\", \"count\": %u, \"objective\": \"%s\"},\n", mode_name(c->mode),
+	fprintf(f, ", \"mode\": \"%s\", \"count\": %u, \"objective\": \"%s\"", mode_name(c->mode),
 		c->count, c->objective == CV_OBJECTIVE_REACH ? "reach" : "attendance");
+	json_patterns(f, c);
+	fputs("},\n", f);
 	fprintf(f,
 		" \"objective\": {\"mode\": \"%s\", \"attendance\": %lld, \"reach\": %lld, "
 		"\"preferred\": %lld, \"students\": %zu, \"weight\": %llu, \"optimal\": %s, "
@@ -138,10 +186,13 @@ int cv_report_json(FILE *f, const cv_plan *p)
 	for (i = 0; i < p->nsessions; i++) {
 		const cv_session *s = &p->sessions[i];
 		fprintf(f, "%s\n  {\"index\": %u, \"weekday\": \"%s\", \"start\": \"%02u:%02u\", "
-			   "\"duration\": %u, \"students\": %zu, \"occurrences\": [",
+			   "\"duration\": %u, \"students\": %zu, ",
 			i ? "," : "", s->index, cv_weekday_name(s->slot.weekday),
 			s->slot.start / CV_HOUR_MINUTES, s->slot.start % CV_HOUR_MINUTES, s->duration,
 			s->nstudents);
+		if (c->capacity)
+			fprintf(f, "\"live\": %zu, ", session_live(p, s));
+		fputs("\"occurrences\": [", f);
 		for (j = 0; j < s->noccurrences; j++) {
 			if (j)
 				fputs(", ", f);
@@ -183,6 +234,8 @@ int cv_report_json(FILE *f, const cv_plan *p)
 			Cv_sb_str(&line, ", \"section\": null");
 		else
 			Cv_sb_printf(&line, ", \"section\": %u", p->sessions[sp->section].index);
+		if (c->capacity)
+			Cv_sb_str(&line, sp->nlive ? ", \"by_recording\": false" : ", \"by_recording\": true");
 		for (pass = 0; pass < 2; pass++) {
 			int first = 1;
 			Cv_sb_str(&line, pass ? ", \"alternative\": [" : ", \"live\": [");
@@ -203,7 +256,7 @@ int cv_report_json(FILE *f, const cv_plan *p)
 			for (j = 0; j < sp->nexpects; j++) {
 				const cv_expect *e = &sp->expects[j];
 				static const char *const names[] = {"\"live\"", "\"away\"", "\"busy\"",
-								    "\"clocks\"", "\"hours\""};
+								    "\"clocks\"", "\"hours\"", "\"full\""};
 				if (e->miss == CV_MISS_NONE)
 					continue;
 				if (!first)
@@ -236,6 +289,54 @@ static void local_time(char *buf, size_t size, const cv_zone *zone, int64_t t)
 		 (unsigned)(sec / CV_HOUR_SECONDS), (unsigned)(sec / CV_MINUTE_SECONDS % CV_HOUR_MINUTES));
 }
 
+/* A section with capacity: its students, how many live, how many by
+ * recording, and of those how many only for want of a seat. */
+static void text_seats(FILE *f, const cv_plan *p, const cv_session *ss)
+{
+	size_t live = session_live(p, ss), full = 0, i, j;
+
+	for (i = 0; i < ss->nstudents; i++) {
+		const cv_student_plan *sp = &p->students[ss->students[i]];
+		for (j = 0; !sp->nlive && j < sp->nexpects; j++)
+			if (sp->expects[j].miss == CV_MISS_FULL) {
+				full++;
+				break;
+			}
+	}
+	fprintf(f, ", %zu students: %zu live, %zu by recording", ss->nstudents, live,
+		ss->nstudents - live);
+	if (full)
+		fprintf(f, " (%zu for want of a seat)", full);
+	fputc('\n', f);
+}
+
+/* The course pattern keys in use, on a line of their own. */
+static void text_patterns(FILE *f, const cv_course *c)
+{
+	const char *sep = "";
+	char d[16];
+
+	if (c->every > 1 || (c->first >= c->start && c->first <= c->end)) {
+		cv_date_format(d, sizeof(d), first_week_day(c));
+		if (c->every > 1)
+			fprintf(f, "sessions every %u weeks from the week of %s", c->every, d);
+		else
+			fprintf(f, "sessions every week from the week of %s", d);
+		sep = "; ";
+	}
+	if (c->min_share) {
+		fprintf(f, "%sreach counts students live at %u%% or more of their occurrences", sep,
+			c->min_share);
+		sep = "; ";
+	}
+	if (c->capacity) {
+		fprintf(f, "%sat most %u students live in a section", sep, c->capacity);
+		sep = "; ";
+	}
+	if (*sep)
+		fputc('\n', f);
+}
+
 int cv_report_text(FILE *f, const cv_plan *p)
 {
 	const cv_course *c = p->course;
@@ -246,8 +347,24 @@ int cv_report_text(FILE *f, const cv_plan *p)
 	cv_date_format(a, sizeof(a), c->start);
 	cv_date_format(b, sizeof(b), c->end);
 	fprintf(f, "%s (%s)\n", c->title, c->id);
-	fprintf(f, "home zone %s, term %s..%s, %s, %u x %u min, tzdata %s\n\n", cv_zone_name(c->zone),
-		a, b, mode_name(c->mode), c->count, c->duration, cv_tz_version());
+	if (c->mode == CV_MODE_ROTATION) {
+		fprintf(f, "home zone %s, term %s..%s, one %u min session a week rotating through %u "
+			   "times, tzdata %s\n", cv_zone_name(c->zone), a, b, c->duration, c->count,
+			cv_tz_version());
+	} else if (c->ndurations) {
+		fprintf(f, "home zone %s, term %s..%s, series of %u sessions (", cv_zone_name(c->zone),
+			a, b, c->count);
+		for (i = 0; i < c->ndurations; i++)
+			fprintf(f, "%s%u", i ? " + " : "", c->durations[i]);
+		fprintf(f, " min), tzdata %s\n", cv_tz_version());
+	} else {
+		fprintf(f, "home zone %s, term %s..%s, %s, %u x %u min, tzdata %s\n",
+			cv_zone_name(c->zone), a, b, mode_name(c->mode), c->count, c->duration,
+			cv_tz_version());
+	}
+	if (uses_patterns(c))
+		text_patterns(f, c);
+	fputc('\n', f);
 	if (cv_tz_stale_for(c->end))
 		fprintf(f, "warning: tzdata %s predates the term's last year by more than a year; "
 			   "keep the tzdata package current\n\n", cv_tz_version());
@@ -275,11 +392,23 @@ int cv_report_text(FILE *f, const cv_plan *p)
 	for (i = 0; i < p->nsessions; i++) {
 		const cv_session *ss = &p->sessions[i];
 		unsigned end = ss->slot.start + ss->duration;
-		fprintf(f, "%s %u: %s %02u:%02u-%02u:%02u %s, %zu occurrences, %zu students\n",
-			c->mode == CV_MODE_SERIES ? "Session" : "Section", ss->index,
-			cv_weekday_name(ss->slot.weekday), ss->slot.start / CV_HOUR_MINUTES,
+		fprintf(f, "%s %u: %s %02u:%02u-%02u:%02u %s, %zu occurrences",
+			c->mode == CV_MODE_SERIES ? "Session" : c->mode == CV_MODE_ROTATION ? "Time"
+											 : "Section",
+			ss->index, cv_weekday_name(ss->slot.weekday), ss->slot.start / CV_HOUR_MINUTES,
 			ss->slot.start % CV_HOUR_MINUTES, end / CV_HOUR_MINUTES % CV_DAY_HOURS,
-			end % CV_HOUR_MINUTES, cv_zone_name(c->zone), ss->noccurrences, ss->nstudents);
+			end % CV_HOUR_MINUTES, cv_zone_name(c->zone), ss->noccurrences);
+		if (c->mode == CV_MODE_ROTATION && ss->noccurrences) {
+			cv_date_format(a, sizeof(a), ss->occurrences[0].date);
+			fprintf(f, " (every %u weeks from %s)",
+				(c->every > 1 ? c->every : 1) * (unsigned)p->nsessions, a);
+		}
+		if (c->mode == CV_MODE_ROTATION)
+			fputc('\n', f);
+		else if (c->capacity)
+			text_seats(f, p, ss);
+		else
+			fprintf(f, ", %zu students\n", ss->nstudents);
 	}
 	if (p->nranked) {
 		fputs("\nRanked plans:\n", f);
@@ -299,7 +428,7 @@ int cv_report_text(FILE *f, const cv_plan *p)
 	for (i = 0; i < p->nstudents; i++) {
 		const cv_student_plan *sp = &p->students[i];
 		const cv_student *st = &p->roster->students[sp->student];
-		size_t counts[5] = {0};
+		size_t counts[6] = {0};
 		const cv_session *first = &p->sessions[sp->section < 0 ? 0 : sp->section];
 		when[0] = '\0';
 		if (first->noccurrences)
@@ -312,8 +441,9 @@ int cv_report_text(FILE *f, const cv_plan *p)
 		fprintf(f, " live %zu/%zu", sp->nlive, sp->nexpects);
 		if (sp->nlive < sp->nexpects) {
 			const char *sep = " - missed:";
-			static const char *const why[] = {"", "away", "busy", "clock change", "outside hours"};
-			for (j = 1; j < 5; j++)
+			static const char *const why[] = {"", "away", "busy", "clock change", "outside hours",
+							  "section full"};
+			for (j = 1; j < 6; j++)
 				if (counts[j]) {
 					fprintf(f, "%s %zu %s", sep, counts[j], why[j]);
 					sep = ",";

@@ -132,7 +132,7 @@ int cv_report_heatmap(FILE *f, const cv_plan *p, const cv_grid *g)
 				 "%02u:%02u, %zu students</title></rect>\n",
 			     LEFT + s->slot.weekday * CELL_W + 1, TOP + s->slot.start * px,
 			     CELL_W - 2, (end - s->slot.start) * px,
-			     c->mode == CV_MODE_SERIES ? "Session" : "Section", s->index,
+			     c->mode == CV_MODE_SERIES ? "Session" : c->mode == CV_MODE_ROTATION ? "Time" : "Section", s->index,
 			     cv_weekday_name(s->slot.weekday), s->slot.start / CV_HOUR_MINUTES,
 			     s->slot.start % CV_HOUR_MINUTES, s->nstudents);
 	}

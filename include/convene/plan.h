@@ -21,11 +21,12 @@ typedef enum cv_miss {
 	CV_MISS_AWAY,      /* the student's local date is an unavailable date */
 	CV_MISS_BUSY,      /* a busy interval from the student's calendar */
 	CV_MISS_CLOCKS,    /* attends this slot in other weeks; a clock change moved it */
-	CV_MISS_HOURS      /* outside the student's hours */
+	CV_MISS_HOURS,     /* outside the student's hours */
+	CV_MISS_FULL       /* could attend, but the section is full (capacity): by recording */
 } cv_miss;
 
 /* How many cv_miss values there are (CV_MISS_NONE included), to size tables. */
-#define CV_MISS_REASONS (CV_MISS_HOURS + 1)
+#define CV_MISS_REASONS (CV_MISS_FULL + 1)
 
 /* A student who follows the recording of an occurrence instead, and why.
  * Eight bytes: a MOOC's plan holds millions of them. */
@@ -53,13 +54,14 @@ typedef struct cv_plan_week {
 } cv_plan_week;
 
 typedef struct cv_session {
-	unsigned index;          /* 1-based, home-week order */
+	unsigned index;          /* 1-based, home-week order (rotation: the order of the turns) */
 	size_t candidate;        /* grid candidate */
 	cv_slot slot;            /* home-zone weekday and start */
 	unsigned duration;       /* minutes */
 	cv_occurrence *occurrences;
 	size_t noccurrences;
-	size_t *students;        /* roster indices of students assigned (sections) or all (series) */
+	size_t *students;        /* roster indices of students assigned (sections) or all (series,
+				    rotation) */
 	size_t nstudents;
 } cv_session;
 
@@ -77,7 +79,8 @@ typedef struct cv_expect {
 
 typedef struct cv_student_plan {
 	size_t student;     /* roster index */
-	int section;        /* 0-based session index (sections mode), -1 in series mode */
+	int section;        /* 0-based session index (sections mode), -1 in series and rotation;
+			       with capacity a student who cannot be live follows its recording */
 	const cv_expect *expects; /* in chronological order; owned by the plan and shared
 				     by students whose availability is identical */
 	size_t nexpects;
