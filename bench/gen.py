@@ -6,11 +6,15 @@ away dates, a 16-week term, a 15-minute grid and the whole week open.
 usage: gen.py DIR LEARNERS SECTIONS [SEED] [options]
 writes DIR/course.ini and DIR/students.csv.  Options (defaults: the benchmark):
   --window TEXT      the teaching window, home zone ("Daily 00:00-24:00")
-  --mode MODE        sections | series (sections); SECTIONS is then the count
+  --mode MODE        sections | series | rotation (sections); SECTIONS is then the count
   --objective OBJ    attendance | reach (attendance)
   --min-gap GAP      e.g. 0, 2h (0)
   --preferred F      fraction of learners who prefer the first half of a window (0)
   --max-weight W     weights drawn from 1..W (1: no weight column)
+  --capacity N       at most N students live in a section (none)
+  --min-share P      reach counts a learner who attends P% of their sessions (none)
+  --every N          a session every N-th week (1)
+  --duration LIST    the session length, or one per series session ("90m, 60m"; 60m)
 Deterministic for a given seed and options.  Uses only the standard library.
 """
 import argparse, csv, datetime, os, random, sys
@@ -59,11 +63,15 @@ def main():
     ap.add_argument("sections", type=int)
     ap.add_argument("seed", type=int, nargs="?", default=1)
     ap.add_argument("--window", default="Daily 00:00-24:00")
-    ap.add_argument("--mode", choices=("sections", "series"), default="sections")
+    ap.add_argument("--mode", choices=("sections", "series", "rotation"), default="sections")
     ap.add_argument("--objective", choices=("attendance", "reach"), default="attendance")
     ap.add_argument("--min-gap", default="0")
     ap.add_argument("--preferred", type=float, default=0.0)
     ap.add_argument("--max-weight", type=int, default=1)
+    ap.add_argument("--capacity", type=int, default=0)
+    ap.add_argument("--min-share", type=int, default=0)
+    ap.add_argument("--every", type=int, default=1)
+    ap.add_argument("--duration", default="60m")
     a = ap.parse_args()
     out, n, k = a.dir, a.learners, a.sections
     rng = random.Random(a.seed)
@@ -82,12 +90,18 @@ uid-domain = bench.invalid
 [sessions]
 mode = %s
 count = %d
-duration = 60m
+duration = %s
 granularity = 15m
 window = %s
 min-gap = %s
 objective = %s
-""" % (a.mode, k, a.window, a.min_gap, a.objective))
+""" % (a.mode, k, a.duration, a.window, a.min_gap, a.objective))
+        if a.capacity:
+            f.write("capacity = %d\n" % a.capacity)
+        if a.min_share:
+            f.write("min-share = %d%%\n" % a.min_share)
+        if a.every > 1:
+            f.write("every = %dw\n" % a.every)
     zones, weights = zip(*ZONES)
     with open(os.path.join(out, "students.csv"), "w", newline="") as f:
         w = csv.writer(f, lineterminator="\n")

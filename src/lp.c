@@ -13,11 +13,8 @@
 #include <string.h>
 
 #include "convene.h"
-
-/* Lines stay under the CPLEX-LP limit of 255 bytes: a term is at most
- * " + " (3), 20 digits, a space and a name of at most 2 * 20 + 2 bytes. */
-#define LINE_BREAK 180
-#define NAME_LEN 48
+#include "lp_int.h"
+#include "solve_ext_int.h"
 
 /* a * b and a + b, or 0 (with *ok cleared) when they do not fit in 64 bits. */
 static uint64_t mul(uint64_t a, uint64_t b, int *ok)
@@ -65,8 +62,9 @@ int cv_lp_scale_compute(cv_lp_scale *out, const cv_grid *g, const cv_solve_optio
 {
 	const cv_course *course = cv_grid_course(g);
 	size_t n = cv_grid_candidates(g), ng = cv_grid_groups(g), k, c, i;
-	/* a plan has at most `count` slots; a series group collects all of them */
-	size_t r = course->mode == CV_MODE_SERIES ? course->count : 1;
+	/* a plan has at most `count` slots; a series group collects all of them,
+	 * in rotation at most all of them (each phase's count is at most the total) */
+	size_t r = course->mode != CV_MODE_SECTIONS ? course->count : 1;
 	uint64_t att = 0, reach = 0, pref = 0, v;
 	cv_lp_scale s;
 	int ok = 1;
@@ -114,50 +112,6 @@ uint64_t cv_lp_value(const cv_lp_scale *s, const cv_score *score)
 	return s->first * f + s->second * t + (uint64_t)score->preferred;
 }
 
-/* A row or the objective being written: terms wrap before LINE_BREAK. */
-typedef struct row {
-	FILE *f;
-	size_t col;
-	int terms;
-} row;
-
-/* Start a row labelled prefix, prefix<a> or prefix<a>_<b> (`indices` 0, 1, 2). */
-static void row_start(row *w, FILE *f, const char *prefix, size_t a, size_t b, int indices)
-{
-	w->f = f;
-	w->terms = 0;
-	if (indices == 2)
-		w->col = (size_t)fprintf(f, " %s%zu_%zu:", prefix, a, b);
-	else if (indices == 1)
-		w->col = (size_t)fprintf(f, " %s%zu:", prefix, a);
-	else
-		w->col = (size_t)fprintf(f, " %s:", prefix);
-}
-
-/* Add "+ coef var" (a coefficient of 1 is not written), or "- var" when minus. */
-static void row_term(row *w, int minus, uint64_t coef, const char *var)
-{
-	int len;
-
-	if (w->col > LINE_BREAK) {
-		fputs("\n  ", w->f);
-		w->col = 2;
-	}
-	if (minus)
-		len = fprintf(w->f, " - %s", var);
-	else if (coef == 1)
-		len = fprintf(w->f, " %s%s", w->terms ? "+ " : "", var);
-	else
-		len = fprintf(w->f, " %s%llu %s", w->terms ? "+ " : "", (unsigned long long)coef, var);
-	w->col += len > 0 ? (size_t)len : 0;
-	w->terms++;
-}
-
-static void row_end(row *w, const char *rel, unsigned long long rhs)
-{
-	fprintf(w->f, " %s %llu\n", rel, rhs);
-}
-
 static void name_x(char *buf, size_t c)
 {
 	snprintf(buf, NAME_LEN, "x%zu", c);
@@ -180,9 +134,14 @@ static void header(FILE *f, const cv_grid *g, const cv_lp_scale *s)
 	int reach_first = s->objective == CV_OBJECTIVE_REACH;
 	size_t c;
 
+	static const char *const modes[] = {"sections", "series", "rotation"};
 	fprintf(f, "\\ convene %s: course %s, %s mode, count %u, objective %s\n", CONVENE_VERSION,
-		course->id, course->mode == CV_MODE_SERIES ? "series" : "sections", course->count,
-		reach_first ? "reach" : "attendance");
+		course->id, modes[course->mode], course->count, reach_first ? "reach" : "attendance");
+	if (course->capacity)
+		fprintf(f, "\\ capacity %u students live in a section\n", course->capacity);
+	if (course->min_share)
+		fprintf(f, "\\ min-share %u%%: reached when attending at least that share\n",
+			course->min_share);
 	fprintf(f, "\\ %zu candidates, %zu groups of students, %zu weeks\n",
 		cv_grid_candidates(g), cv_grid_groups(g), cv_grid_weeks(g));
 	fprintf(f, "\\ value = %llu * %s + %llu * %s + 1 * preferred\n",
@@ -399,10 +358,15 @@ int cv_lp_write(FILE *f, const cv_grid *g, const cv_solve_options *o)
 	if (rc)
 		return rc;
 	header(f, g, &s);
-	objective(f, g, o, &s);
-	constraints(f, g, o);
-	bounds(f, g, o);
-	binaries(f, g);
+	if (Cv_ext_applies(g)) {
+		if ((rc = Cv_lp_write_ext(f, g, o, &s)))
+			return rc;
+	} else {
+		objective(f, g, o, &s);
+		constraints(f, g, o);
+		bounds(f, g, o);
+		binaries(f, g);
+	}
 	if (fflush(f) || ferror(f))
 		return CV_EIO;
 	return CV_OK;

@@ -76,6 +76,30 @@ cbc_check gen-series-reach "$tmp/gen-series-reach/course.ini"
 gen wide 40 4 15 --window "Daily 00:00-24:00" --preferred 0.2
 cbc_check gen-wide "$tmp/gen-wide/course.ini"
 
+# the course patterns (doc/patterns.md): capacity as rows per section,
+# min-share as the reach coefficient (sections) or a threshold row with a
+# binary z (series, rotation), rotation's slot-per-phase variables, a k row
+# per session length; the rotation story itself
+gen capacity 30 2 21 --window "Mon-Fri 12:00-17:00" --min-gap 2h --preferred 0.5 --max-weight 3 --capacity 6
+cbc_check gen-capacity "$tmp/gen-capacity/course.ini"
+gen capacity-reach 30 3 22 --window "Mon-Fri 10:00-16:00" --objective reach --capacity 5 --min-share 50
+cbc_check gen-capacity-reach "$tmp/gen-capacity-reach/course.ini" --pin "Wed 13:45"
+gen share 30 2 23 --window "Tue,Thu 11:00-18:00" --min-share 75 --preferred 0.3 --every 2
+cbc_check gen-share "$tmp/gen-share/course.ini"
+gen series-share 20 2 14 --window "Mon-Sat 13:00-16:00" --mode series --min-share 50 --objective reach
+cbc_check gen-series-share "$tmp/gen-series-share/course.ini"
+gen rotation 20 3 25 --window "Tue,Thu 06:00-22:00" --mode rotation --objective reach --min-share 50
+cbc_check gen-rotation "$tmp/gen-rotation/course.ini"
+gen lengths 20 2 26 --window "Mon,Wed 09:00-15:00" --mode series --duration "90m, 60m" --min-gap 1h
+cbc_check gen-lengths "$tmp/gen-lengths/course.ini"
+cbc_check rotation-story examples/stories/rotation/course.ini
+if grep -q '^ cap[0-9]*: ' "$tmp/gen-capacity/model.lp" && grep -q '^ m[0-9]*: ' "$tmp/gen-rotation/model.lp" &&
+	grep -q '^ phase[0-9]*: ' "$tmp/gen-rotation/model.lp"; then
+	ok "capacity, min-share and rotation are rows of the program"
+else
+	notok "capacity, min-share and rotation rows"
+fi
+
 # the program states its pins and exclusions as rows
 if grep -q '^ pin[0-9]*: x[0-9]* = 1$' "$tmp/gen-pinned/model.lp" &&
 	grep -q '^ out[0-9]*: x[0-9]* = 0$' "$tmp/gen-pinned/model.lp"; then
