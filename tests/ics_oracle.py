@@ -438,7 +438,8 @@ def main():
     # names whose clocks change.
     phrases = {"away": "you are away that day", "busy": "your calendar is busy then",
                "clocks": "a clock change moves the session out of your hours",
-               "hours": "the session is outside your hours"}
+               "hours": "the session is outside your hours",
+               "full": "the section is full: you follow its recording"}
     problems, seen_reasons = [], {}
     for st in plan["students"]:
         name = "students/%s.ics" % st["id"]
@@ -500,8 +501,11 @@ def main():
            "\n".join(problems))
 
     # The weekly notes give each missed occurrence the plan's reason, in the
-    # instructor's words: per home week, how many of each.
-    words = {"away": "away", "busy": "busy", "clocks": "clock change", "hours": "outside their hours"}
+    # instructor's words: per home week, how many of each.  A long list of
+    # names ends "and N more": then the names shown are counted against the
+    # plan's, none more than it has, all of them with the ones not shown.
+    words = {"away": "away", "busy": "busy", "clocks": "clock change", "hours": "outside their hours",
+             "full": "section full"}
     problems = []
     if cal is not None:
         want, have = {}, {}
@@ -511,14 +515,20 @@ def main():
                 monday = d - dt.timedelta(days=d.weekday())
                 want.setdefault(monday, {}).setdefault(words.get(why, why), 0)
                 want[monday][words.get(why, why)] += 1
+        cut = {}
         for ev in cal.walk("VEVENT"):
             if is_week_note(ev):
                 desc = str(ev.get("DESCRIPTION", ""))
                 have[ev["DTSTART"].dt] = {w: desc.count("(%s)" % w) for w in words.values()
                                           if desc.count("(%s)" % w)}
+                cut[ev["DTSTART"].dt] = sum(int(n) for n in re.findall(r" and (\d+) more", desc))
         for monday in sorted(set(want) | set(have)):
-            if want.get(monday, {}) != have.get(monday, {}):
-                problems.append("week of %s: plan %s, note %s" % (monday, want.get(monday), have.get(monday)))
+            w, h, more = want.get(monday, {}), have.get(monday, {}), cut.get(monday, 0)
+            if more == 0 and w != h:
+                problems.append("week of %s: plan %s, note %s" % (monday, w, h))
+            elif more and (any(h[k] > w.get(k, 0) for k in h) or
+                           sum(h.values()) + more != sum(w.values())):
+                problems.append("week of %s: plan %s, note %s and %d more" % (monday, w, h, more))
     report(not problems, "the instructor's weekly notes give each missed occurrence the plan's reason",
            "\n".join(problems))
 

@@ -6,6 +6,12 @@ Re-reads the course file and roster with Python's own parsers and zoneinfo
 whether each student can attend it, and compares with convene's JSON.  It
 also re-evaluates the objective of the chosen slots.  It shares no code with
 convene: a bug in convene's time handling shows up as a mismatch here.
+The course patterns are followed too (DESIGN.md "Objective"): sessions
+only every `every`-th week from the week of `first`; in rotation slot j only
+in the j-th of each turn of those weeks; a length per series session;
+min-share (reach counts a student live at that share of what they are
+expected at); capacity (no section has more students live than that, and
+a student who is not live follows every occurrence by recording).
 
 usage: plan_oracle.py COURSE.ini PLAN.json     prints TAP lines
 """
@@ -157,42 +163,64 @@ def zone_of(name, links):
 
 def main():
     course_path, plan_path = sys.argv[1], sys.argv[2]
-    cp = configparser.ConfigParser(inline_comment_prefixes=(";", "#"))
+    cp = configparser.ConfigParser(inline_comment_prefixes=(";", "#"), interpolation=None)
     cp.read(course_path, encoding="utf-8")
     c = cp["course"]
     home = ZoneInfo(c["timezone"])
     start, end = date.fromisoformat(c["start"]), date.fromisoformat(c["end"])
     holidays = parse_dates(c.get("holidays", ""))
     sess = cp["sessions"]
-    dur = sess.get("duration", "60m")
-    m = re.fullmatch(r"(?:(\d+)h)?(?:(\d+)m)?", dur.strip())
-    duration = int(m.group(1) or 0) * 60 + int(m.group(2) or 0)
+    def length(text):
+        m = re.fullmatch(r"(?:(\d+)h)?(?:(\d+)m)?", text.strip())
+        return int(m.group(1) or 0) * 60 + int(m.group(2) or 0)
+    lengths = [length(x) for x in sess.get("duration", "60m").split(",")]
     mode = sess.get("mode", "sections").strip()
+    every = int(sess.get("every", "1w").strip().rstrip("w"))
+    first_day = date.fromisoformat(sess["first"].strip()) if "first" in sess else start
+    share = int(sess.get("min-share", "0%").strip().rstrip("%").strip())
+    capacity = int(sess.get("capacity", "0"))
+    reach_first = sess.get("objective", "attendance").strip() == "reach"
+    monday0 = start - timedelta(days=start.weekday())
+    first_week = (first_day - monday0).days // 7
+
+    def phase_of(d):
+        """The turn of the week holding d: its phase, or None without sessions."""
+        w = (d - monday0).days // 7
+        if w < first_week or (w - first_week) % every:
+            return None
+        turn = (w - first_week) // every
+        return turn % len(plan["sessions"]) if mode == "rotation" else 0
     roster_path = os.path.join(os.path.dirname(course_path), c["roster"])
     plan = json.load(open(plan_path, encoding="utf-8"))
 
     # sessions: weekday/start in the home zone, one occurrence per term week, no holidays
-    occs = []
-    for s in plan["sessions"]:
+    occs, durs = [], []
+    for j, s in enumerate(plan["sessions"]):
         wd = DAYS.index(s["weekday"].lower())
         st = minutes(s["start"])
         expect = []
         d = start
         while d <= end:
-            if d.weekday() == wd and d not in holidays:
+            ph = phase_of(d)
+            if d.weekday() == wd and d not in holidays and ph is not None and \
+                    (mode != "rotation" or ph == j):
                 expect.append(to_utc(home, d, st))
             d += timedelta(days=1)
         got = [datetime.fromisoformat(x.replace("Z", "+00:00")) for x in s["occurrences"]]
         ok(got == expect, "session %d occurrences equal the home-zone weeks" % s["index"])
         occs.append(expect)
+        durs.append(s["duration"])
+    ok(sorted(durs) == sorted(lengths) if len(lengths) > 1 else set(durs) <= set(lengths),
+       "the sessions have the course's lengths")
     order = [DAYS.index(s["weekday"].lower()) * 1440 + minutes(s["start"]) for s in plan["sessions"]]
-    ok(order == sorted(order), "sessions are in home-week order")
+    ok(mode == "rotation" or order == sorted(order), "sessions are in home-week order")
 
     students = {row["id"]: row for row in csv.DictReader(open(roster_path, encoding="utf-8-sig"))}
     ok(len(students) == len(plan["students"]), "every roster student is in the plan")
     attendance = reach = 0
     first = start - timedelta(days=2)
     last = end + timedelta(days=2)
+    live_in = [0] * len(occs)
     for sp in plan["students"]:
         row = students[sp["id"]]
         zone = ZoneInfo(sp["timezone"])
@@ -201,20 +229,34 @@ def main():
                        first, last)
         live = set(datetime.fromisoformat(x.replace("Z", "+00:00")) for x in sp["live"])
         alt = set(datetime.fromisoformat(x.replace("Z", "+00:00")) for x in sp["alternative"])
-        if mode == "series":
-            ok(sp["section"] is None, "%s: series students have no section" % sp["id"])
+        length_of = {}
+        for j, o in enumerate(occs):
+            for t in o:
+                length_of[t] = durs[j]
+        def fits(t):
+            return covered(iv, t, t + timedelta(minutes=length_of[t]))
+        if mode != "sections":
+            ok(sp["section"] is None, "%s: series and rotation students have no section" % sp["id"])
             expected = [t for o in occs for t in o]
         else:
-            counts = [sum(covered(iv, t, t + timedelta(minutes=duration)) for t in o) for o in occs]
+            counts = [sum(fits(t) for t in o) for o in occs]
             ok(1 <= sp["section"] <= len(occs), "%s: section index in range" % sp["id"])
-            ok(counts[sp["section"] - 1] == max(counts),
+            ok(capacity or (share and reach_first) or counts[sp["section"] - 1] == max(counts),
                "%s: assigned a section with the most attendable occurrences" % sp["id"])
             expected = occs[sp["section"] - 1]
-        can = set(t for t in expected if covered(iv, t, t + timedelta(minutes=duration)))
+        can = set(t for t in expected if fits(t))
+        if capacity and not live:
+            ok(sp.get("by_recording") is True, "%s: not live, so by recording" % sp["id"])
+            can = set()
+        elif capacity:
+            ok(sp.get("by_recording") is False, "%s: live, so not by recording" % sp["id"])
+            live_in[sp["section"] - 1] += 1
         ok(live == can, "%s: live occurrences equal the oracle's (%d vs %d)" % (sp["id"], len(live), len(can)))
         ok(alt == set(expected) - can, "%s: every other occurrence is alternative" % sp["id"])
         attendance += weight * len(can)
-        reach += weight if can else 0
+        reach += weight if can and 100 * len(can) >= share * len(expected) else 0
+    ok(not capacity or max(live_in) <= capacity,
+       "no section has more than %d students live (%s)" % (capacity, live_in))
     obj = plan["objective"]
     ok(obj["attendance"] == attendance, "objective attendance %s equals the oracle's %d" % (obj["attendance"], attendance))
     ok(obj["reach"] == reach, "objective reach %s equals the oracle's %d" % (obj["reach"], reach))
