@@ -83,6 +83,7 @@ static void reason_phrase(sbuf *b, cv_miss m, const tally *t, const cv_zone *own
 	case CV_MISS_AWAY: Cv_sb_str(b, "on days you are away"); break;
 	case CV_MISS_BUSY: Cv_sb_str(b, "when your calendar is busy"); break;
 	case CV_MISS_HOURS: Cv_sb_str(b, "outside your hours"); break;
+	case CV_MISS_FULL: Cv_sb_str(b, "because the section is full"); break;
 	case CV_MISS_CLOCKS:
 		if (!t->change_zone || t->change_zone == own)
 			Cv_sb_str(b, t->changes > 1 ? "after your clocks change (first on "
@@ -256,7 +257,7 @@ static void json_str(sbuf *b, const char *s)
 static void occurrences_json(sbuf *b, const cv_plan *p, const cv_student_plan *sp,
 			     const cv_zone *own)
 {
-	static const char *const names[] = {"live", "away", "busy", "clocks", "hours"};
+	static const char *const names[] = {"live", "away", "busy", "clocks", "hours", "full"};
 	size_t j;
 
 	for (j = 0; j < sp->nexpects; j++) {
@@ -280,7 +281,7 @@ static void occurrences_json(sbuf *b, const cv_plan *p, const cv_student_plan *s
 
 int cv_report_student_json(FILE *f, const cv_plan *p, size_t student)
 {
-	static const char *const names[] = {"live", "away", "busy", "clocks", "hours"};
+	static const char *const names[] = {"live", "away", "busy", "clocks", "hours", "full"};
 	sbuf b = {NULL, 0, 0, 0}, text = {NULL, 0, 0, 0};
 	const cv_student_plan *sp;
 	const cv_zone *own;
@@ -301,8 +302,10 @@ int cv_report_student_json(FILE *f, const cv_plan *p, size_t student)
 	Cv_sb_str(&b, ", \"timezone\": ");
 	json_str(&b, cv_zone_name(own));
 	Cv_sb_printf(&b, ", \"expected\": %zu, \"live\": %zu, \"missed\": {", t.expected, t.live);
+	/* "full" only with capacity: the other courses' output stays as it was */
 	for (m = 1; m < CV_MISS_REASONS; m++)
-		Cv_sb_printf(&b, "%s\"%s\": %zu", m > 1 ? ", " : "", names[m], t.for_reason[m]);
+		if (m != CV_MISS_FULL || p->course->capacity)
+			Cv_sb_printf(&b, "%s\"%s\": %zu", m > 1 ? ", " : "", names[m], t.for_reason[m]);
 	Cv_sb_str(&b, "}, \"section\": ");
 	if (sp->section < 0)
 		Cv_sb_str(&b, "null");
